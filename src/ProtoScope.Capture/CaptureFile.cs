@@ -1,0 +1,119 @@
+using System.Runtime.InteropServices;
+using ProtoScope.Core.Session;
+using SharpPcap;
+using SharpPcap.LibPcap;
+
+namespace ProtoScope.Capture;
+
+/// <summary>
+/// Reads a pcap or pcapng file through libpcap (both byte orders, micro- and nanosecond pcap), always with
+/// nanosecond timestamps. Reads libpcap's record header directly, so reading allocates nothing per packet.
+/// </summary>
+public sealed class CaptureFile : IPacketSource
+{
+    private readonly CaptureFileReaderDevice _device;
+
+    public string Name { get; }
+    public int LinkType { get; }
+    public string? Error { get; private set; }
+
+    private CaptureFile(string path, CaptureFileReaderDevice device)
+    {
+        Name = path;
+        _device = device;
+        LinkType = (int)device.LinkType;
+    }
+
+    /// <summary>Opens <paramref name="path"/>, or throws <see cref="CaptureError"/> with a message for the user.</summary>
+    public static CaptureFile Open(string path)
+    {
+        if (Directory.Exists(path))
+            throw new CaptureError($"{path}: is a directory, not a capture file");
+        if (!File.Exists(path))
+            throw new CaptureError($"{path}: no such file");
+        long size;
+        try
+        {
+            using var probe = File.OpenRead(path);
+            size = probe.Length;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new CaptureError($"{path}: cannot read the file ({e.Message})");
+        }
+        if (size == 0)
+            throw new CaptureError($"{path}: the file is empty, not a pcap or pcapng capture");
+
+        var device = Libpcap.Call(() => new CaptureFileReaderDevice(path));
+        try
+        {
+            Libpcap.Call(() =>
+            {
+                device.Open(new DeviceConfiguration { TimestampResolution = TimestampResolution.Nanosecond });
+                return 0;
+            });
+        }
+        catch (PcapException e)
+        {
+            device.Dispose();
+            throw new CaptureError($"{path}: not a capture file libpcap can read ({Describe(e.Message)}); expected pcap or pcapng", e);
+        }
+        return new CaptureFile(path, device);
+    }
+
+    private static string Describe(string libpcapMessage)
+    {
+        const string prefix = "Unable to open offline adapter: ";
+        var m = libpcapMessage.StartsWith(prefix, StringComparison.Ordinal) ? libpcapMessage[prefix.Length..] : libpcapMessage;
+        return m.Trim();
+    }
+
+    public unsafe ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data)
+    {
+        IntPtr hdr = IntPtr.Zero, bytes = IntPtr.Zero;
+        int res = _device.GetNextPacketPointers(ref hdr, ref bytes);
+        switch (res)
+        {
+            case 1:
+                header = ReadRecordHeader(hdr);
+                data = new ReadOnlySpan<byte>((void*)bytes, header.CapturedLength);
+                return ReadStatus.Packet;
+            case -2:
+                header = default;
+                data = default;
+                return ReadStatus.End;
+            default:
+                header = default;
+                data = default;
+                Error = $"{Name}: {_device.LastError.Trim()}";
+                return ReadStatus.Error;
+        }
+    }
+
+    /// <summary>
+    /// struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len. With nanosecond
+    /// precision requested, tv_usec holds nanoseconds.
+    /// </summary>
+    internal static unsafe PacketHeader ReadRecordHeader(IntPtr hdr)
+    {
+        long sec, frac;
+        int offset;
+        if (IntPtr.Size == 8 && !OperatingSystem.IsWindows())
+        {
+            sec = Marshal.ReadInt64(hdr);
+            frac = Marshal.ReadInt64(hdr, 8);
+            offset = 16;
+        }
+        else
+        {
+            sec = Marshal.ReadInt32(hdr);
+            frac = Marshal.ReadInt32(hdr, 4);
+            offset = 8;
+        }
+        int caplen = Marshal.ReadInt32(hdr, offset);
+        int len = Marshal.ReadInt32(hdr, offset + 4);
+        return new PacketHeader(sec * 1_000_000_000 + frac, caplen, len);
+    }
+
+    public void Dispose() => _device.Dispose();
+}

@@ -1,0 +1,81 @@
+namespace ProtoScope.Core.Decoding;
+
+public enum Transport : byte { None, Tcp, Udp, Icmp, Icmpv6, Arp, Other }
+
+public enum Network : byte { None, IPv4, IPv6, Arp, Other }
+
+/// <summary>
+/// Everything the decoder reads from one packet's headers. The caller owns it and reuses it from packet
+/// to packet (<see cref="PacketDecoder.Decode"/> resets it), so the steady state allocates nothing.
+/// Offsets point into the captured bytes handed to the decoder.
+/// </summary>
+public struct DecodedPacket
+{
+    public int LinkType;
+    public int CapturedLength;
+    public int WireLength;
+    public Network Network;
+    public Transport Transport;
+    /// <summary>Ethertype (or SLL protocol) of the payload the link layer carried; 0 when there is none.</summary>
+    public ushort EtherType;
+    public ushort VlanId;
+    public byte VlanDepth;
+
+    public int NetworkOffset;
+    public int NetworkHeaderLength;
+    /// <summary>IPv4 total length or IPv6 40 + payload length, as written in the header.</summary>
+    public int IpLength;
+    public byte Ttl;
+    public ushort IpId;
+    /// <summary>IP protocol number (IPv6: the upper-layer next header after extension headers).</summary>
+    public byte IpProtocol;
+    /// <summary>True for any fragment but the first, which carries no transport header.</summary>
+    public bool IsLaterFragment;
+    public bool MoreFragments;
+    public NetAddress Src;
+    public NetAddress Dst;
+
+    public int TransportOffset;
+    public int TransportHeaderLength;
+    public ushort SrcPort;
+    public ushort DstPort;
+
+    public TcpFlags Flags;
+    public uint SequenceNumber;
+    public uint AcknowledgmentNumber;
+    public ushort Window;
+    public ushort UrgentPointer;
+    public TcpOptions Options;
+
+    /// <summary>UDP length field as written (header + payload).</summary>
+    public ushort UdpLength;
+    public byte IcmpType;
+    public byte IcmpCode;
+    public ushort ArpOperation;
+
+    /// <summary>Transport payload length as the IP header states it (what tshark calls tcp.len).</summary>
+    public int PayloadLength;
+    public int PayloadOffset;
+    /// <summary>How many payload bytes were actually captured (less than PayloadLength under a small snaplen).</summary>
+    public int CapturedPayloadLength;
+
+    public DecodeError Error;
+
+    public readonly bool IsTcp => Transport == Transport.Tcp;
+    public readonly bool IsUdp => Transport == Transport.Udp;
+    public readonly bool HasPorts => (Transport == Transport.Tcp || Transport == Transport.Udp) && TransportHeaderLength > 0;
+    public readonly bool HasError => Error.Kind != DecodeErrorKind.None;
+
+    /// <summary>The captured payload bytes of <paramref name="data"/>, the buffer this packet was decoded from.</summary>
+    public readonly ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> data) => data.Slice(PayloadOffset, CapturedPayloadLength);
+
+    public readonly string ProtoName => Transport switch
+    {
+        Transport.Tcp => "tcp",
+        Transport.Udp => "udp",
+        Transport.Icmp => "icmp",
+        Transport.Icmpv6 => "icmpv6",
+        Transport.Arp => "arp",
+        _ => "other",
+    };
+}

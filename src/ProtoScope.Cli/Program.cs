@@ -1,1 +1,3 @@
-return 0;
+using ProtoScope.Cli;
+
+return ProtoScopeCli.Run(args, Console.OpenStandardOutput(), Console.Error);

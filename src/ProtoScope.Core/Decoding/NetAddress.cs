@@ -59,6 +59,20 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
 
     public override string ToString() => Version == 0 ? "" : ToIPAddress().ToString();
 
+    /// <summary>Appends the address in its usual text form; IPv4 without allocating.</summary>
+    public void AppendTo(System.Text.StringBuilder sb)
+    {
+        if (Version == 4)
+        {
+            uint v = (uint)_lo;
+            sb.Append(v >> 24).Append('.').Append((v >> 16) & 0xFF).Append('.').Append((v >> 8) & 0xFF).Append('.').Append(v & 0xFF);
+        }
+        else if (Version == 6)
+        {
+            sb.Append(ToIPAddress().ToString());
+        }
+    }
+
     public bool Equals(NetAddress other) => _hi == other._hi && _lo == other._lo && Version == other.Version;
     public override bool Equals(object? obj) => obj is NetAddress other && Equals(other);
     public override int GetHashCode() => HashCode.Combine(_hi, _lo, Version);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, tmux from Debian packages), then runs
+# the whole test suite and ends with one summary line: "N passed, N failed, N skipped".
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need=()
+for pkg in libpcap0.8 tshark tcpdump iproute2 tmux; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "test.sh: missing packages: ${need[*]} (run as root, or install them with apt-get)" >&2
+    exit 2
+  fi
+  echo "test.sh: installing ${need[*]}" >&2
+  apt-get update -qq </dev/null
+  # tshark's package asks whether non-root users may capture: answer it ahead, CI has no stdin.
+  echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" </dev/null >/dev/null || exit 2
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+dotnet test --solution ProtoScope.sln -c Release 2>&1 </dev/null | tee "$log"
+status=${PIPESTATUS[0]}
+
+sum() { grep -E "^\s*$1:\s*[0-9]+" "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+passed=$(sum succeeded); failed=$(sum failed); skipped=$(sum skipped)
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then failed=1; echo "test.sh: dotnet test exited $status" >&2; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

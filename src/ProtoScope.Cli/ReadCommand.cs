@@ -1,0 +1,51 @@
+using System.CommandLine;
+using ProtoScope.Capture;
+using ProtoScope.Core.Formatting;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Cli;
+
+/// <summary>`protoscope read FILE`: one line (or JSON object) per packet, like `tcpdump -r`.</summary>
+internal static class ReadCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var format = CommonOptions.Format();
+        var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets." };
+        var cmd = new Command("read", "Print every packet of a capture, tcpdump-style or as JSON Lines.") { file, format, count };
+        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(count)));
+        return cmd;
+    }
+
+    private static int Run(CliContext ctx, string path, string format, long? limit)
+    {
+        using var source = CaptureFile.Open(path);
+        var session = new CaptureSession(source.LinkType);
+        using var text = format == "text" ? ctx.OpenText() : null;
+        using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
+        var tcpdump = new TcpdumpFormat();
+        ReadStatus status;
+        while ((limit is null || session.PacketCount < limit) && (status = source.Read(out var header, out var data)) != ReadStatus.End)
+        {
+            if (status == ReadStatus.Error)
+            {
+                text?.Flush();
+                json?.Flush();
+                return ctx.Fail($"{source.Error}; the {session.PacketCount} packets before it are shown");
+            }
+            session.Add(header, data);
+            if (text is not null)
+            {
+                text.Write(tcpdump.Format(header, session.Current, session.CurrentAnalysis, data));
+                text.Write('\n');
+            }
+            else if (json is not null)
+            {
+                PacketJson.Write(json.Writer, header, session.Current, session.CurrentAnalysis);
+                json.EndLine();
+            }
+        }
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Core.Formatting;
+
+/// <summary>
+/// The `read --format jsonl` schema, one object per packet. A public interface (people pipe it to jq):
+/// names change only with the README.
+/// </summary>
+public static class PacketJson
+{
+    public static void Write(Utf8JsonWriter w, in PacketHeader header, in DecodedPacket p, in PacketAnalysis a)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("frame", a.Frame);
+        WriteTime(w, "time", header.Timestamp);
+        w.WriteNumber("len", p.CapturedLength);
+        w.WriteNumber("wire_len", p.WireLength);
+        w.WriteString("link", LinkType.Name(p.LinkType));
+        if (!p.Src.IsNone)
+        {
+            w.WriteString("src", p.Src.ToString());
+            w.WriteString("dst", p.Dst.ToString());
+        }
+        w.WriteString("proto", p.ProtoName);
+        if (p.HasPorts)
+        {
+            w.WriteNumber("sport", p.SrcPort);
+            w.WriteNumber("dport", p.DstPort);
+        }
+        if (p.Transport == Transport.Tcp && p.TransportHeaderLength > 0) WriteTcp(w, p, a);
+        if (p.Transport == Transport.Udp && p.TransportHeaderLength > 0)
+        {
+            w.WriteStartObject("udp");
+            w.WriteNumber("len", p.UdpLength);
+            w.WriteNumber("payload", p.PayloadLength);
+            w.WriteNumber("stream", a.Conversation);
+            w.WriteEndObject();
+        }
+        if (p.Transport is Transport.Icmp or Transport.Icmpv6 && p.TransportHeaderLength > 0)
+        {
+            w.WriteStartObject(p.Transport == Transport.Icmp ? "icmp" : "icmpv6");
+            w.WriteNumber("type", p.IcmpType);
+            w.WriteNumber("code", p.IcmpCode);
+            w.WriteEndObject();
+        }
+        if (p.HasError) w.WriteString("error", p.Error.ToString());
+        w.WriteEndObject();
+    }
+
+    /// <summary>Epoch seconds with exactly the precision the capture has (6 digits, or 9 for nanoseconds).</summary>
+    public static void WriteTime(Utf8JsonWriter w, string name, long timestampNs)
+    {
+        decimal seconds = timestampNs / 1_000_000_000m;
+        w.WriteNumber(name, timestampNs % 1000 == 0 ? decimal.Round(seconds, 6) : seconds);
+    }
+
+    private static void WriteTcp(Utf8JsonWriter w, in DecodedPacket p, in PacketAnalysis a)
+    {
+        w.WriteStartObject("tcp");
+        w.WriteStartArray("flags");
+        foreach (var name in TcpFlagNotation.JsonNames(p.Flags)) w.WriteStringValue(name);
+        w.WriteEndArray();
+        w.WriteNumber("seq", a.RelativeSeq);
+        if (a.HasRelativeAck) w.WriteNumber("ack", a.RelativeAck);
+        w.WriteNumber("seq_raw", p.SequenceNumber);
+        w.WriteNumber("ack_raw", p.AcknowledgmentNumber);
+        w.WriteNumber("win", p.Window);
+        w.WriteNumber("len", p.PayloadLength);
+        w.WriteNumber("stream", a.Conversation);
+        ref readonly var o = ref p.Options;
+        if (o.Any)
+        {
+            w.WriteStartObject("options");
+            if (o.HasMss) w.WriteNumber("mss", o.Mss);
+            if (o.HasWindowScale) w.WriteNumber("wscale", o.WindowScale);
+            if (o.SackPermitted) w.WriteBoolean("sack_ok", true);
+            if (o.SackCount > 0)
+            {
+                w.WriteStartArray("sack");
+                for (int i = 0; i < o.SackCount; i++)
+                {
+                    var b = o.SackAt(i);
+                    w.WriteStartArray();
+                    w.WriteNumberValue(b.Left);
+                    w.WriteNumberValue(b.Right);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            }
+            if (o.HasTimestamps)
+            {
+                w.WriteStartObject("ts");
+                w.WriteNumber("val", o.TsVal);
+                w.WriteNumber("ecr", o.TsEcr);
+                w.WriteEndObject();
+            }
+            if (o.HasFastOpen) w.WriteBoolean("tfo", true);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,187 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Core.Formatting;
+
+/// <summary>
+/// One line per packet in tcpdump's style (`tcpdump -# -n -tttt`, UTC), with Wireshark's relative
+/// sequence numbers: <c>    1  2026-11-28 10:00:00.123456 IP 10.0.0.1.5555 > 10.0.0.2.80: Flags [S.], seq 0, ack 1, win 65160, length 0</c>.
+/// Only numbers and addresses are printed, never packet bytes, so a packet cannot write control sequences to the terminal.
+/// </summary>
+public sealed class TcpdumpFormat
+{
+    private readonly StringBuilder _sb = new(256);
+
+    /// <summary>Formats one packet; the returned builder is reused by the next call.</summary>
+    public StringBuilder Format(in PacketHeader header, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)
+    {
+        var sb = _sb.Clear();
+        sb.Append(a.Frame.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append("  ");
+        AppendTime(sb, header.Timestamp);
+        sb.Append(' ');
+        AppendBody(sb, p, a, data);
+        return sb;
+    }
+
+    public static void AppendTime(StringBuilder sb, long timestampNs)
+    {
+        long seconds = Math.DivRem(timestampNs, 1_000_000_000L, out long ns);
+        if (ns < 0) { seconds--; ns += 1_000_000_000L; }
+        var t = DateTime.UnixEpoch.AddSeconds(seconds);
+        sb.Append(t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append('.').Append((ns / 1000).ToString("D6", CultureInfo.InvariantCulture));
+    }
+
+    private static void AppendBody(StringBuilder sb, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)
+    {
+        switch (p.Network)
+        {
+            case Network.IPv4: sb.Append("IP "); break;
+            case Network.IPv6: sb.Append("IP6 "); break;
+            case Network.Arp: AppendArp(sb, p); return;
+            case Network.None when p.HasError:
+                sb.Append('[').Append(DecodeError.LayerName(p.Error.Layer)).Append("] ");
+                AppendError(sb, p);
+                return;
+            default:
+                if (!Decoding.LinkType.IsSupported(p.LinkType))
+                    sb.Append(Decoding.LinkType.Name(p.LinkType)).Append(" (link type ").Append(p.LinkType).Append(", not decoded), length ").Append(p.CapturedLength);
+                else
+                    sb.Append("ethertype 0x").Append(p.EtherType.ToString("x4", CultureInfo.InvariantCulture)).Append(", length ").Append(p.CapturedLength);
+                return;
+        }
+
+        if (p.HasPorts)
+        {
+            p.Src.AppendTo(sb); sb.Append('.').Append(p.SrcPort).Append(" > ");
+            p.Dst.AppendTo(sb); sb.Append('.').Append(p.DstPort).Append(": ");
+        }
+        else
+        {
+            p.Src.AppendTo(sb); sb.Append(" > ");
+            p.Dst.AppendTo(sb); sb.Append(": ");
+        }
+
+        if (p.Network == Network.IPv4 && p.HasError && p.Error.Layer == DecodeLayer.IPv4) { AppendError(sb, p); return; }
+        if (p.Network == Network.IPv6 && p.HasError && p.Error.Layer == DecodeLayer.IPv6) { AppendError(sb, p); return; }
+
+        switch (p.Transport)
+        {
+            case Transport.Tcp when p.TransportHeaderLength > 0: AppendTcp(sb, p, a, data); break;
+            case Transport.Udp when p.TransportHeaderLength > 0:
+                sb.Append("UDP, length ").Append(p.PayloadLength);
+                break;
+            case Transport.Icmp or Transport.Icmpv6 when p.TransportHeaderLength > 0:
+                sb.Append(p.Transport == Transport.Icmp ? "ICMP " : "ICMP6 ").Append(IcmpName(p)).Append(", length ").Append(p.PayloadLength + 8);
+                break;
+            case Transport.Tcp or Transport.Udp or Transport.Icmp or Transport.Icmpv6:
+                break;
+            default:
+                if (p.IsLaterFragment) sb.Append("ip-proto-").Append(p.IpProtocol).Append(" (fragment), length ").Append(p.PayloadLength);
+                else sb.Append("ip-proto-").Append(p.IpProtocol).Append(", length ").Append(p.PayloadLength);
+                break;
+        }
+        if (p.HasError) { if (p.TransportHeaderLength > 0) sb.Append(' '); AppendError(sb, p); }
+    }
+
+    private static void AppendError(StringBuilder sb, in DecodedPacket p) =>
+        sb.Append("[|").Append(DecodeError.LayerName(p.Error.Layer)).Append("] (").Append(p.Error.ToString()).Append(')');
+
+    private static string IcmpName(in DecodedPacket p) => (p.Transport, p.IcmpType) switch
+    {
+        (Transport.Icmp, 0) => "echo reply",
+        (Transport.Icmp, 3) => "destination unreachable",
+        (Transport.Icmp, 8) => "echo request",
+        (Transport.Icmp, 11) => "time exceeded",
+        (Transport.Icmpv6, 1) => "destination unreachable",
+        (Transport.Icmpv6, 128) => "echo request",
+        (Transport.Icmpv6, 129) => "echo reply",
+        (Transport.Icmpv6, 133) => "router solicitation",
+        (Transport.Icmpv6, 134) => "router advertisement",
+        (Transport.Icmpv6, 135) => "neighbor solicitation",
+        (Transport.Icmpv6, 136) => "neighbor advertisement",
+        _ => $"type {p.IcmpType} code {p.IcmpCode}",
+    };
+
+    private static void AppendArp(StringBuilder sb, in DecodedPacket p)
+    {
+        sb.Append("ARP, ");
+        if (p.HasError) { AppendError(sb, p); return; }
+        switch (p.ArpOperation)
+        {
+            case 1: sb.Append("Request who-has "); p.Dst.AppendTo(sb); sb.Append(" tell "); p.Src.AppendTo(sb); break;
+            case 2: sb.Append("Reply "); p.Src.AppendTo(sb); sb.Append(" is-at"); break;
+            default: sb.Append("operation ").Append(p.ArpOperation); break;
+        }
+        sb.Append(", length ").Append(p.NetworkHeaderLength);
+    }
+
+    private static void AppendTcp(StringBuilder sb, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)
+    {
+        sb.Append("Flags [").Append(TcpFlagNotation.Tcpdump(p.Flags)).Append(']');
+        bool hasConn = a.Conversation >= 0;
+        uint seq = hasConn ? a.RelativeSeq : p.SequenceNumber;
+        if (p.PayloadLength > 0)
+            sb.Append(", seq ").Append(seq).Append(':').Append(unchecked(seq + (uint)p.PayloadLength));
+        else if ((p.Flags & (TcpFlags.Syn | TcpFlags.Fin | TcpFlags.Rst)) != 0)
+            sb.Append(", seq ").Append(seq);
+        if ((p.Flags & TcpFlags.Ack) != 0)
+            sb.Append(", ack ").Append(a.HasRelativeAck ? a.RelativeAck : p.AcknowledgmentNumber);
+        sb.Append(", win ").Append(p.Window);
+        if ((p.Flags & TcpFlags.Urg) != 0) sb.Append(", urg ").Append(p.UrgentPointer);
+        if (p.TransportHeaderLength > 20)
+        {
+            sb.Append(", options [");
+            AppendOptions(sb, data.Slice(p.TransportOffset + 20, p.TransportHeaderLength - 20));
+            sb.Append(']');
+        }
+        sb.Append(", length ").Append(p.PayloadLength);
+    }
+
+    /// <summary>The option list in wire order with tcpdump's names (print-tcp.c).</summary>
+    private static void AppendOptions(StringBuilder sb, ReadOnlySpan<byte> o)
+    {
+        int i = 0;
+        bool first = true;
+        while (i < o.Length)
+        {
+            if (!first) sb.Append(',');
+            first = false;
+            byte kind = o[i];
+            if (kind == 0) { sb.Append("eol"); break; }
+            if (kind == 1) { sb.Append("nop"); i++; continue; }
+            if (i + 1 >= o.Length || o[i + 1] < 2 || i + o[i + 1] > o.Length) { sb.Append("bad opt"); break; }
+            int len = o[i + 1];
+            var body = o.Slice(i + 2, len - 2);
+            switch (kind)
+            {
+                case 2 when body.Length == 2: sb.Append("mss ").Append(BinaryPrimitives.ReadUInt16BigEndian(body)); break;
+                case 3 when body.Length == 1: sb.Append("wscale ").Append(body[0]); break;
+                case 4: sb.Append("sackOK"); break;
+                case 5:
+                    sb.Append("sack ").Append(body.Length / 8);
+                    for (int b = 0; b + 8 <= body.Length; b += 8)
+                        sb.Append(" {").Append(BinaryPrimitives.ReadUInt32BigEndian(body[b..])).Append(':').Append(BinaryPrimitives.ReadUInt32BigEndian(body[(b + 4)..])).Append('}');
+                    break;
+                case 8 when body.Length == 8:
+                    sb.Append("TS val ").Append(BinaryPrimitives.ReadUInt32BigEndian(body)).Append(" ecr ").Append(BinaryPrimitives.ReadUInt32BigEndian(body[4..]));
+                    break;
+                case 34: AppendFastOpen(sb, "tfo", body); break;
+                case 254 when body.Length >= 2 && body[0] == 0xF9 && body[1] == 0x89: AppendFastOpen(sb, "exp-tfo", body[2..]); break;
+                case 30: sb.Append("mptcp"); break;
+                default: sb.Append("unknown-").Append(kind); break;
+            }
+            i += len;
+        }
+    }
+
+    private static void AppendFastOpen(StringBuilder sb, string name, ReadOnlySpan<byte> cookie)
+    {
+        sb.Append(name);
+        if (cookie.IsEmpty) { sb.Append(" cookiereq"); return; }
+        sb.Append(" cookie ");
+        foreach (byte b in cookie) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,81 @@
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Tcp;
+
+namespace ProtoScope.Core.Session;
+
+/// <summary>
+/// The one pass: every packet goes through decode → conversation → relative numbers, exactly once, in
+/// capture order. Views read <see cref="Current"/> and <see cref="CurrentAnalysis"/> right after
+/// <see cref="Add"/>, and the conversation tables at any time.
+/// </summary>
+public sealed class CaptureSession
+{
+    private DecodedPacket _current;
+    private PacketAnalysis _analysis;
+
+    public CaptureSession(int linkType)
+    {
+        LinkType = linkType;
+    }
+
+    public int LinkType { get; }
+    public ConversationTable Conversations { get; } = new();
+    public long PacketCount { get; private set; }
+    public long FirstTimestamp { get; private set; }
+    public long LastTimestamp { get; private set; }
+
+    /// <summary>The packet last added; valid until the next <see cref="Add"/>.</summary>
+    public ref readonly DecodedPacket Current => ref _current;
+    public ref readonly PacketAnalysis CurrentAnalysis => ref _analysis;
+
+    /// <summary>Decodes and analyses one packet. <paramref name="data"/> is not kept.</summary>
+    public void Add(in PacketHeader header, ReadOnlySpan<byte> data)
+    {
+        long frame = ++PacketCount;
+        if (frame == 1) FirstTimestamp = header.Timestamp;
+        LastTimestamp = header.Timestamp;
+        PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
+        _analysis = default;
+        _analysis.Frame = frame;
+        _analysis.Conversation = -1;
+        ref readonly var p = ref _current;
+        if (!p.HasPorts) return;
+        if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
+        else AddUdp(in p, frame, header.Timestamp);
+    }
+
+    private void AddTcp(in DecodedPacket p, long frame, long timestamp)
+    {
+        var conn = Conversations.FindOrAddTcp(p, frame, timestamp);
+        var dir = conn.DirectionOf(p);
+        conn.LearnBase(dir, p);
+        Count(conn, dir, p, frame, timestamp);
+        _analysis.Conversation = conn.Id;
+        _analysis.Direction = dir;
+        _analysis.RelativeSeq = conn.RelativeSeq(dir, p.SequenceNumber);
+        if ((p.Flags & TcpFlags.Ack) != 0)
+        {
+            _analysis.RelativeAck = conn.RelativeAck(dir, p.AcknowledgmentNumber);
+            _analysis.HasRelativeAck = true;
+        }
+    }
+
+    private void AddUdp(in DecodedPacket p, long frame, long timestamp)
+    {
+        var conv = Conversations.FindOrAddUdp(p, frame, timestamp);
+        var dir = conv.DirectionOf(p);
+        Count(conv, dir, p, frame, timestamp);
+        _analysis.Conversation = conv.Id;
+        _analysis.Direction = dir;
+    }
+
+    private static void Count(Conversation c, Direction dir, in DecodedPacket p, long frame, long timestamp)
+    {
+        ref var stats = ref c.Stats(dir);
+        stats.Packets++;
+        stats.PayloadBytes += p.PayloadLength;
+        stats.IpBytes += p.IpLength;
+        c.LastFrame = frame;
+        c.EndTime = timestamp;
+    }
+}

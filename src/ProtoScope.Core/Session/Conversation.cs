@@ -1,0 +1,59 @@
+using ProtoScope.Core.Decoding;
+
+namespace ProtoScope.Core.Session;
+
+/// <summary>Per-direction counters of a conversation.</summary>
+public struct DirectionStats
+{
+    public long Packets;
+    /// <summary>Transport payload bytes as the headers state them (Zeek's orig_bytes counts sequence space; see the TCP tracker).</summary>
+    public long PayloadBytes;
+    public long IpBytes;
+}
+
+/// <summary>
+/// A TCP connection or UDP conversation: the endpoints, who spoke first, and per-direction counts.
+/// <see cref="Id"/> is tshark's tcp.stream / udp.stream number.
+/// </summary>
+public abstract class Conversation
+{
+    protected Conversation(int id, in DecodedPacket first, long frame, long timestamp)
+    {
+        Id = id;
+        OrigAddress = first.Src;
+        OrigPort = first.SrcPort;
+        RespAddress = first.Dst;
+        RespPort = first.DstPort;
+        FirstFrame = frame;
+        LastFrame = frame;
+        StartTime = timestamp;
+        EndTime = timestamp;
+    }
+
+    public int Id { get; }
+    public abstract string Proto { get; }
+    public NetAddress OrigAddress { get; protected set; }
+    public ushort OrigPort { get; protected set; }
+    public NetAddress RespAddress { get; protected set; }
+    public ushort RespPort { get; protected set; }
+    public long FirstFrame { get; }
+    public long LastFrame { get; internal set; }
+    /// <summary>Nanoseconds since the epoch.</summary>
+    public long StartTime { get; }
+    public long EndTime { get; internal set; }
+    public DirectionStats Orig;
+    public DirectionStats Resp;
+
+    public ref DirectionStats Stats(Direction d) => ref d == Direction.Orig ? ref Orig : ref Resp;
+
+    public Direction DirectionOf(in DecodedPacket p) =>
+        p.SrcPort == OrigPort && p.Src == OrigAddress ? Direction.Orig : Direction.Resp;
+
+    /// <summary>Swaps originator and responder (Zeek flips a connection whose first packet came from the responder).</summary>
+    protected void Flip()
+    {
+        (OrigAddress, RespAddress) = (RespAddress, OrigAddress);
+        (OrigPort, RespPort) = (RespPort, OrigPort);
+        (Orig, Resp) = (Resp, Orig);
+    }
+}

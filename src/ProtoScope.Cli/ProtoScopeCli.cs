@@ -35,6 +35,9 @@ public static class ProtoScopeCli
         var ctx = new CliContext(stdout, stderr);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        root.Subcommands.Add(DevicesCommand.Create(ctx));
+        root.Subcommands.Add(CaptureCommand.Create(ctx));
+        root.Subcommands.Add(ReplayCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -59,5 +62,5 @@ public static class ProtoScopeCli
         }
     }
 
-    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
 }

@@ -72,7 +72,7 @@ public sealed class LiveCapture : IPacketSource
             Mode = options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
             Snaplen = options.Snaplen,
             ReadTimeout = Math.Max(1, (int)options.ReadTimeout.TotalMilliseconds),
-            BufferSize = options.BufferSize,
+            BufferSize = options.BufferSize ?? (options.Immediate ? LiveCaptureOptions.ImmediateBufferSize : null),
             Immediate = options.Immediate,
             TimestampResolution = TimestampResolution.Nanosecond,
         };
@@ -167,6 +167,7 @@ public sealed class LiveCapture : IPacketSource
     {
         IntPtr hdr = IntPtr.Zero, bytes = IntPtr.Zero;
         bool draining = false;
+        long quietSince = 0;
         long nextSample = 0;
         try
         {
@@ -180,10 +181,22 @@ public sealed class LiveCapture : IPacketSource
                 }
                 int res = _device.GetNextPacketPointers(ref hdr, ref bytes);
                 if (res == 1)
+                {
                     Enqueue(hdr, bytes);
+                    quietSince = 0;
+                }
                 else if (res == 0)
                 {
-                    if (draining) break;
+                    if (draining)
+                    {
+                        // In immediate mode an empty ring is the end. TPACKET_V3 shows a block only once
+                        // the kernel retires it, at the latest after the read timeout: wait that long.
+                        if (_options.Immediate) break;
+                        long t = Environment.TickCount64;
+                        if (quietSince == 0) quietSince = t;
+                        else if (t - quietSince > _waitMs + 20) break;
+                        Thread.Sleep(1);
+                    }
                 }
                 else if (res == -2)
                 {

@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
 namespace ProtoScope.Capture.Tests;
 
 /// <summary>Runs programs (tshark, tcpdump, ip, the protoscope CLI) and finds the checkout.</summary>

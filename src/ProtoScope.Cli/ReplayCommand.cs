@@ -49,7 +49,8 @@ internal static class ReplayCommand
             if (source.LinkType != injector.LinkType)
                 return ctx.Fail($"{path} holds {LinkType.Name(source.LinkType)} frames but {name} sends {LinkType.Name(injector.LinkType)} frames; replay it onto an interface of the same link type");
             long? firstTimestamp = null;
-            long roundStart = clock.ElapsedTicks;
+            long roundStart = 0;
+            long countBefore = sent + failed;
             ReadStatus status;
             while (!stopped.IsCancellationRequested && (status = source.Read(out var header, out var data)) != ReadStatus.End)
             {
@@ -58,10 +59,15 @@ internal static class ReplayCommand
                     ctx.Stderr.WriteLine($"protoscope: {source.Error}; the packets before it were sent");
                     break;
                 }
-                firstTimestamp ??= header.Timestamp;
-                if (!topSpeed)
+                if (firstTimestamp is null)
+                    firstTimestamp = header.Timestamp;
+                else if (!topSpeed)
                     WaitUntil(clock, roundStart + ToTicks((header.Timestamp - firstTimestamp.Value) / (speed ?? 1.0)), stopped.Token);
-                if (injector.Send(data) is { } error)
+                string? error = injector.Send(data);
+                // The schedule starts when the first frame has left: its send (the first call into libpcap)
+                // can take tens of milliseconds, which would otherwise bunch up the frames after it.
+                if (sent + failed == countBefore) roundStart = clock.ElapsedTicks;
+                if (error is not null)
                 {
                     failed++;
                     firstFailure ??= error;

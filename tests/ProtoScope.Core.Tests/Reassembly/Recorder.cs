@@ -34,9 +34,9 @@ internal sealed class Wire
 {
     public const ushort Syn = 0x02, Fin = 0x01, Rst = 0x04, Psh = 0x08, Ack = 0x10;
 
-    public Wire(ReassemblyOptions? options = null)
+    public Wire(ReassemblyOptions? options = null, IStreamConsumerFactory? streams = null, IDatagramConsumer? datagrams = null)
     {
-        Reassembler = new Reassembler(Recorder, options: options);
+        Reassembler = new Reassembler(streams ?? Recorder, datagrams, options);
         Session = new CaptureSession(LinkType.Ipv4) { Reassembly = Reassembler };
     }
 
@@ -45,9 +45,11 @@ internal sealed class Wire
     public CaptureSession Session { get; }
 
     /// <summary>One segment from the client (<paramref name="fromClient"/>) or the server; <paramref name="snaplen"/> cuts the captured bytes.</summary>
-    public void Send(bool fromClient, ushort flags, uint seq, string payload = "", uint ack = 0, int? snaplen = null)
+    public void Send(bool fromClient, ushort flags, uint seq, string payload = "", uint ack = 0, int? snaplen = null) =>
+        Send(fromClient, flags, seq, Encoding.ASCII.GetBytes(payload), ack, snaplen);
+
+    public void Send(bool fromClient, ushort flags, uint seq, byte[] data, uint ack = 0, int? snaplen = null)
     {
-        byte[] data = Encoding.ASCII.GetBytes(payload);
         byte[] tcp = Frames.Tcp(fromClient ? (ushort)1000 : (ushort)80, fromClient ? (ushort)80 : (ushort)1000, seq, ack, flags, payload: data.Length);
         data.CopyTo(tcp, 20);
         byte[] ip = Frames.IPv4(6, tcp, fromClient ? "10.0.0.1" : "10.0.0.2", fromClient ? "10.0.0.2" : "10.0.0.1");

@@ -7,7 +7,8 @@ namespace ProtoScope.Cli.Tests;
 /// `frames` on captures of real echo traffic: every frame decoded from the capture must be, byte for byte, a
 /// frame the client sent (orig) or the server echoed (resp), at the offset the client's stream put it.
 /// </summary>
-public sealed class FramesOfRealTrafficTests(EchoCaptures captures) : IClassFixture<EchoCaptures>
+[Collection(EchoCaptures.Collection)]
+public sealed class FramesOfRealTrafficTests(EchoCaptures captures)
 {
     internal static List<JsonElement> Frames(string pcap, params string[] options)
     {

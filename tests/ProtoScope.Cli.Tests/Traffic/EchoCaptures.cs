@@ -13,6 +13,8 @@ internal sealed record Recorded(string Pcap, int Port, Plan? Tcp = null, List<by
 /// </summary>
 public sealed class EchoCaptures : IDisposable
 {
+    public const string Collection = "echo captures";
+
     /// <summary>An Ethernet frame of the 1500-byte MTU with room to spare.</summary>
     private const int NamespaceSnaplen = 1600;
 
@@ -156,3 +158,7 @@ public sealed class EchoCaptures : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+/// <summary>The test classes that read the echo captures share one recording of them.</summary>
+[CollectionDefinition(EchoCaptures.Collection)]
+public sealed class EchoCapturesCollection : ICollectionFixture<EchoCaptures>;

@@ -95,15 +95,11 @@ public sealed class Reassembler
             }
             if (half.Started)
             {
-                if ((flags & TcpFlags.Rst) != 0)
-                {
-                    half.Reset(frame);
-                }
-                else
-                {
-                    half.Segment(seq, p.PayloadLength, payload, frame);
-                    if ((flags & TcpFlags.Fin) != 0) half.Fin(seq + (uint)p.PayloadLength, frame);
-                }
+                // A RST may carry data, e.g. a diagnostic text (RFC 9293 §3.5.3, RFC 1122 §4.2.2.12): deliver it,
+                // as Wireshark does, then end the direction.
+                half.Segment(seq, p.PayloadLength, payload, frame);
+                if ((flags & TcpFlags.Rst) != 0) half.Reset(frame);
+                else if ((flags & TcpFlags.Fin) != 0) half.Fin(seq + (uint)p.PayloadLength, frame);
             }
         }
         if ((flags & TcpFlags.Ack) != 0 && (flags & TcpFlags.Rst) == 0 && conn.Halves[1 - (int)dir] is HalfStream other)

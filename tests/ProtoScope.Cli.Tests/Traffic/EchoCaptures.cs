@@ -121,6 +121,23 @@ public sealed class EchoCaptures : IDisposable
         return new Recorded(pcap, port, Datagrams: datagrams);
     }
 
+    /// <summary>Sends <paramref name="stream"/> in one write to a python echo server on loopback and records the exchange.</summary>
+    internal string RawTcpOnLoopback(string name, byte[] stream, int port)
+    {
+        string work = Work(name);
+        File.WriteAllBytes(Path.Combine(work, "stream.bin"), stream);
+        File.WriteAllText(Path.Combine(work, "writes.json"), $"[{stream.Length}]");
+        string pcap = Path.Combine(work, "capture.pcap");
+        using var tcpdump = Peer.Tcpdump(null, "lo", pcap, $"tcp port {port}", LoopbackSnaplen);
+        using var server = Peer.Python(null, "tcp-server", "127.0.0.1", $"{port}");
+        server.WaitForReady();
+        using var client = Peer.Python(null, "tcp-client", "127.0.0.1", $"{port}", Path.Combine(work, "stream.bin"), Path.Combine(work, "writes.json"));
+        Assert.Equal(0, client.WaitForExit());
+        server.WaitForExit();
+        tcpdump.StopCapture();
+        return pcap;
+    }
+
     private static string SaveDatagrams(string work, List<byte[]> datagrams)
     {
         string list = Path.Combine(work, "datagrams.json");

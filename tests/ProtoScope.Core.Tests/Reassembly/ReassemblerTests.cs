@@ -159,6 +159,14 @@ public class ReassemblerTests
     }
 
     [Fact]
+    public void Data_on_a_reset_is_delivered_before_the_end()
+    {
+        var w = Handshake();
+        w.Send(true, R | A, 101, "bye");
+        Assert.Equal(["data 0 bye @4", "end Reset 3"], w.Orig);
+    }
+
+    [Fact]
     public void The_buffer_limit_gives_up_the_oldest_hole_once_it_is_reached_and_says_so()
     {
         var w = Handshake(new ReassemblyOptions { MaxBufferedPerConnection = 8 });

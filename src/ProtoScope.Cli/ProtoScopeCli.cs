@@ -5,10 +5,12 @@ using ProtoScope.Capture;
 namespace ProtoScope.Cli;
 
 /// <summary>Where a verb writes: stdout is the program's own output (people pipe it to jq), stderr is for people.</summary>
-internal sealed class CliContext(Stream stdout, TextWriter stderr)
+internal sealed class CliContext(Stream stdout, TextWriter stderr, bool stdoutIsTerminal)
 {
     public Stream Stdout { get; } = stdout;
     public TextWriter Stderr { get; } = stderr;
+    /// <summary>True only when the real stdout is a terminal: the one case where colour may be added.</summary>
+    public bool StdoutIsTerminal { get; } = stdoutIsTerminal;
 
     public StreamWriter OpenText() => new(Stdout, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = false };
 
@@ -30,11 +32,13 @@ internal static class ExitCodes
 
 public static class ProtoScopeCli
 {
-    public static int Run(string[] args, Stream stdout, TextWriter stderr)
+    public static int Run(string[] args, Stream stdout, TextWriter stderr, bool stdoutIsTerminal = false)
     {
-        var ctx = new CliContext(stdout, stderr);
+        var ctx = new CliContext(stdout, stderr, stdoutIsTerminal);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        root.Subcommands.Add(ConnsCommand.Create(ctx));
+        root.Subcommands.Add(LadderCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

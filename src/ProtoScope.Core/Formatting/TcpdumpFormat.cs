@@ -87,8 +87,11 @@ public sealed class TcpdumpFormat
         if (p.HasError) { if (p.TransportHeaderLength > 0) sb.Append(' '); AppendError(sb, p); }
     }
 
-    private static void AppendError(StringBuilder sb, in DecodedPacket p) =>
-        sb.Append("[|").Append(DecodeError.LayerName(p.Error.Layer)).Append("] (").Append(p.Error.ToString()).Append(')');
+    private static void AppendError(StringBuilder sb, in DecodedPacket p)
+    {
+        if (p.Error.Layer != DecodeLayer.None) sb.Append("[|").Append(DecodeError.LayerName(p.Error.Layer)).Append("] ");
+        sb.Append('(').Append(p.Error.ToString()).Append(')');
+    }
 
     private static string IcmpName(in DecodedPacket p) => (p.Transport, p.IcmpType) switch
     {

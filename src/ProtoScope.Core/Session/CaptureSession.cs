@@ -13,12 +13,16 @@ public sealed class CaptureSession
     private DecodedPacket _current;
     private PacketAnalysis _analysis;
 
-    public CaptureSession(int linkType)
+    public CaptureSession(int linkType, int timestampUnit = 1_000_000)
     {
         LinkType = linkType;
+        TimestampUnit = timestampUnit;
     }
 
     public int LinkType { get; }
+
+    /// <summary>Sub-second units per second in the source's record headers (1,000,000 or 1,000,000,000), for messages.</summary>
+    public int TimestampUnit { get; }
     public ConversationTable Conversations { get; } = new();
     public long PacketCount { get; private set; }
     public long FirstTimestamp { get; private set; }
@@ -35,6 +39,8 @@ public sealed class CaptureSession
         if (frame == 1) FirstTimestamp = header.Timestamp;
         LastTimestamp = header.Timestamp;
         PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
+        if (header.InvalidFraction != 0 && !_current.HasError)
+            _current.Error = new DecodeError(DecodeErrorKind.InvalidTimestamp, DecodeLayer.None, TimestampUnit, header.InvalidFraction);
         _analysis = default;
         _analysis.Frame = frame;
         _analysis.Conversation = -1;

@@ -6,10 +6,12 @@ using ProtoScope.Capture;
 namespace ProtoScope.Cli;
 
 /// <summary>Where a verb writes: stdout is the program's own output (people pipe it to jq), stderr is for people.</summary>
-internal sealed class CliContext(Stream stdout, TextWriter stderr, CancellationToken stopping)
+internal sealed class CliContext(Stream stdout, TextWriter stderr, bool stdoutIsTerminal, CancellationToken stopping)
 {
     public Stream Stdout { get; } = stdout;
     public TextWriter Stderr { get; } = stderr;
+    /// <summary>True only when the real stdout is a terminal: the one case where colour may be added.</summary>
+    public bool StdoutIsTerminal { get; } = stdoutIsTerminal;
 
     /// <summary>
     /// Fires on SIGINT (Ctrl-C), SIGTERM or SIGHUP: long-running verbs stop cleanly (flush files, close
@@ -37,15 +39,15 @@ internal static class ExitCodes
 
 public static class ProtoScopeCli
 {
-    public static int Run(string[] args, Stream stdout, TextWriter stderr) => Run(args, stdout, stderr, CancellationToken.None);
-
-    /// <summary>The program's entry point: <paramref name="stopping"/> lets tests stop a long-running verb as a signal would.</summary>
-    public static int Run(string[] args, Stream stdout, TextWriter stderr, CancellationToken stopping)
+    /// <summary>The program's entry point. <paramref name="stopping"/> lets tests stop a long-running verb as a signal would.</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr, bool stdoutIsTerminal = false, CancellationToken stopping = default)
     {
         using var signals = new StopSignals(stopping);
-        var ctx = new CliContext(stdout, stderr, signals.Token);
+        var ctx = new CliContext(stdout, stderr, stdoutIsTerminal, signals.Token);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        root.Subcommands.Add(ConnsCommand.Create(ctx));
+        root.Subcommands.Add(LadderCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
 
         var parse = root.Parse(args);

@@ -9,7 +9,7 @@ out="${1:-$root/captures/loopback-echo.pcap}"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-tcpdump -i lo -U -n -s 262144 -w "$tmp/cap.pcap" 'port 9000 or port 9001' 2>"$tmp/tcpdump.err" &
+tcpdump -i lo -U --immediate-mode -n -s 262144 -w "$tmp/cap.pcap" 'port 9000 or port 9001' 2>"$tmp/tcpdump.err" &
 tcpdump_pid=$!
 for _ in $(seq 50); do grep -q "listening on" "$tmp/tcpdump.err" && break; sleep 0.1; done
 

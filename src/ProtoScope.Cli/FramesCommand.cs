@@ -58,7 +58,7 @@ internal static class FramesCommand
         using var text = format == "text" ? ctx.OpenText() : null;
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
         IMessageSink sink = text is not null ? new TextSink(text, payload) : new JsonSink(json!, payload);
-        var options = new FramingOptions
+        var options = new ConversationFramerOptions
         {
             Spec = spec,
             KeepPayloads = payload,

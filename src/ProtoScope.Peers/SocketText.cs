@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace ProtoScope.Peers;
 
 /// <summary>Socket failures in the words a network engineer uses in a log line.</summary>
-internal static class SocketText
+public static class SocketText
 {
     public static string Describe(SocketError error) => error switch
     {

@@ -22,9 +22,32 @@ public class ReadMatchesTsharkTests
 
     [Theory]
     [MemberData(nameof(CorpusCaptures))]
-    public void Every_packet_agrees_with_tshark(string capture)
+    public void Every_packet_agrees_with_tshark(string capture) => AssertAgrees(Path.Combine(Repo.Corpus, capture));
+
+    [Fact]
+    public void The_sample_capture_agrees_with_tshark() => AssertAgrees(Path.Combine(Repo.Captures, "loopback-echo.pcap"));
+
+    /// <summary>Fresh loopback traffic recorded by tcpdump while this test runs.</summary>
+    [Fact]
+    public void A_capture_recorded_now_agrees_with_tshark()
     {
-        string path = Path.Combine(Repo.Corpus, capture);
+        var dir = Directory.CreateTempSubdirectory("protoscope-rec-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "now.pcap");
+            Tshark.Run("bash", [Path.Combine(Repo.Root, "scripts", "record-loopback.sh"), path]);
+            Assert.True(File.Exists(path));
+            AssertAgrees(path);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void AssertAgrees(string path)
+    {
+        string capture = Path.GetFileName(path);
         var expected = Tshark.Fields(path, Fields);
         var result = CliRunner.Run("read", path, "--format", "jsonl");
         var ours = result.JsonLines().ToList();

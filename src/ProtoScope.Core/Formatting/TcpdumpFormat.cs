@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Formatting;
 
@@ -141,6 +142,16 @@ public sealed class TcpdumpFormat
             sb.Append(']');
         }
         sb.Append(", length ").Append(p.PayloadLength);
+        if (a.Role != PacketRole.None) AppendRole(sb, a.Role);
+    }
+
+    /// <summary>The role in parentheses after the length, its own parentheses dropped: "(handshake 2/3 SYN-ACK)".</summary>
+    private static void AppendRole(StringBuilder sb, PacketRole role)
+    {
+        sb.Append(" (");
+        foreach (char c in role.Label())
+            if (c is not ('(' or ')')) sb.Append(c);
+        sb.Append(')');
     }
 
     /// <summary>The option list in wire order with tcpdump's names (print-tcp.c).</summary>

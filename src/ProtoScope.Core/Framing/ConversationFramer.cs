@@ -7,7 +7,7 @@ using ProtoScope.Core.Tcp;
 namespace ProtoScope.Core.Framing;
 
 /// <summary>How <see cref="ConversationFramer"/> cuts conversations into messages.</summary>
-public sealed record FramingOptions
+public sealed record ConversationFramerOptions
 {
     /// <summary>The length prefix; null for UDP datagrams only (TCP directions are then not framed at all).</summary>
     public FramingSpec? Spec { get; init; } = FramingSpec.Default;
@@ -34,11 +34,11 @@ public sealed record FramingOptions
 /// </summary>
 public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsumer
 {
-    private readonly FramingOptions _options;
+    private readonly ConversationFramerOptions _options;
     private readonly List<long[]?> _udpCounters = [];
     private byte[] _scratch = new byte[2048];
 
-    public ConversationFramer(FramingOptions options, IMessageSink sink)
+    public ConversationFramer(ConversationFramerOptions options, IMessageSink sink)
     {
         _options = options;
         Sink = sink;

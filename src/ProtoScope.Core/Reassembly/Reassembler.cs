@@ -12,6 +12,23 @@ internal sealed class ConnectionStreams(TcpConnection connection)
     /// <summary>Set once the factory was asked for a direction, so it is asked once even when it answers null.</summary>
     public readonly bool[] Asked = new bool[2];
     public long Buffered;
+    /// <summary>Who sends on each half: halves stay bound to their sender when the tracker swaps roles.</summary>
+    public readonly NetAddress[] Sender = new NetAddress[2];
+    public readonly ushort[] SenderPort = new ushort[2];
+
+    /// <summary>
+    /// The half a packet belongs to: the one bound to its sender if any, else the session's direction. The
+    /// connection tracker may swap originator and responder after a direction was bound (Zeek's '^' flips); the
+    /// bytes keep flowing to the right consumer, whose direction label is the one it was made with.
+    /// </summary>
+    public Direction HalfOf(in DecodedPacket p, Direction sessionDirection)
+    {
+        for (int i = 0; i < 2; i++)
+            if (Asked[i] && SenderPort[i] == p.SrcPort && Sender[i] == p.Src) return (Direction)i;
+        for (int i = 0; i < 2; i++)
+            if (Asked[i]) return (Direction)(1 - i);
+        return sessionDirection;
+    }
 }
 
 /// <summary>
@@ -77,6 +94,7 @@ public sealed class Reassembler
     {
         while (_byId.Count <= connection.Id) _byId.Add(null);
         ConnectionStreams conn = _byId[connection.Id] ??= new ConnectionStreams(connection);
+        dir = conn.HalfOf(in p, dir);
         HalfStream? half = Half(conn, dir, in p);
         TcpFlags flags = p.Flags;
         if (half is not null)
@@ -114,6 +132,8 @@ public sealed class Reassembler
         // Ask when the direction has something to reassemble: a SYN, data or a FIN.
         if ((p.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && p.PayloadLength == 0) return null;
         conn.Asked[i] = true;
+        conn.Sender[i] = p.Src;
+        conn.SenderPort[i] = p.SrcPort;
         IStreamConsumer? consumer = _streams!.Create(conn.Connection, dir);
         return consumer is null ? null : conn.Halves[i] = new HalfStream(this, conn, consumer, Options.RetransmissionCheckBytes);
     }

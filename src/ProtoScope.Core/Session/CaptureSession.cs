@@ -5,7 +5,7 @@ using ProtoScope.Core.Tcp;
 namespace ProtoScope.Core.Session;
 
 /// <summary>
-/// The one pass: every packet goes through decode → conversation → relative numbers, exactly once, in
+/// The one pass: every packet goes through decode → conversation → relative numbers → connection tracking, exactly once, in
 /// capture order. Views read <see cref="Current"/> and <see cref="CurrentAnalysis"/> right after
 /// <see cref="Add"/>, and the conversation tables at any time.
 /// </summary>
@@ -63,21 +63,25 @@ public sealed class CaptureSession
         var conn = Conversations.FindOrAddTcp(p, frame, timestamp);
         var dir = conn.DirectionOf(p);
         conn.LearnBase(dir, p);
-        Count(conn, dir, p, frame, timestamp);
         _analysis.Conversation = conn.Id;
-        _analysis.Direction = dir;
         _analysis.RelativeSeq = conn.RelativeSeq(dir, p.SequenceNumber);
         if ((p.Flags & TcpFlags.Ack) != 0)
         {
             _analysis.RelativeAck = conn.RelativeAck(dir, p.AcknowledgmentNumber);
             _analysis.HasRelativeAck = true;
         }
+        conn.Track(p, ref _analysis);
+        // Tracking may have swapped originator and responder (Zeek's flips): count by the roles after it.
+        dir = conn.DirectionOf(p);
+        _analysis.Direction = dir;
+        Count(conn, dir, p, frame, timestamp);
     }
 
     private void AddUdp(in DecodedPacket p, long frame, long timestamp)
     {
         var conv = Conversations.FindOrAddUdp(p, frame, timestamp);
         var dir = conv.DirectionOf(p);
+        conv.Track(dir, p);
         Count(conv, dir, p, frame, timestamp);
         _analysis.Conversation = conv.Id;
         _analysis.Direction = dir;

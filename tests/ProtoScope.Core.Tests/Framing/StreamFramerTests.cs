@@ -17,17 +17,17 @@ public class StreamFramerTests
         public void OnFailure(in FramingFailure failure) => Failures.Add(failure);
     }
 
-    private static (Wire Wire, Sink Sink) Start(FramingOptions? options = null)
+    private static (Wire Wire, Sink Sink) Start(ConversationFramerOptions? options = null)
     {
         var sink = new Sink();
-        var framer = new ConversationFramer(options ?? new FramingOptions { KeepPayloads = true }, sink);
+        var framer = new ConversationFramer(options ?? new ConversationFramerOptions { KeepPayloads = true }, sink);
         var wire = new Wire(streams: framer, datagrams: framer);
         wire.Send(true, Wire.Syn, 100);
         return (wire, sink);
     }
 
     /// <summary>Sends <paramref name="stream"/> from the client in segments of the given sizes, then a FIN.</summary>
-    private static Sink Feed(byte[] stream, IEnumerable<int> cuts, FramingOptions? options = null, bool finish = true)
+    private static Sink Feed(byte[] stream, IEnumerable<int> cuts, ConversationFramerOptions? options = null, bool finish = true)
     {
         var (wire, sink) = Start(options);
         uint seq = 101;
@@ -69,7 +69,7 @@ public class StreamFramerTests
         foreach (byte[] p in Payloads) { starts.Add(o); o += spec.HeaderSize + p.Length; }
         for (int cut = 1; cut < stream.Length; cut++)
         {
-            Sink sink = Feed(stream, [cut, stream.Length - cut], new FramingOptions { Spec = spec, KeepPayloads = true });
+            Sink sink = Feed(stream, [cut, stream.Length - cut], new ConversationFramerOptions { Spec = spec, KeepPayloads = true });
             Assert.Empty(sink.Failures);
             Assert.Equal(Payloads.Length, sink.Messages.Count);
             for (int i = 0; i < Payloads.Length; i++)
@@ -101,7 +101,7 @@ public class StreamFramerTests
     {
         byte[] big = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
         byte[] stream = Framed(FramingSpec.Default, big);
-        Sink sink = Feed(stream, [300, 300, 404], new FramingOptions { PreviewBytes = 16 });
+        Sink sink = Feed(stream, [300, 300, 404], new ConversationFramerOptions { PreviewBytes = 16 });
         var (m, payload) = Assert.Single(sink.Messages);
         Assert.Equal(1000, m.Length);
         Assert.Equal(big[..16], payload);
@@ -155,7 +155,7 @@ public class StreamFramerTests
     public void When_framing_is_a_guess_a_first_frame_that_fails_means_not_framed()
     {
         byte[] http = "GET / HTTP/1.1\r\n\r\n"u8.ToArray();
-        Sink sink = Feed(http, [http.Length], new FramingOptions { DetectNotFramed = true });
+        Sink sink = Feed(http, [http.Length], new ConversationFramerOptions { DetectNotFramed = true });
         var f = Assert.Single(sink.Failures);
         Assert.True(f.NotFramed);
         Assert.Equal("length 542393671 exceeds --max-frame 16777216", f.Reason);

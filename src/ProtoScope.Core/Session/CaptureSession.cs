@@ -6,17 +6,22 @@ namespace ProtoScope.Core.Session;
 /// <summary>
 /// The one pass: every packet goes through decode → conversation → relative numbers, exactly once, in
 /// capture order. Views read <see cref="Current"/> and <see cref="CurrentAnalysis"/> right after
-/// <see cref="Add"/>, and the conversation tables at any time.
+/// <see cref="Add"/>, and the conversation tables at any time. With a <see cref="PacketTable"/>, every packet
+/// is also stored there as one row, in the same pass.
 /// </summary>
 public sealed class CaptureSession
 {
     private DecodedPacket _current;
     private PacketAnalysis _analysis;
 
-    public CaptureSession(int linkType)
+    public CaptureSession(int linkType, PacketTable? table = null)
     {
         LinkType = linkType;
+        Table = table;
     }
+
+    /// <summary>Where each packet is stored as it is added; null when the caller only streams (the CLI verbs).</summary>
+    public PacketTable? Table { get; }
 
     public int LinkType { get; }
     public ConversationTable Conversations { get; } = new();
@@ -39,9 +44,27 @@ public sealed class CaptureSession
         _analysis.Frame = frame;
         _analysis.Conversation = -1;
         ref readonly var p = ref _current;
-        if (!p.HasPorts) return;
-        if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
-        else AddUdp(in p, frame, header.Timestamp);
+        if (p.HasPorts)
+        {
+            if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
+            else AddUdp(in p, frame, header.Timestamp);
+        }
+        Table?.Append(header, data, in p, in _analysis, RoleOf(in p, in _analysis));
+    }
+
+    /// <summary>
+    /// The role of a packet judged by its own header: RST, then SYN, then FIN win over payload, as Wireshark's
+    /// coloring rules order them. The connection tracker, which knows both endpoints' states, refines this (the
+    /// handshake's final ACK, the ACK of a FIN) through <see cref="PacketTable.SetRole"/>.
+    /// </summary>
+    private static PacketRole RoleOf(in DecodedPacket p, in PacketAnalysis a)
+    {
+        if (a.Conversation < 0) return PacketRole.None;
+        if (p.Transport == Transport.Udp) return PacketRole.Datagram;
+        if ((p.Flags & TcpFlags.Rst) != 0) return PacketRole.Reset;
+        if ((p.Flags & TcpFlags.Syn) != 0) return PacketRole.Handshake;
+        if ((p.Flags & TcpFlags.Fin) != 0) return PacketRole.Teardown;
+        return p.PayloadLength > 0 ? PacketRole.Data : PacketRole.Ack;
     }
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)

@@ -35,6 +35,7 @@ public static class ProtoScopeCli
         var ctx = new CliContext(stdout, stderr);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        TuiCommand.AddTo(root, ctx);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -71,6 +71,9 @@ public sealed class MainWindow : Window
         _content.Add(Packets.View);
 
         Add(_header, _progress, _content, filterLabel, FilterField, legend, _status, keys);
+        // The window's keys go first, before the focused pane's: an empty list would otherwise swallow letters
+        // (TableView's type-to-search), and the list's own End and Enter would hide the views' meanings for them.
+        _app.Keyboard.KeyDown += OnAppKeyDown;
         Initialized += (_, _) =>
         {
             Packets.Shown();
@@ -177,7 +180,13 @@ public sealed class MainWindow : Window
         ApplyFilter(text);
     }
 
-    protected override bool OnKeyDown(Key key)
+    private void OnAppKeyDown(object? sender, Key key)
+    {
+        if (!key.Handled && ReferenceEquals(_app.TopRunnableView, this) && HandleKey(key)) key.Handled = true;
+    }
+
+    /// <summary>The main window's keys (see <see cref="HelpText"/>); false leaves the key to the focused pane.</summary>
+    public bool HandleKey(Key key)
     {
         if (FilterField.HasFocus)
         {
@@ -318,6 +327,7 @@ public sealed class MainWindow : Window
     {
         if (disposing)
         {
+            _app.Keyboard.KeyDown -= OnAppKeyDown;
             if (_timer is not null) _app.RemoveTimeout(_timer);
             _filter?.Dispose();
         }

@@ -45,6 +45,7 @@ public sealed class StartScreen : Window
         };
         var note = new Label { X = 1, Y = Pos.AnchorEnd(2), Width = Dim.Fill(1), Text = problem ?? $"{devices.Count} interfaces found by libpcap" };
         Add(intro, List, note);
+        _app.Keyboard.KeyDown += OnAppKeyDown;
     }
 
     public ListView List { get; }
@@ -68,14 +69,21 @@ public sealed class StartScreen : Window
         }
     }
 
-    protected override bool OnKeyDown(Key key)
+    /// <summary>q quits from anywhere on this screen (the list would take it as type-to-search).</summary>
+    private void OnAppKeyDown(object? sender, Key key)
     {
+        if (key.Handled || !ReferenceEquals(_app.TopRunnableView, this)) return;
         if (key == Key.Q || key == Key.Q.WithShift)
         {
             _app.RequestStop();
-            return true;
+            key.Handled = true;
         }
-        return false;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _app.Keyboard.KeyDown -= OnAppKeyDown;
+        base.Dispose(disposing);
     }
 
     /// <summary>The capture devices libpcap lists, or why there are none.</summary>

@@ -112,11 +112,8 @@ public sealed class ConnectionsView : IScopeView
         _source.Set(rows);
         Table.Title = $"Connections ({tcp} TCP, {udp} UDP), sorted by {Columns[SortColumn]} {(Descending ? "↓" : "↑")}  < > column  r reverse  Enter packets";
         Table.Update();
-        if (selected is not null)
-        {
-            int at = rows.IndexOf(selected);
-            if (at >= 0) Table.SetSelection(0, at, false);
-        }
+        int at = selected is null ? 0 : Math.Max(0, rows.IndexOf(selected));
+        if (rows.Count > 0) Table.SetSelection(0, at, false);
     }
 
     private static int Compare(Core.Decoding.NetAddress a, ushort ap, Core.Decoding.NetAddress b, ushort bp)

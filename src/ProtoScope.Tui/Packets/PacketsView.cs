@@ -36,12 +36,13 @@ public sealed class PacketsView : IScopeView
         List.Style.ShowHorizontalHeaderUnderline = true;
         List.Style.ExpandLastColumn = true;
         // Fixed widths: computing them from the visible rows would make the columns jump while scrolling.
-        int[] widths = [1, 7, 10, 15, 15, 8, 6, 5, 20];
+        int[] widths = [1, 7, 10, 15, 15, 8, 6, 5, 60];
         for (int c = 0; c < widths.Length; c++)
         {
             var style = List.Style.GetOrCreateColumnStyle(c);
             style.MinWidth = widths[c];
             style.MaxWidth = c is 3 or 4 ? 39 : c == 8 ? TableView.DEFAULT_MAX_CELL_WIDTH : widths[c];
+            if (c == 8) style.MinAcceptableWidth = 20;
         }
         List.Style.GetOrCreateColumnStyle(1).Alignment = Alignment.End;
         List.Style.GetOrCreateColumnStyle(6).Alignment = Alignment.End;
@@ -167,7 +168,8 @@ public sealed class PacketsView : IScopeView
     {
         if (_moving) return;
         int position = List.Value?.SelectedCell.Y ?? -1;
-        if (fromUser && position != Source.Rows - 1) Follow = false;
+        // Moving away from the newest packet stops following; moving back to it (End) follows again, as in `less +F`.
+        if (fromUser && _model.Kind != CaptureKind.File) Follow = position == Source.Rows - 1;
         int row = position >= 0 && position < Source.Rows ? Source.TableRow(position) : -1;
         if (row != _shownRow) ShowPacket(row);
     }

@@ -33,7 +33,7 @@ public sealed class CaptureModel : IDisposable
         Kind = kind;
         Speed = speed;
         Table = new PacketTable(source.LinkType);
-        Session = new CaptureSession(source.LinkType, Table);
+        Session = new CaptureSession(source.LinkType, source is CaptureFile file ? file.TimestampUnit : 1_000_000_000, Table);
         _fileSize = kind != CaptureKind.Live && File.Exists(source.Name) ? new FileInfo(source.Name).Length : 0;
         _reader = new Thread(Read) { IsBackground = true, Name = "protoscope reader" };
     }

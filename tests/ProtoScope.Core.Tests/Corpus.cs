@@ -24,7 +24,7 @@ public static class Corpus
     {
         using var source = CaptureFile.Open(PathOf(relative));
         var table = new PacketTable(source.LinkType);
-        var session = new CaptureSession(source.LinkType, table);
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit, table);
         while (source.Read(out var header, out var data) == ReadStatus.Packet)
             session.Add(header, data);
         return table;

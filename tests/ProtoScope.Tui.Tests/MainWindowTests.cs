@@ -30,14 +30,17 @@ public class MainWindowTests
     public void Rows_carry_a_marker_for_their_role_so_they_read_without_colour()
     {
         using var screen = Screen.Open(DnsTcp);
-        var syn = Tshark.Fields(Repo.Corpus(DnsTcp), "tcp.flags.syn == 1", "frame.number").Select(f => long.Parse(f[0])).ToHashSet();
-        var fin = Tshark.Fields(Repo.Corpus(DnsTcp), "tcp.flags.fin == 1", "frame.number").Select(f => long.Parse(f[0])).ToHashSet();
-        foreach (var (frame, line) in screen.PacketRows())
+        var rows = Tshark.Fields(Repo.Corpus(DnsTcp), null, "frame.number", "tcp.flags.syn", "tcp.flags.fin", "tcp.flags.reset", "tcp.len");
+        var markers = screen.PacketRows().ToDictionary(r => r.Frame, r => r.Line[2]);
+        foreach (var r in rows)
         {
-            char marker = line[2];
-            if (syn.Contains(frame)) Assert.Equal('H', marker);
-            else if (fin.Contains(frame)) Assert.Equal('F', marker);
-            else Assert.Contains(marker, "DA");
+            char marker = markers[long.Parse(r[0])];
+            bool set(int i) => r[i] is "1" or "True";
+            if (set(1)) Assert.Equal('H', marker);
+            else if (set(2)) Assert.Equal('F', marker);
+            else if (set(3)) Assert.Equal('R', marker);
+            else if (r[4] != "0") Assert.Equal('D', marker);
+            else Assert.Contains(marker, "HAF"); // a bare ACK: the handshake's third packet, an ack, or a teardown's ACK of FIN
         }
     }
 

@@ -19,7 +19,7 @@ public enum FieldId
 }
 
 /// <summary>A keyword that tests a packet without a value: a protocol or a role.</summary>
-public enum Keyword { Tcp, Udp, Icmp, Icmpv6, Arp, Ip, Ipv6, Handshake, Teardown, Reset, Data, FramingError, Malformed }
+public enum Keyword { Tcp, Udp, Icmp, Icmpv6, Arp, Ip, Ipv6, Handshake, Teardown, Reset, Data, Retransmission, FramingError, Malformed }
 
 /// <summary>The parsed form of a display filter. <see cref="object.ToString"/> gives a canonical, fully bracketed text.</summary>
 public abstract record FilterExpr;
@@ -99,7 +99,7 @@ public static class FilterFields
     [
         ("tcp", Keyword.Tcp), ("udp", Keyword.Udp), ("icmp", Keyword.Icmp), ("icmpv6", Keyword.Icmpv6), ("arp", Keyword.Arp),
         ("ip", Keyword.Ip), ("ipv6", Keyword.Ipv6), ("handshake", Keyword.Handshake), ("teardown", Keyword.Teardown),
-        ("reset", Keyword.Reset), ("data", Keyword.Data), ("framing.error", Keyword.FramingError), ("malformed", Keyword.Malformed),
+        ("reset", Keyword.Reset), ("data", Keyword.Data), ("retransmission", Keyword.Retransmission), ("framing.error", Keyword.FramingError), ("malformed", Keyword.Malformed),
     ];
 
     public static bool TryField(string name, out FieldId id, out FieldKind kind, out long max)

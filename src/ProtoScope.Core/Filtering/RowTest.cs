@@ -1,5 +1,6 @@
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Filtering;
 
@@ -49,10 +50,11 @@ internal abstract class RowTest
             Keyword.Arp => c.Transport[i] == (byte)Transport.Arp,
             Keyword.Ip => c.Network[i] == (byte)Network.IPv4,
             Keyword.Ipv6 => c.Network[i] == (byte)Network.IPv6,
-            Keyword.Handshake => c.Role[i] == (byte)PacketRole.Handshake,
-            Keyword.Teardown => c.Role[i] == (byte)PacketRole.Teardown,
+            Keyword.Handshake => c.Role[i] is >= (byte)PacketRole.HandshakeSyn and <= (byte)PacketRole.HandshakeAck,
+            Keyword.Teardown => c.Role[i] is >= (byte)PacketRole.TeardownFin and <= (byte)PacketRole.TeardownAckOfSecondFin,
             Keyword.Reset => c.Role[i] == (byte)PacketRole.Reset,
             Keyword.Data => c.Role[i] == (byte)PacketRole.Data,
+            Keyword.Retransmission => c.Role[i] == (byte)PacketRole.Retransmission,
             Keyword.FramingError => (c.Fault[i] & (byte)PacketFault.Framing) != 0,
             Keyword.Malformed => (c.Fault[i] & (byte)PacketFault.Decode) != 0,
             _ => false,

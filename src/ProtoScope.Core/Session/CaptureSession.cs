@@ -4,7 +4,7 @@ using ProtoScope.Core.Tcp;
 namespace ProtoScope.Core.Session;
 
 /// <summary>
-/// The one pass: every packet goes through decode → conversation → relative numbers, exactly once, in
+/// The one pass: every packet goes through decode → conversation → relative numbers → connection tracking, exactly once, in
 /// capture order. Views read <see cref="Current"/> and <see cref="CurrentAnalysis"/> right after
 /// <see cref="Add"/>, and the conversation tables at any time. With a <see cref="PacketTable"/>, every packet
 /// is also stored there as one row, in the same pass.
@@ -14,9 +14,10 @@ public sealed class CaptureSession
     private DecodedPacket _current;
     private PacketAnalysis _analysis;
 
-    public CaptureSession(int linkType, PacketTable? table = null)
+    public CaptureSession(int linkType, int timestampUnit = 1_000_000, PacketTable? table = null)
     {
         LinkType = linkType;
+        TimestampUnit = timestampUnit;
         Table = table;
     }
 
@@ -24,6 +25,9 @@ public sealed class CaptureSession
     public PacketTable? Table { get; }
 
     public int LinkType { get; }
+
+    /// <summary>Sub-second units per second in the source's record headers (1,000,000 or 1,000,000,000), for messages.</summary>
+    public int TimestampUnit { get; }
     public ConversationTable Conversations { get; } = new();
     public long PacketCount { get; private set; }
     public long FirstTimestamp { get; private set; }
@@ -40,6 +44,8 @@ public sealed class CaptureSession
         if (frame == 1) FirstTimestamp = header.Timestamp;
         LastTimestamp = header.Timestamp;
         PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
+        if (header.InvalidFraction != 0 && !_current.HasError)
+            _current.Error = new DecodeError(DecodeErrorKind.InvalidTimestamp, DecodeLayer.None, TimestampUnit, header.InvalidFraction);
         _analysis = default;
         _analysis.Frame = frame;
         _analysis.Conversation = -1;
@@ -49,22 +55,7 @@ public sealed class CaptureSession
             if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
             else AddUdp(in p, frame, header.Timestamp);
         }
-        Table?.Append(header, data, in p, in _analysis, RoleOf(in p, in _analysis));
-    }
-
-    /// <summary>
-    /// The role of a packet judged by its own header: RST, then SYN, then FIN win over payload, as Wireshark's
-    /// coloring rules order them. The connection tracker, which knows both endpoints' states, refines this (the
-    /// handshake's final ACK, the ACK of a FIN) through <see cref="PacketTable.SetRole"/>.
-    /// </summary>
-    private static PacketRole RoleOf(in DecodedPacket p, in PacketAnalysis a)
-    {
-        if (a.Conversation < 0) return PacketRole.None;
-        if (p.Transport == Transport.Udp) return PacketRole.Datagram;
-        if ((p.Flags & TcpFlags.Rst) != 0) return PacketRole.Reset;
-        if ((p.Flags & TcpFlags.Syn) != 0) return PacketRole.Handshake;
-        if ((p.Flags & TcpFlags.Fin) != 0) return PacketRole.Teardown;
-        return p.PayloadLength > 0 ? PacketRole.Data : PacketRole.Ack;
+        Table?.Append(header, data, in p, in _analysis);
     }
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)
@@ -72,21 +63,25 @@ public sealed class CaptureSession
         var conn = Conversations.FindOrAddTcp(p, frame, timestamp);
         var dir = conn.DirectionOf(p);
         conn.LearnBase(dir, p);
-        Count(conn, dir, p, frame, timestamp);
         _analysis.Conversation = conn.Id;
-        _analysis.Direction = dir;
         _analysis.RelativeSeq = conn.RelativeSeq(dir, p.SequenceNumber);
         if ((p.Flags & TcpFlags.Ack) != 0)
         {
             _analysis.RelativeAck = conn.RelativeAck(dir, p.AcknowledgmentNumber);
             _analysis.HasRelativeAck = true;
         }
+        conn.Track(p, ref _analysis);
+        // Tracking may have swapped originator and responder (Zeek's flips): count by the roles after it.
+        dir = conn.DirectionOf(p);
+        _analysis.Direction = dir;
+        Count(conn, dir, p, frame, timestamp);
     }
 
     private void AddUdp(in DecodedPacket p, long frame, long timestamp)
     {
         var conv = Conversations.FindOrAddUdp(p, frame, timestamp);
         var dir = conv.DirectionOf(p);
+        conv.Track(dir, p);
         Count(conv, dir, p, frame, timestamp);
         _analysis.Conversation = conv.Id;
         _analysis.Direction = dir;

@@ -1,4 +1,5 @@
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Session;
 
@@ -60,7 +61,7 @@ public sealed class PacketChunk
     public readonly byte[] Network;
     /// <summary><see cref="Decoding.Transport"/>.</summary>
     public readonly byte[] Transport;
-    /// <summary><see cref="PacketRole"/>.</summary>
+    /// <summary>The connection tracker's <see cref="PacketRole"/> (None for anything but TCP).</summary>
     public readonly byte[] Role;
     /// <summary><see cref="PacketFault"/> bits.</summary>
     public readonly byte[] Fault;
@@ -142,7 +143,7 @@ public sealed class PacketTable
     public long PacketBytesHeld => _bytes.BytesHeld;
 
     /// <summary>Adds a packet; returns its row index. Writer thread only. <paramref name="data"/> is copied.</summary>
-    public int Append(in PacketHeader header, ReadOnlySpan<byte> data, in DecodedPacket p, in PacketAnalysis a, PacketRole role)
+    public int Append(in PacketHeader header, ReadOnlySpan<byte> data, in DecodedPacket p, in PacketAnalysis a)
     {
         int row = _count;
         int c = row >> ChunkBits, i = row & ChunkMask;
@@ -171,13 +172,13 @@ public sealed class PacketTable
         chunk.Direction[i] = (byte)a.Direction;
         chunk.Network[i] = (byte)p.Network;
         chunk.Transport[i] = (byte)p.Transport;
-        chunk.Role[i] = (byte)role;
+        chunk.Role[i] = (byte)a.Role;
         chunk.Fault[i] = p.HasError ? (byte)PacketFault.Decode : (byte)0;
         Volatile.Write(ref _count, row + 1);
         return row;
     }
 
-    /// <summary>Sets the role of a row already added (the connection tracker learns some roles later, e.g. the ACK of a FIN). Writer thread only.</summary>
+    /// <summary>Sets the role of a row already added (for a layer that learns a role after the packet, e.g. a retransmission seen from the other side). Writer thread only.</summary>
     public void SetRole(int row, PacketRole role) => ChunkOf(row, out int i).Role[i] = (byte)role;
 
     /// <summary>Marks a problem found after the row was added (e.g. a framing error). Writer thread only.</summary>

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 using Terminal.Gui.Views;
 
 namespace ProtoScope.Tui.Packets;
@@ -44,7 +45,7 @@ public static class PacketDetails
         var frame = new FieldNode($"Frame {r.Frame}: {r.WireLength} bytes on wire, {r.CapturedLength} captured", 0, data.Length);
         frame.Add($"Arrival time: {DateTime.UnixEpoch.AddTicks(r.Timestamp / 100):yyyy-MM-dd HH:mm:ss.fffffff} UTC");
         frame.Add($"Time since first packet: {PacketText.RelativeTime(r.Timestamp, table.FirstTimestamp)} s");
-        frame.Add($"Role: {(r.Role == PacketRole.None ? "none" : PacketText.RoleName(r.Role))}");
+        if (r.Role != PacketRole.None) frame.Add($"Role: {r.Role.Label()}");
         nodes.Add(frame);
 
         int linkEnd = p.NetworkOffset > 0 ? p.NetworkOffset : Math.Min(data.Length, LinkHeaderLength(table.LinkType));

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Tui.Packets;
 
@@ -32,24 +33,39 @@ public static class PacketText
 
     public static string Flags(in PacketRow r) => r.Transport == Transport.Tcp && r.Conversation >= 0 ? TcpFlagNotation.Tcpdump(r.Flags) : "";
 
-    /// <summary>
-    /// A one-glyph marker per role, so the list reads without colour: H handshake, D data, A ack, F teardown,
-    /// R reset, U UDP datagram, ! a packet the decoder or the framing found broken.
-    /// </summary>
-    public static string Marker(in PacketRow r)
+    /// <summary>What a row is, for its marker and its colour: the tracker's role, grouped.</summary>
+    public enum Kind { Other, Handshake, Data, Ack, Teardown, Reset, Udp, Error }
+
+    public static Kind KindOf(PacketRole role, Transport transport, PacketFault fault)
     {
-        if (r.Fault != PacketFault.None) return "!";
-        return r.Role switch
+        if (fault != PacketFault.None) return Kind.Error;
+        if (transport == Transport.Udp) return Kind.Udp;
+        return role switch
         {
-            PacketRole.Handshake => "H",
-            PacketRole.Data => "D",
-            PacketRole.Ack => "A",
-            PacketRole.Teardown => "F",
-            PacketRole.Reset => "R",
-            PacketRole.Datagram => "U",
-            _ => " ",
+            PacketRole.HandshakeSyn or PacketRole.HandshakeSynAck or PacketRole.HandshakeAck => Kind.Handshake,
+            PacketRole.TeardownFin or PacketRole.TeardownAckOfFin or PacketRole.TeardownSecondFin or PacketRole.TeardownAckOfSecondFin => Kind.Teardown,
+            PacketRole.Reset => Kind.Reset,
+            PacketRole.Data or PacketRole.Retransmission => Kind.Data,
+            PacketRole.Ack or PacketRole.KeepAlive or PacketRole.WindowUpdate or PacketRole.ZeroWindow => Kind.Ack,
+            _ => Kind.Other,
         };
     }
+
+    /// <summary>
+    /// A one-glyph marker per kind, so the list reads without colour: H handshake, D data, A ack, F teardown,
+    /// R reset, U UDP datagram, ! a packet the decoder or the framing found broken.
+    /// </summary>
+    public static string Marker(in PacketRow r) => KindOf(r.Role, r.Transport, r.Fault) switch
+    {
+        Kind.Handshake => "H",
+        Kind.Data => "D",
+        Kind.Ack => "A",
+        Kind.Teardown => "F",
+        Kind.Reset => "R",
+        Kind.Udp => "U",
+        Kind.Error => "!",
+        _ => " ",
+    };
 
     public const string Legend = "H handshake  D data  A ack  F teardown  R reset  U udp  ! error";
 
@@ -59,9 +75,10 @@ public static class PacketText
         var sb = new StringBuilder(64);
         if (r.Transport == Transport.Tcp && r.Conversation >= 0)
         {
-            if (r.Role is PacketRole.Handshake or PacketRole.Teardown or PacketRole.Reset)
-                sb.Append(RoleName(r.Role)).Append(' ');
-            sb.Append(SegmentName(r.Flags)).Append(" seq=").Append(r.RelativeSeq);
+            // The tracker's role first, as the issue shows it: "handshake 2/3 (SYN-ACK) seq=0 ack=1".
+            if (r.Role != PacketRole.None) sb.Append(r.Role.Label());
+            else sb.Append(SegmentName(r.Flags));
+            sb.Append(" seq=").Append(r.RelativeSeq);
             if ((r.Flags & TcpFlags.Ack) != 0) sb.Append(" ack=").Append(r.RelativeAck);
             sb.Append(" len=").Append(r.PayloadLength);
         }
@@ -94,17 +111,6 @@ public static class PacketText
         if ((r.Fault & PacketFault.Framing) != 0) sb.Append(" [framing error]");
         return sb.ToString();
     }
-
-    public static string RoleName(PacketRole role) => role switch
-    {
-        PacketRole.Handshake => "handshake",
-        PacketRole.Data => "data",
-        PacketRole.Ack => "ack",
-        PacketRole.Teardown => "teardown",
-        PacketRole.Reset => "reset",
-        PacketRole.Datagram => "datagram",
-        _ => "",
-    };
 
     /// <summary>Names of the usual segments, as people say them: SYN, SYN-ACK, FIN-ACK, RST-ACK, PSH-ACK, ACK.</summary>
     public static string SegmentName(TcpFlags flags)

@@ -1,4 +1,6 @@
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Tui.Packets;
 
@@ -9,8 +11,7 @@ namespace ProtoScope.Tui.Packets;
 public sealed class PacketsView : IScopeView
 {
     private readonly CaptureModel _model;
-    private readonly Dictionary<PacketRole, Scheme> _roleSchemes;
-    private readonly Scheme _faultScheme;
+    private readonly Dictionary<PacketText.Kind, Scheme> _kindSchemes;
     private int _shownRow = -1;
     private bool _moving;
 
@@ -48,16 +49,16 @@ public sealed class PacketsView : IScopeView
         List.Style.GetOrCreateColumnStyle(6).Alignment = Alignment.End;
         List.Table = Source;
 
-        _roleSchemes = new()
+        _kindSchemes = new()
         {
-            [PacketRole.Handshake] = RowScheme(Color.BrightGreen),
-            [PacketRole.Teardown] = RowScheme(Color.BrightYellow),
-            [PacketRole.Reset] = RowScheme(Color.BrightRed),
-            [PacketRole.Datagram] = RowScheme(Color.BrightCyan),
-            [PacketRole.Data] = RowScheme(Color.White),
-            [PacketRole.Ack] = RowScheme(Color.Gray),
+            [PacketText.Kind.Handshake] = RowScheme(Color.BrightGreen),
+            [PacketText.Kind.Teardown] = RowScheme(Color.BrightYellow),
+            [PacketText.Kind.Reset] = RowScheme(Color.BrightRed),
+            [PacketText.Kind.Udp] = RowScheme(Color.BrightCyan),
+            [PacketText.Kind.Data] = RowScheme(Color.White),
+            [PacketText.Kind.Ack] = RowScheme(Color.Gray),
+            [PacketText.Kind.Error] = new Scheme(new Attribute(Color.White, Color.Red)) { Focus = new Attribute(Color.Red, Color.White), Active = new Attribute(Color.Red, Color.White) },
         };
-        _faultScheme = new Scheme(new Attribute(Color.White, Color.Red)) { Focus = new Attribute(Color.Red, Color.White), Active = new Attribute(Color.Red, Color.White) };
         List.Style.RowColorGetter = args => SchemeOf(args.RowIndex);
         List.ValueChanged += (_, _) => SelectionMoved();
 
@@ -194,8 +195,7 @@ public sealed class PacketsView : IScopeView
     {
         if (position < 0 || position >= Source.Rows) return null;
         var c = _model.Table.ChunkOf(Source.TableRow(position), out int i);
-        if (c.Fault[i] != 0) return _faultScheme;
-        return _roleSchemes.GetValueOrDefault((PacketRole)c.Role[i]);
+        return _kindSchemes.GetValueOrDefault(PacketText.KindOf((PacketRole)c.Role[i], (Transport)c.Transport[i], (PacketFault)c.Fault[i]));
     }
 
     private static Scheme RowScheme(Color foreground) => new(new Attribute(foreground, Color.Black))

@@ -78,7 +78,7 @@ public class PacketTableTests
     {
         var frame = Frames.Tcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 1, 1, payload: 10);
         var table = new PacketTable(LinkType.Ethernet);
-        var session = new CaptureSession(LinkType.Ethernet, table);
+        var session = new CaptureSession(LinkType.Ethernet, table: table);
         const int rows = 3 * PacketTable.ChunkRows;
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < rows; i++)
@@ -93,7 +93,7 @@ public class PacketTableTests
     public async Task A_reader_sees_only_complete_rows_while_the_writer_appends()
     {
         var table = new PacketTable(LinkType.Ethernet);
-        var session = new CaptureSession(LinkType.Ethernet, table);
+        var session = new CaptureSession(LinkType.Ethernet, table: table);
         const int rows = 300_000;
         var frames = Enumerable.Range(0, 7).Select(n => Frames.Udp("10.0.0.1", "10.0.0.2", (ushort)(1000 + n), 53, n * 13)).ToArray();
         var writer = Task.Run(() =>
@@ -122,10 +122,10 @@ public class PacketTableTests
     }
 
     [Fact]
-    public void Role_and_framing_keywords_read_the_row_bytes_the_tracker_sets()
+    public void Role_and_framing_keywords_read_the_row_bytes_the_tracker_and_framing_set()
     {
         var table = new PacketTable(LinkType.Ethernet);
-        var session = new CaptureSession(LinkType.Ethernet, table);
+        var session = new CaptureSession(LinkType.Ethernet, table: table);
         var syn = Frames.Tcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Syn, 100, 0);
         var synAck = Frames.Tcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Syn | TcpFlags.Ack, 500, 101);
         var ack = Frames.Tcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 101, 501);
@@ -134,8 +134,7 @@ public class PacketTableTests
         var rst = Frames.Tcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Rst, 501, 0);
         foreach (var f in new[] { syn, synAck, ack, data, fin, rst })
             session.Add(new PacketHeader(0, f.Length, f.Length), f);
-        // The tracker knows the third packet completes the handshake, and the framing layer finds a bad frame in the fourth.
-        table.SetRole(2, PacketRole.Handshake);
+        // The tracker gave the roles in the one pass; the framing layer marks a bad frame afterwards.
         table.AddFault(3, PacketFault.Framing);
 
         Assert.Equal([0, 1, 2], Select(table, "handshake"));

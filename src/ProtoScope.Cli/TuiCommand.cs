@@ -28,6 +28,8 @@ internal static class TuiCommand
                 return ctx.Fail("give a capture file or an interface (-i), not both");
             if (r.GetValue(bpf) is not null && iface is null)
                 return ctx.Fail("-f/--filter is a capture filter for live capture: use it with -i; filter a file's packets with / in the UI");
+            // A missing or unreadable file is reported the same with or without a terminal.
+            if (path is not null) CaptureFile.Open(path).Dispose();
             if (Console.IsInputRedirected || Console.IsOutputRedirected)
                 return ctx.Fail("the terminal UI needs a terminal; to print packets use 'protoscope read FILE'");
             return ProtoScopeTui.Run(new TuiOptions

@@ -49,9 +49,12 @@ public static class ProtoScopeCli
         TuiCommand.AddTo(root, ctx);
         root.Subcommands.Add(ConnsCommand.Create(ctx));
         root.Subcommands.Add(LadderCommand.Create(ctx));
-        root.Subcommands.Add(EchoCommand.Create(ctx));
         root.Subcommands.Add(FramesCommand.Create(ctx));
         root.Subcommands.Add(FollowCommand.Create(ctx));
+        root.Subcommands.Add(DevicesCommand.Create(ctx));
+        root.Subcommands.Add(CaptureCommand.Create(ctx));
+        root.Subcommands.Add(ReplayCommand.Create(ctx));
+        root.Subcommands.Add(EchoCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -109,5 +112,5 @@ public static class ProtoScopeCli
         }
     }
 
-    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
 }

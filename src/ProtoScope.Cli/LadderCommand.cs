@@ -20,7 +20,7 @@ internal static class LadderCommand
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, int id, bool expand, string color)
+    internal static int Run(CliContext ctx, string path, int id, bool expand, string color)
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType);

@@ -19,6 +19,17 @@ internal sealed class CliContext(Stream stdout, TextWriter stderr, bool stdoutIs
     /// </summary>
     public CancellationToken Stopping { get; } = stopping;
 
+    /// <summary>Writes one line to stdout at once, from any thread (peer logs arrive from many connections).</summary>
+    public void WriteLine(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        lock (Stdout)
+        {
+            Stdout.Write(bytes);
+            Stdout.Flush();
+        }
+    }
+
     public StreamWriter OpenText() => new(Stdout, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = false };
 
     public int Fail(string message)
@@ -55,6 +66,7 @@ public static class ProtoScopeCli
         root.Subcommands.Add(CaptureCommand.Create(ctx));
         root.Subcommands.Add(ReplayCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
+        root.Subcommands.Add(DemoCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

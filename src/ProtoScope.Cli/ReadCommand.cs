@@ -18,7 +18,7 @@ internal static class ReadCommand
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string format, long? limit)
+    internal static int Run(CliContext ctx, string path, string format, long? limit)
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit);

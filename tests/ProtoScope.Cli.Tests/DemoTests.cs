@@ -108,3 +108,32 @@ public sealed class DemoTests : IDisposable
         Assert.Contains(udp, c => c.GetProperty("orig_bytes").GetInt32() == 2004 && c.GetProperty("resp_pkts").GetInt32() == 0);
     }
 }
+
+/// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>
+public class SampleCaptureTests
+{
+    private static string Sample(string name) => Path.Combine(Repo.Captures, name);
+
+    [Fact]
+    public void Loopback_echo_frames_are_what_the_python_peers_sent()
+    {
+        var frames = CliRunner.Run("frames", Sample("loopback-echo.pcap"), "--payload", "--format", "jsonl").JsonLines()
+            .Where(f => f.GetProperty("proto").GetString() == "tcp" && f.GetProperty("dir").GetString() == "orig")
+            .Select(f => f.TryGetProperty("payload_b64", out var b) ? Convert.FromBase64String(b.GetString()!) : Array.Empty<byte>())
+            .ToList();
+        var expected = new List<byte[]>
+        {
+            "hello"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes("你好，世界"), Array.Empty<byte>(), "sticky-1"u8.ToArray(), "sticky-2"u8.ToArray(), "sticky-3"u8.ToArray(),
+            Enumerable.Repeat(Enumerable.Range(0, 256).Select(i => (byte)i), 300).SelectMany(b => b).ToArray(),
+        };
+        Assert.Equal(expected, frames);
+    }
+
+    [Fact]
+    public void Sticky_sample_has_ten_frames_in_one_segment()
+    {
+        var frames = CliRunner.Run("frames", Sample("sticky.pcap"), "--format", "jsonl").JsonLines().Where(f => f.GetProperty("dir").GetString() == "orig").ToList();
+        Assert.Equal(10, frames.Count);
+        Assert.Single(frames.Select(f => f.GetProperty("first_frame").GetInt64()).Distinct());
+    }
+}

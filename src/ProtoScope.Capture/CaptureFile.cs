@@ -6,8 +6,8 @@ using SharpPcap.LibPcap;
 namespace ProtoScope.Capture;
 
 /// <summary>
-/// Reads a pcap or pcapng file through libpcap (both byte orders, micro- and nanosecond pcap), always with
-/// nanosecond timestamps. Reads libpcap's record header directly, so reading allocates nothing per packet.
+/// Reads a pcap or pcapng file through libpcap (both byte orders, micro- and nanosecond pcap). Reads
+/// libpcap's record header directly, so reading allocates nothing per packet.
 /// </summary>
 public sealed class CaptureFile : IPacketSource
 {
@@ -17,11 +17,15 @@ public sealed class CaptureFile : IPacketSource
     public int LinkType { get; }
     public string? Error { get; private set; }
 
-    private CaptureFile(string path, CaptureFileReaderDevice device)
+    /// <summary>Sub-second units of the record headers as libpcap hands them to us: 1e6 or 1e9.</summary>
+    public int TimestampUnit { get; }
+
+    private CaptureFile(string path, CaptureFileReaderDevice device, int timestampUnit)
     {
         Name = path;
         _device = device;
         LinkType = (int)device.LinkType;
+        TimestampUnit = timestampUnit;
     }
 
     /// <summary>Opens <paramref name="path"/>, or throws <see cref="CaptureError"/> with a message for the user.</summary>
@@ -44,12 +48,15 @@ public sealed class CaptureFile : IPacketSource
         if (size == 0)
             throw new CaptureError($"{path}: the file is empty, not a pcap or pcapng capture");
 
+        // A microsecond pcap is read in microseconds: asked for nanoseconds, libpcap multiplies the field by
+        // 1000 in 32 bits, which turns an out-of-range value into garbage instead of something we can report.
+        var resolution = IsMicrosecondPcap(path) ? TimestampResolution.Microsecond : TimestampResolution.Nanosecond;
         var device = Libpcap.Call(() => new CaptureFileReaderDevice(path));
         try
         {
             Libpcap.Call(() =>
             {
-                device.Open(new DeviceConfiguration { TimestampResolution = TimestampResolution.Nanosecond });
+                device.Open(new DeviceConfiguration { TimestampResolution = resolution });
                 return 0;
             });
         }
@@ -58,7 +65,16 @@ public sealed class CaptureFile : IPacketSource
             device.Dispose();
             throw new CaptureError($"{path}: not a capture file libpcap can read ({Describe(e.Message)}); expected pcap or pcapng", e);
         }
-        return new CaptureFile(path, device);
+        return new CaptureFile(path, device, resolution == TimestampResolution.Microsecond ? 1_000_000 : 1_000_000_000);
+    }
+
+    private static bool IsMicrosecondPcap(string path)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        using var f = File.OpenRead(path);
+        if (f.Read(magic) < 4) return false;
+        uint m = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(magic);
+        return m is 0xa1b2c3d4 or 0xd4c3b2a1;
     }
 
     private static string Describe(string libpcapMessage)
@@ -75,7 +91,7 @@ public sealed class CaptureFile : IPacketSource
         switch (res)
         {
             case 1:
-                header = ReadRecordHeader(hdr);
+                header = ReadRecordHeader(hdr, TimestampUnit);
                 data = new ReadOnlySpan<byte>((void*)bytes, header.CapturedLength);
                 return ReadStatus.Packet;
             case -2:
@@ -91,10 +107,10 @@ public sealed class CaptureFile : IPacketSource
     }
 
     /// <summary>
-    /// struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len. With nanosecond
-    /// precision requested, tv_usec holds nanoseconds.
+    /// struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len. tv_usec holds
+    /// <paramref name="unit"/>ths of a second (nanoseconds when that precision was requested).
     /// </summary>
-    internal static unsafe PacketHeader ReadRecordHeader(IntPtr hdr)
+    internal static PacketHeader ReadRecordHeader(IntPtr hdr, int unit)
     {
         long sec, frac;
         int offset;
@@ -112,7 +128,10 @@ public sealed class CaptureFile : IPacketSource
         }
         int caplen = Marshal.ReadInt32(hdr, offset);
         int len = Marshal.ReadInt32(hdr, offset + 4);
-        return new PacketHeader(sec * 1_000_000_000 + frac, caplen, len);
+        // The file field is an unsigned 32-bit value that libpcap passes through a signed int.
+        if (frac < 0) frac &= 0xFFFF_FFFF;
+        long nanosPerUnit = 1_000_000_000 / unit;
+        return new PacketHeader(sec * 1_000_000_000 + frac * nanosPerUnit, caplen, len, frac >= unit ? frac : 0);
     }
 
     public void Dispose() => _device.Dispose();

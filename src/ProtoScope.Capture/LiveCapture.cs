@@ -234,7 +234,7 @@ public sealed class LiveCapture : IPacketSource
 
     private unsafe void Enqueue(IntPtr hdr, IntPtr bytes)
     {
-        var header = CaptureFile.ReadRecordHeader(hdr);
+        var header = CaptureFile.ReadRecordHeader(hdr, 1_000_000_000);
         int length = header.CapturedLength;
         if (Interlocked.Read(ref _queuedBytes) + length > _options.MaxQueuedBytes)
         {

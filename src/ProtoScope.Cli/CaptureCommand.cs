@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using ProtoScope.Capture;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Formatting;
@@ -70,9 +69,8 @@ internal static class CaptureCommand
         ctx.Stderr.WriteLine($"protoscope: listening on {capture.Name}, link-type {LinkType.Name(capture.LinkType)}, snapshot length {capture.Snaplen} bytes");
         ctx.Stderr.Flush();
 
-        using var stopOnSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var stopOnSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var stopOnSighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+        // SIGINT, SIGTERM, SIGHUP: the capture ends and everything captured so far is written, then the process exits.
+        using var stopOnSignal = ctx.Stopping.Register(capture.Stop);
         using var timer = s.Duration is { } seconds ? new Timer(_ => capture.Stop(), null, TimeSpan.FromSeconds(seconds), Timeout.InfiniteTimeSpan) : null;
 
         long handled = 0;
@@ -113,13 +111,6 @@ internal static class CaptureCommand
         if (capture.Error is not null && failure is null)
             return ctx.Fail(capture.Error);
         return failure is null ? ExitCodes.Ok : ExitCodes.BadInput;
-
-        void Stop(PosixSignalContext signal)
-        {
-            // Handled: the capture ends and everything captured so far is written, then the process exits.
-            signal.Cancel = true;
-            capture.Stop();
-        }
     }
 
     /// <summary>Moves packets from the capture to the output until the capture ends or the count is reached.</summary>

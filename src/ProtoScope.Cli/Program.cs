@@ -1,3 +1,3 @@
 using ProtoScope.Cli;
 
-return ProtoScopeCli.Run(args, Console.OpenStandardOutput(), Console.Error);
+return ProtoScopeCli.Run(args, Console.OpenStandardOutput(), Console.Error, !Console.IsOutputRedirected);

@@ -1,14 +1,34 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text;
 using ProtoScope.Capture;
 
 namespace ProtoScope.Cli;
 
 /// <summary>Where a verb writes: stdout is the program's own output (people pipe it to jq), stderr is for people.</summary>
-internal sealed class CliContext(Stream stdout, TextWriter stderr)
+internal sealed class CliContext(Stream stdout, TextWriter stderr, bool stdoutIsTerminal, CancellationToken stopping)
 {
     public Stream Stdout { get; } = stdout;
     public TextWriter Stderr { get; } = stderr;
+    /// <summary>True only when the real stdout is a terminal: the one case where colour may be added.</summary>
+    public bool StdoutIsTerminal { get; } = stdoutIsTerminal;
+
+    /// <summary>
+    /// Fires on SIGINT (Ctrl-C), SIGTERM or SIGHUP: long-running verbs stop cleanly (flush files, close
+    /// connections with FIN, print their summary) and exit 0, as tcpdump does.
+    /// </summary>
+    public CancellationToken Stopping { get; } = stopping;
+
+    /// <summary>Writes one line to stdout at once, from any thread (peer logs arrive from many connections).</summary>
+    public void WriteLine(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line + "\n");
+        lock (Stdout)
+        {
+            Stdout.Write(bytes);
+            Stdout.Flush();
+        }
+    }
 
     public StreamWriter OpenText() => new(Stdout, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = false };
 
@@ -30,14 +50,23 @@ internal static class ExitCodes
 
 public static class ProtoScopeCli
 {
-    public static int Run(string[] args, Stream stdout, TextWriter stderr)
+    /// <summary>The program's entry point. <paramref name="stopping"/> lets tests stop a long-running verb as a signal would.</summary>
+    public static int Run(string[] args, Stream stdout, TextWriter stderr, bool stdoutIsTerminal = false, CancellationToken stopping = default)
     {
-        var ctx = new CliContext(stdout, stderr);
+        using var signals = new StopSignals(stopping);
+        var ctx = new CliContext(stdout, stderr, stdoutIsTerminal, signals.Token);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        TuiCommand.AddTo(root, ctx);
+        root.Subcommands.Add(ConnsCommand.Create(ctx));
+        root.Subcommands.Add(LadderCommand.Create(ctx));
+        root.Subcommands.Add(FramesCommand.Create(ctx));
+        root.Subcommands.Add(FollowCommand.Create(ctx));
         root.Subcommands.Add(DevicesCommand.Create(ctx));
         root.Subcommands.Add(CaptureCommand.Create(ctx));
         root.Subcommands.Add(ReplayCommand.Create(ctx));
+        root.Subcommands.Add(EchoCommand.Create(ctx));
+        root.Subcommands.Add(DemoCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -49,7 +78,8 @@ public static class ProtoScopeCli
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stderr, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Signals are ours (StopSignals): System.CommandLine's own handling would end the process with 130.
+            return parse.Invoke(new InvocationConfiguration { Output = stderr, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (CaptureError e)
         {
@@ -59,6 +89,38 @@ public static class ProtoScopeCli
         {
             // The reader went away (`protoscope read x | head`): not an error, as for any Unix filter.
             return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>SIGINT, SIGTERM and SIGHUP cancel a token instead of killing the process, while a verb runs.</summary>
+    private sealed class StopSignals : IDisposable
+    {
+        private readonly CancellationTokenSource _source;
+        private readonly PosixSignalRegistration[] _registrations;
+
+        public StopSignals(CancellationToken outer)
+        {
+            _source = CancellationTokenSource.CreateLinkedTokenSource(outer);
+            _registrations =
+            [
+                PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
+                PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop),
+                PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop),
+            ];
+        }
+
+        public CancellationToken Token => _source.Token;
+
+        private void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            _source.Cancel();
+        }
+
+        public void Dispose()
+        {
+            foreach (var r in _registrations) r.Dispose();
+            _source.Dispose();
         }
     }
 

@@ -18,10 +18,10 @@ internal static class ReadCommand
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string format, long? limit)
+    internal static int Run(CliContext ctx, string path, string format, long? limit)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType);
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit);
         using var text = format == "text" ? ctx.OpenText() : null;
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
         var tcpdump = new TcpdumpFormat();

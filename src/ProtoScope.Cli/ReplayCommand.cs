@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using ProtoScope.Capture;
 using ProtoScope.Core.Decoding;
 
@@ -36,9 +35,7 @@ internal static class ReplayCommand
         if (!injector.IsLoopback && !PacketInjector.InOwnNetworkNamespace() && !yesReally)
             return ctx.Fail($"refusing to send onto {name}: it is not loopback and this is the host's own network namespace, so the packets could reach a real network; use lo, run inside 'ip netns exec', or add --yes-really");
 
-        using var stopped = new CancellationTokenSource();
-        using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var stopped = ctx.Stopping;
 
         long sent = 0, bytes = 0, failed = 0;
         string? firstFailure = null;
@@ -62,7 +59,7 @@ internal static class ReplayCommand
                 if (firstTimestamp is null)
                     firstTimestamp = header.Timestamp;
                 else if (!topSpeed)
-                    WaitUntil(clock, roundStart + ToTicks((header.Timestamp - firstTimestamp.Value) / (speed ?? 1.0)), stopped.Token);
+                    WaitUntil(clock, roundStart + ToTicks((header.Timestamp - firstTimestamp.Value) / (speed ?? 1.0)), stopped);
                 string? error = injector.Send(data);
                 // The schedule starts when the first frame has left: its send (the first call into libpcap)
                 // can take tens of milliseconds, which would otherwise bunch up the frames after it.
@@ -80,12 +77,6 @@ internal static class ReplayCommand
         ctx.Stderr.WriteLine($"protoscope: sent {sent} packets ({bytes} bytes) onto {name} in {clock.Elapsed.TotalSeconds:F3} s" +
                              (failed > 0 ? $"; {failed} could not be sent ({firstFailure})" : ""));
         return failed > 0 ? ExitCodes.Failed : ExitCodes.Ok;
-
-        void Stop(PosixSignalContext signal)
-        {
-            signal.Cancel = true;
-            stopped.Cancel();
-        }
     }
 
     private static long ToTicks(double nanoseconds) => (long)(nanoseconds * Stopwatch.Frequency / 1e9);

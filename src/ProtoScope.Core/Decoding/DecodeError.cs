@@ -13,13 +13,15 @@ public enum DecodeErrorKind : byte
     BadHeaderLength,
     /// <summary>A length field claims more than the enclosing layer holds (Needed = claimed, Available = room).</summary>
     LengthOverrun,
+    /// <summary>The record's sub-second timestamp field is out of range (Needed = the unit, Available = the value).</summary>
+    InvalidTimestamp,
 }
 
 /// <summary>
 /// What went wrong while decoding one packet: data, not an exception (a malformed packet is still a packet).
 /// The packet keeps every layer decoded before the error.
 /// </summary>
-public readonly record struct DecodeError(DecodeErrorKind Kind, DecodeLayer Layer, int Needed, int Available)
+public readonly record struct DecodeError(DecodeErrorKind Kind, DecodeLayer Layer, long Needed, long Available)
 {
     public bool IsNone => Kind == DecodeErrorKind.None;
 
@@ -45,6 +47,7 @@ public readonly record struct DecodeError(DecodeErrorKind Kind, DecodeLayer Laye
         DecodeErrorKind.BadVersion => $"{LayerName(Layer)}: bad IP version {Available} (expected {Needed})",
         DecodeErrorKind.BadHeaderLength => $"{LayerName(Layer)}: bad header length {Available} bytes (minimum {Needed})",
         DecodeErrorKind.LengthOverrun => $"{LayerName(Layer)}: length {Needed} exceeds the {Available} bytes available",
+        DecodeErrorKind.InvalidTimestamp => $"invalid timestamp: sub-second field {Available} is not below {Needed}",
         _ => Kind.ToString(),
     };
 }

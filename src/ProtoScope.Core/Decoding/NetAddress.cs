@@ -21,6 +21,9 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
 
     public bool IsNone => Version == 0;
 
+    /// <summary>255.255.255.255 (Zeek's IPAddr::IsBroadcast: never flip a conversation towards it).</summary>
+    public bool IsBroadcast => Version == 4 && _lo == 0xFFFF_FFFF;
+
     public static NetAddress FromIPv4(ReadOnlySpan<byte> bytes) =>
         new(0, BinaryPrimitives.ReadUInt32BigEndian(bytes), 4);
 

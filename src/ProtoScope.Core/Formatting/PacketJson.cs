@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Formatting;
 
@@ -69,6 +70,12 @@ public static class PacketJson
         w.WriteNumber("win", p.Window);
         w.WriteNumber("len", p.PayloadLength);
         w.WriteNumber("stream", a.Conversation);
+        if (a.Role != PacketRole.None)
+        {
+            w.WriteString("role", a.Role.Label());
+            w.WriteString("src_state", a.SenderState.Name());
+            w.WriteString("dst_state", a.ReceiverState.Name());
+        }
         ref readonly var o = ref p.Options;
         if (o.Any)
         {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Formatting;
 
@@ -86,8 +87,11 @@ public sealed class TcpdumpFormat
         if (p.HasError) { if (p.TransportHeaderLength > 0) sb.Append(' '); AppendError(sb, p); }
     }
 
-    private static void AppendError(StringBuilder sb, in DecodedPacket p) =>
-        sb.Append("[|").Append(DecodeError.LayerName(p.Error.Layer)).Append("] (").Append(p.Error.ToString()).Append(')');
+    private static void AppendError(StringBuilder sb, in DecodedPacket p)
+    {
+        if (p.Error.Layer != DecodeLayer.None) sb.Append("[|").Append(DecodeError.LayerName(p.Error.Layer)).Append("] ");
+        sb.Append('(').Append(p.Error.ToString()).Append(')');
+    }
 
     private static string IcmpName(in DecodedPacket p) => (p.Transport, p.IcmpType) switch
     {
@@ -138,6 +142,16 @@ public sealed class TcpdumpFormat
             sb.Append(']');
         }
         sb.Append(", length ").Append(p.PayloadLength);
+        if (a.Role != PacketRole.None) AppendRole(sb, a.Role);
+    }
+
+    /// <summary>The role in parentheses after the length, its own parentheses dropped: "(handshake 2/3 SYN-ACK)".</summary>
+    private static void AppendRole(StringBuilder sb, PacketRole role)
+    {
+        sb.Append(" (");
+        foreach (char c in role.Label())
+            if (c is not ('(' or ')')) sb.Append(c);
+        sb.Append(')');
     }
 
     /// <summary>The option list in wire order with tcpdump's names (print-tcp.c).</summary>

@@ -1,14 +1,23 @@
+using ProtoScope.Core.Tcp;
+
 namespace ProtoScope.Core.Session;
 
-/// <summary>What the one pass adds to a decoded packet: its conversation, direction and relative numbers.</summary>
+/// <summary>What the one pass adds to a decoded packet: its conversation, direction, relative numbers and TCP role.</summary>
 public struct PacketAnalysis
 {
     /// <summary>1-based frame number in capture order.</summary>
     public long Frame;
     /// <summary>tcp.stream or udp.stream; -1 when the packet belongs to no conversation.</summary>
     public int Conversation;
+    /// <summary>The side that sent the packet, by the conversation's originator after this packet.</summary>
     public Direction Direction;
     public uint RelativeSeq;
     public uint RelativeAck;
     public bool HasRelativeAck;
+    /// <summary>What the TCP segment does in its connection; <see cref="PacketRole.None"/> for anything else.</summary>
+    public PacketRole Role;
+    /// <summary>The RFC 9293 state of the endpoint that sent the segment, after it.</summary>
+    public TcpState SenderState;
+    /// <summary>The RFC 9293 state of the endpoint it was sent to, after it (assuming it arrived).</summary>
+    public TcpState ReceiverState;
 }

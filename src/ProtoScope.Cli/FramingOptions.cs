@@ -1,0 +1,57 @@
+using System.CommandLine;
+using ProtoScope.Core.Framing;
+
+namespace ProtoScope.Cli;
+
+/// <summary>The length-prefix options shared by every verb that frames: --framing, --length-includes-header, --max-frame.</summary>
+internal sealed class FramingOptions(bool allowNone = false)
+{
+    private const string None = "none";
+
+    public Option<string> Spec { get; } = new("--framing")
+    {
+        Description = $"Length prefix: {string.Join(", ", FramingSpec.Names)} (u32le is Python's struct.pack('I', n) on x86)"
+            + (allowNone ? ", or none (UDP datagrams only)." : "."),
+        DefaultValueFactory = _ => FramingSpec.Default.Name,
+    };
+
+    public Option<bool> LengthIncludesHeader { get; } = new("--length-includes-header") { Description = "The length counts the header bytes too." };
+
+    public Option<long> MaxFrame { get; } = new("--max-frame")
+    {
+        Description = "Largest frame accepted, in bytes; a longer length is a framing error.",
+        DefaultValueFactory = _ => FramingSpec.DefaultMaxFrame,
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Spec);
+        command.Options.Add(LengthIncludesHeader);
+        command.Options.Add(MaxFrame);
+    }
+
+    /// <summary>
+    /// The spec the user asked for (null for --framing none, where allowed); false with <paramref name="error"/>
+    /// set when the options are wrong.
+    /// </summary>
+    public bool TryRead(ParseResult r, out FramingSpec? spec, out string? error)
+    {
+        spec = null;
+        error = null;
+        string? name = r.GetValue(Spec);
+        if (allowNone && string.Equals(name, None, StringComparison.OrdinalIgnoreCase)) return true;
+        if (!FramingSpec.TryParse(name, out var parsed, out var message))
+        {
+            error = allowNone ? message + ", or none" : message;
+            return false;
+        }
+        long max = r.GetValue(MaxFrame);
+        if (max < 0)
+        {
+            error = $"--max-frame {max} is negative; give the largest frame length in bytes";
+            return false;
+        }
+        spec = parsed with { LengthIncludesHeader = r.GetValue(LengthIncludesHeader), MaxFrame = max };
+        return true;
+    }
+}

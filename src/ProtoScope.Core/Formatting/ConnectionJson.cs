@@ -1,0 +1,50 @@
+using System.Text.Json;
+using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
+
+namespace ProtoScope.Core.Formatting;
+
+/// <summary>
+/// The `conns --format jsonl` schema, one object per TCP connection or UDP conversation, with Zeek's conn.log
+/// names where Zeek has one. A public interface: names change only with the README.
+/// </summary>
+public static class ConnectionJson
+{
+    public static void Write(Utf8JsonWriter w, Conversation c)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", c.Id);
+        w.WriteString("proto", c.Proto);
+        w.WriteString("orig_h", c.OrigAddress.ToString());
+        w.WriteNumber("orig_p", c.OrigPort);
+        w.WriteString("resp_h", c.RespAddress.ToString());
+        w.WriteNumber("resp_p", c.RespPort);
+        long origBytes, respBytes;
+        if (c is TcpConnection t)
+        {
+            w.WriteString("open", t.Open.Name());
+            w.WriteString("close", t.Close.Name());
+            w.WriteString("conn_state", t.ConnState);
+            w.WriteString("history", t.History.ToString());
+            w.WriteString("orig_state", t.Originator.State.Name());
+            w.WriteString("resp_state", t.Responder.State.Name());
+            (origBytes, respBytes) = (t.OrigBytes, t.RespBytes);
+        }
+        else
+        {
+            var u = (UdpConversation)c;
+            w.WriteString("conn_state", u.ConnState);
+            w.WriteString("history", u.History.ToString());
+            (origBytes, respBytes) = (u.OrigBytes, u.RespBytes);
+        }
+        w.WriteNumber("orig_pkts", c.Orig.Packets);
+        w.WriteNumber("resp_pkts", c.Resp.Packets);
+        w.WriteNumber("orig_bytes", origBytes);
+        w.WriteNumber("resp_bytes", respBytes);
+        PacketJson.WriteTime(w, "start", c.StartTime);
+        w.WriteNumber("duration", (c.EndTime - c.StartTime) / 1_000_000_000m);
+        w.WriteNumber("first_frame", c.FirstFrame);
+        w.WriteNumber("last_frame", c.LastFrame);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,58 @@
+using System.Buffers.Binary;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Core.Tests.Tcp;
+
+/// <summary>One scripted segment: who sends it ('C' client 10.0.0.1:40000, 'S' server 10.0.0.2:50000), tcpdump flags, raw seq/ack, payload length, window.</summary>
+public readonly record struct Segment(char From, string Flags, uint Seq, uint Ack, int Length = 0, ushort Window = 1000);
+
+/// <summary>Builds raw IPv4/TCP packets for scripted segments and runs them through a <see cref="CaptureSession"/>, the one pass.</summary>
+public static class SegmentScript
+{
+    public static readonly byte[] Client = [10, 0, 0, 1];
+    public static readonly byte[] Server = [10, 0, 0, 2];
+    public const ushort ClientPort = 40000, ServerPort = 50000;
+
+    public static byte[] Build(in Segment s)
+    {
+        var b = new byte[40 + s.Length];
+        b[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), (ushort)b.Length);
+        b[8] = 64;
+        b[9] = 6;
+        bool fromClient = s.From == 'C';
+        (fromClient ? Client : Server).CopyTo(b, 12);
+        (fromClient ? Server : Client).CopyTo(b, 16);
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(20), fromClient ? ClientPort : ServerPort);
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(22), fromClient ? ServerPort : ClientPort);
+        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(24), s.Seq);
+        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(28), s.Ack);
+        b[32] = 5 << 4;
+        b[33] = (byte)Flags(s.Flags);
+        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(34), s.Window);
+        return b;
+    }
+
+    public static TcpFlags Flags(string tcpdump)
+    {
+        var f = TcpFlags.None;
+        foreach (char c in tcpdump)
+            f |= c switch { 'S' => TcpFlags.Syn, 'F' => TcpFlags.Fin, 'R' => TcpFlags.Rst, 'P' => TcpFlags.Psh, '.' => TcpFlags.Ack, _ => TcpFlags.None };
+        return f;
+    }
+
+    /// <summary>Feeds the segments one by one (1 ms apart), calling <paramref name="after"/> after each with the session.</summary>
+    public static CaptureSession Run(IEnumerable<Segment> segments, Action<int, CaptureSession>? after = null)
+    {
+        var session = new CaptureSession(LinkType.Raw);
+        int i = 0;
+        foreach (var s in segments)
+        {
+            var bytes = Build(s);
+            session.Add(new PacketHeader(1_700_000_000_000_000_000L + i * 1_000_000L, bytes.Length, bytes.Length), bytes);
+            after?.Invoke(i++, session);
+        }
+        return session;
+    }
+}

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using ProtoScope.Core.Formatting;
 using ProtoScope.Peers;
 
 namespace ProtoScope.Cli;
@@ -33,11 +34,15 @@ internal static class EchoCommand
     private static Option<int> Seed() => new("--seed") { Description = "Seed of the generated sizes and bytes.", DefaultValueFactory = _ => 1 };
     private static Option<double> Timeout(double seconds) => new("--timeout") { Description = "Seconds to wait for each echo.", DefaultValueFactory = _ => seconds };
 
+    /// <summary>
+    /// Log lines carry only endpoints, sizes and reasons today, never payload bytes; they are escaped anyway, since an
+    /// exception message or a future field could carry text from the peer.
+    /// </summary>
     private static void Log(CliContext ctx, string line)
     {
         lock (ctx)
         {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
+            var bytes = System.Text.Encoding.UTF8.GetBytes(TerminalText.Escape(line) + "\n");
             ctx.Stdout.Write(bytes);
             ctx.Stdout.Flush();
         }

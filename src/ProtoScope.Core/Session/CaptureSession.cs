@@ -13,17 +13,19 @@ public sealed class CaptureSession
     private DecodedPacket _current;
     private PacketAnalysis _analysis;
 
-    public CaptureSession(int linkType, int timestampUnit = 1_000_000)
+    /// <param name="maxConversations">The limit of tracked conversations (<see cref="ConversationTable.MaxConversations"/>).</param>
+    public CaptureSession(int linkType, int timestampUnit = 1_000_000, int maxConversations = ConversationTable.DefaultMaxConversations)
     {
         LinkType = linkType;
         TimestampUnit = timestampUnit;
+        Conversations = new ConversationTable(maxConversations);
     }
 
     public int LinkType { get; }
 
     /// <summary>Sub-second units per second in the source's record headers (1,000,000 or 1,000,000,000), for messages.</summary>
     public int TimestampUnit { get; }
-    public ConversationTable Conversations { get; } = new();
+    public ConversationTable Conversations { get; }
     public long PacketCount { get; private set; }
     public long FirstTimestamp { get; private set; }
     public long LastTimestamp { get; private set; }
@@ -53,6 +55,7 @@ public sealed class CaptureSession
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)
     {
         var conn = Conversations.FindOrAddTcp(p, frame, timestamp);
+        if (conn is null) return;
         var dir = conn.DirectionOf(p);
         conn.LearnBase(dir, p);
         _analysis.Conversation = conn.Id;
@@ -72,6 +75,7 @@ public sealed class CaptureSession
     private void AddUdp(in DecodedPacket p, long frame, long timestamp)
     {
         var conv = Conversations.FindOrAddUdp(p, frame, timestamp);
+        if (conv is null) return;
         var dir = conv.DirectionOf(p);
         conv.Track(dir, p);
         Count(conv, dir, p, frame, timestamp);

@@ -81,8 +81,8 @@ public sealed partial class ReadBadInputTests
     }
 
     /// <summary>
-    /// libpcap ignores the snaplen field for reading (it bounds records by the link type's maximum, 256 KiB for
-    /// Ethernet), so 0, 2^31 and 2^32-1 read every packet.
+    /// libpcap replaces a snaplen of 0, or one above the link type's maximum (256 KiB for Ethernet), with that maximum
+    /// (sf-pcap.c), so 0, 2^31 and 2^32-1 read every packet; no buffer is sized by the field.
     /// </summary>
     [Theory]
     [InlineData(0u)]
@@ -117,15 +117,19 @@ public sealed partial class ReadBadInputTests
         Assert.Contains("TCP connection 0: 10.0.0.1:1234 -> 10.0.0.2:80", ladder.Stdout);
     }
 
-    /// <summary>libpcap reads a record larger than the file's snaplen but within the link type's maximum as it is.</summary>
+    /// <summary>
+    /// A record larger than the file's snaplen but within the link type's maximum: libpcap reads it, keeps the first
+    /// snaplen bytes (sf-pcap.c), and the records after it stay in step. The packet is shown cut to the snaplen.
+    /// </summary>
     [Fact]
-    public void A_caplen_over_the_snaplen_but_within_the_link_maximum_is_read_whole()
+    public void A_caplen_over_the_snaplen_but_within_the_link_maximum_is_cut_to_the_snaplen()
     {
         var longer = Syn.Concat(new byte[10]).ToArray();
-        var path = Write("caplen-over-snaplen.pcap", Pcap([Good(), Good() with { CapLen = 64, WireLen = 64, Data = longer }], snaplen: 54));
+        var path = Write("caplen-over-snaplen.pcap", Pcap([Good(), Good() with { CapLen = 64, WireLen = 64, Data = longer }, Good()], snaplen: 54));
         var r = CliRunner.Run("read", path, "--format", "jsonl");
         Assert.Equal(0, r.ExitCode);
-        Assert.Equal([54, 64], r.JsonLines().Select(p => p.GetProperty("len").GetInt32()));
+        Assert.Equal([54, 54, 54], r.JsonLines().Select(p => p.GetProperty("len").GetInt32()));
+        Assert.Equal([54, 64, 54], r.JsonLines().Select(p => p.GetProperty("wire_len").GetInt32()));
     }
 
     [Fact]
@@ -278,5 +282,46 @@ public sealed partial class ReadBadInputTests
         AssertOneLineError(r, @"\x1b]0;pwned\x07\x1b[2J.pcap", "no such file");
         Assert.DoesNotContain('\u001b', r.Stderr);
         Assert.DoesNotContain('\u0007', r.Stderr);
+    }
+}
+
+/// <summary>The conversation limit: packets beyond it are shown untracked, and every verb says so on stderr.</summary>
+public sealed partial class ReadBadInputTests
+{
+    private byte[] ThreeConnections()
+    {
+        var records = new List<Record>();
+        for (ushort port = 1000; port < 1003; port++)
+        {
+            var syn = Syn.ToArray();
+            BinaryPrimitives.WriteUInt16BigEndian(syn.AsSpan(34), port);
+            records.Add(Good() with { Data = syn });
+        }
+        return Pcap(records);
+    }
+
+    [Fact]
+    public void Beyond_max_conns_packets_are_shown_untracked_and_each_verb_warns()
+    {
+        var path = Write("three.pcap", ThreeConnections());
+        const string warning = "protoscope: warning: the limit of 2 tracked connections was reached; 1 packets of further connections were shown untracked (raise it with --max-conns)";
+
+        var read = CliRunner.Run("read", path, "--format", "jsonl", "--max-conns", "2");
+        Assert.Equal(0, read.ExitCode);
+        Assert.Equal([0, 1, -1], read.JsonLines().Select(p => p.GetProperty("tcp").GetProperty("stream").GetInt32()));
+        Assert.Equal(1u, read.JsonLines().Last().GetProperty("tcp").GetProperty("seq").GetUInt32());
+        Assert.Equal(warning, read.Stderr.TrimEnd());
+
+        var conns = CliRunner.Run("conns", path, "--format", "jsonl", "--max-conns", "2");
+        Assert.Equal(0, conns.ExitCode);
+        Assert.Equal(2, conns.JsonLines().Count());
+        Assert.Equal(warning, conns.Stderr.TrimEnd());
+
+        var ladder = CliRunner.Run("ladder", path, "--conn", "1", "--max-conns", "2");
+        Assert.Equal(0, ladder.ExitCode);
+        Assert.Equal(warning, ladder.Stderr.TrimEnd());
+
+        Assert.Equal("", CliRunner.Run("conns", path).Stderr);
+        Assert.Equal(2, CliRunner.Run("conns", path, "--max-conns", "0").ExitCode);
     }
 }

@@ -23,7 +23,13 @@ public sealed class PipelineFuzzTests
     private static int Seconds(int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable("PROTOSCOPE_FUZZ_SECONDS"), out int s) && s > 0 ? s : fallback;
 
-    private static void Note(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
+    /// <summary>The figures of a run: in the test output, and appended to PROTOSCOPE_FUZZ_REPORT when scripts/fuzz.sh sets it.</summary>
+    private static void Note(string line)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        if (Environment.GetEnvironmentVariable("PROTOSCOPE_FUZZ_REPORT") is { Length: > 0 } report)
+            File.AppendAllText(report, line + "\n");
+    }
 
     private static readonly Lazy<(string Name, byte[] Bytes)[]> SeedFiles = new(() =>
         Repo.CorpusCaptures().Select(r => Path.Combine(Repo.Corpus, r))

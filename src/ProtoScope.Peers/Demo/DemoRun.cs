@@ -1,0 +1,82 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using ProtoScope.Core.Framing;
+
+namespace ProtoScope.Peers.Demo;
+
+/// <summary>
+/// What a scenario needs: the loopback port, the pace (a pause between steps with --slow, so a class can
+/// follow) and where to say what happens. Sockets made here are plain blocking-free .NET sockets on 127.0.0.1.
+/// </summary>
+public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, CancellationToken cancel)
+{
+    public int Port { get; } = port;
+    public TimeSpan Pause { get; } = pause;
+    public CancellationToken Cancel { get; } = cancel;
+
+    public void Log(string line) => log(line);
+
+    /// <summary>Says what comes next, then waits the pause; a null step only waits.</summary>
+    public async Task StepAsync(string? step)
+    {
+        if (step is not null) log(step);
+        if (Pause > TimeSpan.Zero) await Task.Delay(Pause, Cancel);
+    }
+
+    public Socket Listen()
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, Port));
+        listener.Listen(1);
+        return listener;
+    }
+
+    public async Task<Socket> ConnectAsync()
+    {
+        await StepAsync($"client connects to 127.0.0.1:{Port}: SYN, SYN-ACK, ACK");
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), Cancel);
+        return socket;
+    }
+
+    public async Task SendFrameAsync(Socket socket, ReadOnlyMemory<byte> payload)
+    {
+        await StepAsync($"{Side(socket)} sends a {payload.Length}-byte frame");
+        var buffer = new ArrayBufferWriter<byte>();
+        FrameWriter.Write(buffer, payload.Span, FramingSpec.Default);
+        await socket.SendAsync(buffer.WrittenMemory, Cancel);
+    }
+
+    public async Task<byte[]> ReceiveFrameAsync(Socket socket, bool quiet = false)
+    {
+        var header = new byte[FramingSpec.Default.HeaderSize];
+        await ReceiveExactAsync(socket, header);
+        int length = (int)BitConverter.ToUInt32(header);
+        var payload = new byte[length];
+        await ReceiveExactAsync(socket, payload);
+        if (!quiet) log($"{Side(socket)} received a {length}-byte frame");
+        return payload;
+    }
+
+    /// <summary>Reads until the peer's FIN (a read of 0 bytes).</summary>
+    public async Task ReceiveEndAsync(Socket socket)
+    {
+        var scratch = new byte[4096];
+        while (await socket.ReceiveAsync(scratch, Cancel) > 0) { }
+        log($"{Side(socket)} sees the peer's FIN");
+    }
+
+    private async Task ReceiveExactAsync(Socket socket, Memory<byte> buffer)
+    {
+        while (buffer.Length > 0)
+        {
+            int n = await socket.ReceiveAsync(buffer, Cancel);
+            if (n == 0) throw new IOException("the peer closed mid-frame");
+            buffer = buffer[n..];
+        }
+    }
+
+    private string Side(Socket socket) => ((IPEndPoint)socket.LocalEndPoint!).Port == Port ? "server" : "client";
+}

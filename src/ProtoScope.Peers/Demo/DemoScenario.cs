@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using ProtoScope.Core.Framing;
+
+namespace ProtoScope.Peers.Demo;
+
+/// <summary>
+/// The classroom demos: each one makes one kind of TCP or UDP exchange on loopback, step by step, so a capture
+/// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams.
+/// </summary>
+public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync)
+{
+    public static IReadOnlyList<DemoScenario> All { get; } =
+    [
+        new("handshake", "connect (three-way handshake), send one message and get its echo, close with FIN (four-way teardown)", Handshake),
+        new("teardown-server-first", "the server closes first: its FIN starts the teardown, the client's FIN ends it", TeardownServerFirst),
+        new("half-close", "the client shuts down its sending side after one message; the server still answers, then closes", HalfClose),
+        new("reset", "the client aborts with RST (SO_LINGER 0) instead of closing with FIN", Reset),
+        new("refused", "connect to a port where nothing listens: the SYN is answered by RST", Refused),
+        new("sticky", "ten small frames in one write: several frames share one TCP segment", Sticky),
+        new("split", "one 200 KB frame, larger than the MSS: one frame spans several TCP segments", Split),
+        new("udp", "three framed UDP datagrams; the last is too large for the server's 1 KB buffer and is lost", Udp),
+    ];
+
+    public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+
+    private static readonly FramingSpec Framing = FramingSpec.Default;
+
+    private static async Task Handshake(DemoRun run)
+    {
+        using var server = TcpEchoServer.Start(new TcpEchoServerOptions { Port = run.Port }, run.Log);
+        using var stop = new CancellationTokenSource();
+        var serving = server.RunAsync(stop.Token);
+        using (var client = await run.ConnectAsync())
+        {
+            await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("hello, 你好"));
+            await run.ReceiveFrameAsync(client);
+            await run.StepAsync("client closes with FIN");
+            SocketText.SendFin(client);
+            await run.ReceiveEndAsync(client);
+        }
+        await run.StepAsync(null);
+        stop.Cancel();
+        await serving;
+    }
+
+    private static async Task TeardownServerFirst(DemoRun run)
+    {
+        using var listener = run.Listen();
+        using var client = await run.ConnectAsync();
+        using var accepted = await listener.AcceptAsync();
+        await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("please close first"));
+        var request = await run.ReceiveFrameAsync(accepted);
+        await run.SendFrameAsync(accepted, request);
+        await run.ReceiveFrameAsync(client);
+        await run.StepAsync("server closes first with FIN");
+        SocketText.SendFin(accepted);
+        await run.ReceiveEndAsync(client);
+        await run.StepAsync("client answers with its own FIN");
+        SocketText.SendFin(client);
+        await run.ReceiveEndAsync(accepted);
+        await run.StepAsync(null);
+    }
+
+    private static async Task HalfClose(DemoRun run)
+    {
+        using var listener = run.Listen();
+        using var client = await run.ConnectAsync();
+        using var accepted = await listener.AcceptAsync();
+        await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("one question, then I stop talking"));
+        await run.StepAsync("client shuts down its sending side (FIN) but keeps reading");
+        SocketText.SendFin(client);
+        var request = await run.ReceiveFrameAsync(accepted);
+        await run.ReceiveEndAsync(accepted);
+        await run.StepAsync("server still sends after the client's FIN");
+        await run.SendFrameAsync(accepted, request);
+        await run.SendFrameAsync(accepted, Encoding.UTF8.GetBytes("and one more thing"));
+        await run.ReceiveFrameAsync(client);
+        await run.ReceiveFrameAsync(client);
+        await run.StepAsync("server closes: FIN");
+        SocketText.SendFin(accepted);
+        await run.ReceiveEndAsync(client);
+        await run.StepAsync(null);
+    }
+
+    private static async Task Reset(DemoRun run)
+    {
+        using var server = TcpEchoServer.Start(new TcpEchoServerOptions { Port = run.Port }, run.Log);
+        using var stop = new CancellationTokenSource();
+        var serving = server.RunAsync(stop.Token);
+        var client = await run.ConnectAsync();
+        await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("goodbye, abruptly"));
+        await run.ReceiveFrameAsync(client);
+        await run.StepAsync("client aborts: RST (SO_LINGER 0)");
+        SocketText.Abort(client);
+        await run.StepAsync(null);
+        stop.Cancel();
+        await serving;
+    }
+
+    private static async Task Refused(DemoRun run)
+    {
+        await run.StepAsync($"client connects to port {run.Port}, where nothing listens");
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, run.Port));
+            throw new InvalidOperationException($"something is listening on port {run.Port}; pick another --port");
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            run.Log($"client: connection refused (the SYN was answered by RST)");
+        }
+        await run.StepAsync(null);
+    }
+
+    private static async Task Sticky(DemoRun run)
+    {
+        using var server = TcpEchoServer.Start(new TcpEchoServerOptions { Port = run.Port }, run.Log);
+        using var stop = new CancellationTokenSource();
+        var serving = server.RunAsync(stop.Token);
+        using (var client = await run.ConnectAsync())
+        {
+            var frames = Enumerable.Range(1, 10).Select(i => Encoding.UTF8.GetBytes($"frame {i} of 10")).ToList();
+            await run.StepAsync("client writes 10 frames with one send()");
+            var buffer = new ArrayBufferWriter<byte>();
+            foreach (var f in frames) FrameWriter.Write(buffer, f, Framing);
+            await client.SendAsync(buffer.WrittenMemory);
+            for (int i = 0; i < frames.Count; i++) await run.ReceiveFrameAsync(client, quiet: true);
+            run.Log("client: 10 echoes received");
+            await run.StepAsync("client closes with FIN");
+            SocketText.SendFin(client);
+            await run.ReceiveEndAsync(client);
+        }
+        stop.Cancel();
+        await serving;
+    }
+
+    private static async Task Split(DemoRun run)
+    {
+        using var server = TcpEchoServer.Start(new TcpEchoServerOptions { Port = run.Port }, run.Log);
+        using var stop = new CancellationTokenSource();
+        var serving = server.RunAsync(stop.Token);
+        using (var client = await run.ConnectAsync())
+        {
+            var big = new byte[200_000];
+            for (int i = 0; i < big.Length; i++) big[i] = (byte)('a' + i % 26);
+            await run.SendFrameAsync(client, big);
+            await run.ReceiveFrameAsync(client);
+            await run.StepAsync("client closes with FIN");
+            SocketText.SendFin(client);
+            await run.ReceiveEndAsync(client);
+        }
+        stop.Cancel();
+        await serving;
+    }
+
+    private static async Task Udp(DemoRun run)
+    {
+        using var server = UdpEchoServer.Start(new UdpEchoServerOptions { Port = run.Port, ReceiveBuffer = 1024 }, run.Log);
+        using var stop = new CancellationTokenSource();
+        var serving = server.RunAsync(stop.Token);
+        var result = await UdpEchoClient.RunAsync(new UdpEchoClientOptions
+        {
+            To = new IPEndPoint(IPAddress.Loopback, run.Port), Count = 3, Size = new SizeRange(20, 20),
+            Timeout = TimeSpan.FromMilliseconds(500), Interval = run.Pause,
+        }, run.Log);
+        await UdpEchoClient.RunAsync(new UdpEchoClientOptions
+        {
+            To = new IPEndPoint(IPAddress.Loopback, run.Port), Count = 1, Size = new SizeRange(2000, 2000),
+            Timeout = TimeSpan.FromMilliseconds(500), Seed = 2,
+        }, run.Log);
+        run.Log($"udp: {result.RepliesOk} small datagrams echoed; the 2000-byte one did not fit the server's 1024-byte buffer");
+        await run.StepAsync(null);
+        stop.Cancel();
+        await serving;
+    }
+}

@@ -57,9 +57,12 @@ public static class ProtoScopeCli
         var ctx = new CliContext(stdout, stderr, stdoutIsTerminal, signals.Token);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        TuiCommand.AddTo(root, ctx);
         root.Subcommands.Add(ConnsCommand.Create(ctx));
         root.Subcommands.Add(LadderCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
+        root.Subcommands.Add(FramesCommand.Create(ctx));
+        root.Subcommands.Add(FollowCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Session;
@@ -6,7 +7,8 @@ namespace ProtoScope.Core.Session;
 /// <summary>
 /// The one pass: every packet goes through decode → conversation → relative numbers → connection tracking, exactly once, in
 /// capture order. Views read <see cref="Current"/> and <see cref="CurrentAnalysis"/> right after
-/// <see cref="Add"/>, and the conversation tables at any time.
+/// <see cref="Add"/>, and the conversation tables at any time. With a <see cref="PacketTable"/>, every packet
+/// is also stored there as one row, in the same pass.
 /// </summary>
 public sealed class CaptureSession
 {
@@ -14,12 +16,16 @@ public sealed class CaptureSession
     private PacketAnalysis _analysis;
 
     /// <param name="maxConversations">The limit of tracked conversations (<see cref="ConversationTable.MaxConversations"/>).</param>
-    public CaptureSession(int linkType, int timestampUnit = 1_000_000, int maxConversations = ConversationTable.DefaultMaxConversations)
+    public CaptureSession(int linkType, int timestampUnit = 1_000_000, PacketTable? table = null, int maxConversations = ConversationTable.DefaultMaxConversations)
     {
         LinkType = linkType;
         TimestampUnit = timestampUnit;
+        Table = table;
         Conversations = new ConversationTable(maxConversations);
     }
+
+    /// <summary>Where each packet is stored as it is added; null when the caller only streams (the CLI verbs).</summary>
+    public PacketTable? Table { get; }
 
     public int LinkType { get; }
 
@@ -34,6 +40,12 @@ public sealed class CaptureSession
     public ref readonly DecodedPacket Current => ref _current;
     public ref readonly PacketAnalysis CurrentAnalysis => ref _analysis;
 
+    /// <summary>
+    /// When set, every TCP and UDP packet goes on to reassembly and framing once its conversation is known.
+    /// Call <see cref="Reassembler.Finish"/> after the last packet.
+    /// </summary>
+    public Reassembler? Reassembly { get; set; }
+
     /// <summary>Decodes and analyses one packet. <paramref name="data"/> is not kept.</summary>
     public void Add(in PacketHeader header, ReadOnlySpan<byte> data)
     {
@@ -47,9 +59,14 @@ public sealed class CaptureSession
         _analysis.Frame = frame;
         _analysis.Conversation = -1;
         ref readonly var p = ref _current;
-        if (!p.HasPorts) return;
-        if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
-        else AddUdp(in p, frame, header.Timestamp);
+        if (p.HasPorts)
+        {
+            if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
+            else AddUdp(in p, frame, header.Timestamp);
+        }
+        // The row exists before reassembly runs, so a framing error can mark the packet it happens in.
+        Table?.Append(header, data, in p, in _analysis);
+        if (p.HasPorts) Reassembly?.Add(this, data);
     }
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)

@@ -22,7 +22,7 @@ internal static class ReadCommand
     private static int Run(CliContext ctx, string path, string format, long? limit, int maxConns)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConns);
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: maxConns);
         using var text = format == "text" ? ctx.OpenText() : null;
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
         var tcpdump = new TcpdumpFormat();

@@ -130,7 +130,8 @@ public static class TerminalText
         else if (v == '\t') sb.Append("\\t");
         else if (v == '\r') sb.Append("\\r");
         else if (v < 0x20 || v == 0x7f) sb.Append(CultureInfo.InvariantCulture, $"\\x{v:x2}");
-        else if (IsControl(rune)) sb.Append(CultureInfo.InvariantCulture, v > 0xFFFF ? $"\\U{v:x8}" : $"\\u{v:x4}");
+        else if (IsControl(rune) && v > 0xFFFF) sb.Append(CultureInfo.InvariantCulture, $"\\U{v:x8}");
+        else if (IsControl(rune)) sb.Append(CultureInfo.InvariantCulture, $"\\u{v:x4}");
         else sb.Append(rune.ToString());
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ProtoScope.Capture;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Framing;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
 
@@ -37,7 +38,10 @@ public static class Pipeline
         }
         using (source)
         {
-            var session = new CaptureSession(source.LinkType, source.TimestampUnit);
+            // Reassembly and framing in the same pass, as `frames` runs them, with every payload previewed as text.
+            var framer = new ConversationFramer(new ConversationFramerOptions { KeepPayloads = true, DetectNotFramed = true }, new PreviewSink());
+            var reassembler = new Reassembler(framer, framer);
+            var session = new CaptureSession(source.LinkType, source.TimestampUnit) { Reassembly = reassembler };
             var tcpdump = new TcpdumpFormat();
             var json = new ArrayBufferWriter<byte>(1024);
             var ladders = new Dictionary<int, List<LadderStep>>();
@@ -81,6 +85,7 @@ public static class Pipeline
                 }
             }
 
+            reassembler.Finish(session.PacketCount);
             foreach (var c in session.Conversations.Tcp.Cast<Conversation>().Concat(session.Conversations.Udp))
             {
                 AssertInert(ConnectionTableFormat.Line(c), "conns text");
@@ -98,6 +103,18 @@ public static class Pipeline
                 ReadFrames(stream.WrittenMemory);
             return (int)session.PacketCount;
         }
+    }
+
+    /// <summary>Each framed message's payload as `frames --payload` shows it: escaped text or hex, checked inert.</summary>
+    private sealed class PreviewSink : IMessageSink
+    {
+        public void OnMessage(in FramedMessage m, ReadOnlySpan<byte> bytes, string? error)
+        {
+            AssertInert(TerminalText.Preview(bytes, m.Length, int.MaxValue), "frame payload");
+            if (error is not null) AssertInert(error, "frame error");
+        }
+
+        public void OnFailure(in FramingFailure failure) => AssertInert(failure.Reason, "framing failure");
     }
 
     /// <summary>Cuts the bytes into frames with every prefix width, until the end or a framing error.</summary>
@@ -122,12 +139,15 @@ public static class Pipeline
         AssertInert(message, what);
     }
 
-    /// <summary>Nothing a terminal acts on: only printable characters and newlines (the ladder's lines).</summary>
+    /// <summary>
+    /// Nothing a terminal acts on: only printable characters, newlines (the ladder's lines) and tabs (`follow` keeps
+    /// a stream's own newlines and tabs, as <c>cat -v</c> does: they only move the cursor forward).
+    /// </summary>
     public static void AssertInert(string text, string what)
     {
         foreach (char c in text)
         {
-            if (c == '\n') continue;
+            if (c is '\n' or '\t') continue;
             if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format)
                 throw new InvalidOperationException($"{what}: U+{(int)c:X4} would reach the terminal: {text}");
         }

@@ -21,7 +21,7 @@ internal static class LadderCommand
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, int id, bool expand, string color, int maxConns)
+    internal static int Run(CliContext ctx, string path, int id, bool expand, string color, int maxConns = ConversationTable.DefaultMaxConversations)
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, maxConversations: maxConns);

@@ -26,6 +26,21 @@ internal sealed class CliContext(Stream stdout, TextWriter stderr, bool stdoutIs
         if (message is not null) Stderr.WriteLine($"protoscope: {TerminalText.Escape(message)}");
     }
 
+    /// <summary>
+    /// Writes one line to stdout at once, from any thread (peer logs arrive from many connections). The line is
+    /// escaped (<see cref="TerminalText"/>): peer logs carry endpoints, sizes and reasons, never payload bytes, but an
+    /// exception message or a future field could carry a peer's text.
+    /// </summary>
+    public void WriteLine(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(TerminalText.Escape(line) + "\n");
+        lock (Stdout)
+        {
+            Stdout.Write(bytes);
+            Stdout.Flush();
+        }
+    }
+
     public StreamWriter OpenText() => new(Stdout, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = false };
 
     /// <summary>
@@ -60,9 +75,13 @@ public static class ProtoScopeCli
         TuiCommand.AddTo(root, ctx);
         root.Subcommands.Add(ConnsCommand.Create(ctx));
         root.Subcommands.Add(LadderCommand.Create(ctx));
-        root.Subcommands.Add(EchoCommand.Create(ctx));
         root.Subcommands.Add(FramesCommand.Create(ctx));
         root.Subcommands.Add(FollowCommand.Create(ctx));
+        root.Subcommands.Add(DevicesCommand.Create(ctx));
+        root.Subcommands.Add(CaptureCommand.Create(ctx));
+        root.Subcommands.Add(ReplayCommand.Create(ctx));
+        root.Subcommands.Add(EchoCommand.Create(ctx));
+        root.Subcommands.Add(DemoCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -120,5 +139,5 @@ public static class ProtoScopeCli
         }
     }
 
-    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
 }

@@ -19,7 +19,7 @@ internal static class ReadCommand
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string format, long? limit, int maxConns)
+    internal static int Run(CliContext ctx, string path, string format, long? limit, int maxConns = ConversationTable.DefaultMaxConversations)
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: maxConns);

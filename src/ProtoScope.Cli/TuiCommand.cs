@@ -38,12 +38,9 @@ internal static class TuiCommand
                 Interface = iface,
                 CaptureFilter = r.GetValue(bpf),
                 Replay = r.GetValue(replay),
-                OpenLive = OpenLive,
+                OpenLive = (name, filter) => LiveCapture.Open(name, new LiveCaptureOptions { Filter = filter }),
+                DroppedPackets = source => source is LiveCapture live ? live.Statistics.DroppedByKernel : null,
             });
         });
     }
-
-    /// <summary>The live source arrives with the live-capture work (branch live); until then the UI says so.</summary>
-    private static IPacketSource OpenLive(string device, string? bpf) =>
-        throw new CaptureError($"{device}: live capture is not in this build yet; open a capture file instead");
 }

@@ -57,6 +57,7 @@ print(total)
 PY
 
 run() { # tool rate -> "sent in_file kernel elapsed"
+  trap - EXIT # runs in a process substitution: the namespace belongs to the main script
   local tool="$1" rate="$2" file="$work/$1-$2.pcap" err="$work/$1-$2.err" pid
   case "$tool" in
     protoscope) ip netns exec "$ns" "$root/scripts/protoscope" capture -i lo -f 'udp dst port 9' -w "$file" 2>"$err" & ;;

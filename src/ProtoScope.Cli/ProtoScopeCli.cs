@@ -49,6 +49,8 @@ public static class ProtoScopeCli
         root.Subcommands.Add(ConnsCommand.Create(ctx));
         root.Subcommands.Add(LadderCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
+        root.Subcommands.Add(FramesCommand.Create(ctx));
+        root.Subcommands.Add(FollowCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -1,4 +1,5 @@
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Session;
@@ -32,6 +33,12 @@ public sealed class CaptureSession
     public ref readonly DecodedPacket Current => ref _current;
     public ref readonly PacketAnalysis CurrentAnalysis => ref _analysis;
 
+    /// <summary>
+    /// When set, every TCP and UDP packet goes on to reassembly and framing once its conversation is known.
+    /// Call <see cref="Reassembler.Finish"/> after the last packet.
+    /// </summary>
+    public Reassembler? Reassembly { get; set; }
+
     /// <summary>Decodes and analyses one packet. <paramref name="data"/> is not kept.</summary>
     public void Add(in PacketHeader header, ReadOnlySpan<byte> data)
     {
@@ -48,6 +55,7 @@ public sealed class CaptureSession
         if (!p.HasPorts) return;
         if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
         else AddUdp(in p, frame, header.Timestamp);
+        Reassembly?.Add(this, data);
     }
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)

@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using ProtoScope.Core.Formatting;
+using ProtoScope.Core.Framing;
+using ProtoScope.Core.Reassembly;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Cli;
+
+/// <summary>
+/// `protoscope frames FILE`: every TCP direction reassembled and cut into length-prefixed frames, every UDP
+/// datagram as a message (and the frames it holds), with the packets each frame came from.
+/// </summary>
+internal static class FramesCommand
+{
+    public static Command Create(CliContext ctx)
+    {
+        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var framing = new Option<string>("--framing")
+        {
+            Description = $"Length prefix: {string.Join(", ", FramingSpec.Names)}, or none (UDP datagrams only).",
+            DefaultValueFactory = _ => FramingSpec.Default.Name,
+        };
+        var includesHeader = new Option<bool>("--length-includes-header") { Description = "The length field counts the prefix too." };
+        var maxFrame = new Option<long>("--max-frame")
+        {
+            Description = "Largest length field accepted; a larger one is a framing error.",
+            DefaultValueFactory = _ => FramingSpec.DefaultMaxFrame,
+        };
+        var port = new Option<int?>("--port") { Description = "Frame only conversations on this port; without it every conversation is tried and those that do not parse are reported as not framed." };
+        var conn = new Option<int?>("--conn") { Description = "Only TCP stream / UDP conversation N (tshark's tcp.stream / udp.stream)." };
+        var payload = new Option<bool>("--payload") { Description = "Include each payload: base64 in JSONL (payload_b64), escaped text or hex in text." };
+        var format = CommonOptions.Format();
+        var cmd = new Command("frames", "Cut reassembled TCP streams and UDP datagrams into length-prefixed frames.")
+        {
+            file, framing, includesHeader, maxFrame, port, conn, payload, format,
+        };
+        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(framing)!, r.GetValue(includesHeader), r.GetValue(maxFrame),
+            r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!));
+        return cmd;
+    }
+
+    private static int Run(CliContext ctx, string path, string framing, bool includesHeader, long maxFrame, int? port, int? conn, bool payload, string format)
+    {
+        FramingSpec? spec = null;
+        if (!string.Equals(framing, "none", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!FramingSpec.TryParse(framing, out spec, out string error))
+                return ctx.Fail(error + ", or none");
+            if (maxFrame < 0)
+                return ctx.Fail($"--max-frame {maxFrame} is negative; give the largest frame length in bytes");
+            spec = spec with { LengthIncludesHeader = includesHeader, MaxFrame = maxFrame };
+        }
+        if (port is < 0 or > 65535)
+            return ctx.Fail($"--port {port} is not a port number (0-65535)");
+
+        using var text = format == "text" ? ctx.OpenText() : null;
+        using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
+        IMessageSink sink = text is not null ? new TextSink(text, payload) : new JsonSink(json!, payload);
+        var options = new ConversationFramerOptions
+        {
+            Spec = spec,
+            KeepPayloads = payload,
+            DetectNotFramed = port is null,
+            Include = c => (conn is null || c.Id == conn) && (port is null || c.OrigPort == port || c.RespPort == port),
+        };
+        var framer = new ConversationFramer(options, sink);
+        var reassembler = new Reassembler(framer, framer);
+        string? failure = OnePass.Run(path, reassembler, note =>
+            ctx.Stderr.WriteLine($"protoscope: note: tcp {note.Conversation} {OnePass.DirectionName(note.Direction)} frame {note.Frame}: {note.Text}"));
+        text?.Flush();
+        json?.Flush();
+        return failure is null ? ExitCodes.Ok : ctx.Fail(failure);
+    }
+
+    private sealed class JsonSink(JsonLines json, bool payload) : IMessageSink
+    {
+        public void OnMessage(in FramedMessage m, ReadOnlySpan<byte> bytes, string? error)
+        {
+            Utf8JsonWriter w = json.Writer;
+            w.WriteStartObject();
+            w.WriteNumber("conn", m.Conversation);
+            w.WriteString("proto", m.Proto);
+            w.WriteString("kind", m.Kind == MessageKind.Frame ? "frame" : "datagram");
+            w.WriteString("dir", OnePass.DirectionName(m.Direction));
+            w.WriteNumber("index", m.Index);
+            if (m.Kind == MessageKind.Frame) w.WriteNumber("offset", m.Offset);
+            w.WriteNumber("length", m.Length);
+            w.WriteNumber("first_frame", m.FirstFrame);
+            w.WriteNumber("last_frame", m.LastFrame);
+            w.WriteNumber("segments", m.Segments);
+            w.WriteBoolean("sticky", m.Sticky);
+            if (payload) w.WriteBase64String("payload_b64", bytes);
+            if (error is not null) w.WriteString("error", error);
+            w.WriteEndObject();
+            json.EndLine();
+        }
+
+        public void OnFailure(in FramingFailure f)
+        {
+            Utf8JsonWriter w = json.Writer;
+            w.WriteStartObject();
+            w.WriteNumber("conn", f.Conversation);
+            w.WriteString("proto", f.Proto);
+            if (f.NotFramed) w.WriteString("kind", "not_framed");
+            w.WriteString("dir", OnePass.DirectionName(f.Direction));
+            w.WriteString(f.NotFramed ? "reason" : "error", f.Reason);
+            w.WriteNumber("offset", f.Offset);
+            w.WriteEndObject();
+            json.EndLine();
+        }
+    }
+
+    private sealed class TextSink(TextWriter text, bool payload) : IMessageSink
+    {
+        public void OnMessage(in FramedMessage m, ReadOnlySpan<byte> bytes, string? error)
+        {
+            var i = CultureInfo.InvariantCulture;
+            string packets = m.FirstFrame == m.LastFrame ? $"packet {m.FirstFrame}" : $"packets {m.FirstFrame}-{m.LastFrame}";
+            string how = (m.Sticky ? " sticky" : "") + (m.Split ? $" split({m.Segments})" : "");
+            string at = m.Kind == MessageKind.Frame ? string.Create(i, $" @{m.Offset}") : "";
+            string kind = m.Kind == MessageKind.Frame ? "frame" : "datagram";
+            text.Write(string.Create(i, $"{m.Proto} {m.Conversation} {OnePass.DirectionName(m.Direction)} {kind} {m.Index}{at} {m.Length} bytes, {packets}{how}"));
+            if (error is not null) text.Write($" [{error}]");
+            text.Write("  ");
+            text.Write(TerminalText.Preview(bytes, m.Length, payload ? int.MaxValue : 48));
+            text.Write('\n');
+        }
+
+        public void OnFailure(in FramingFailure f)
+        {
+            string dir = OnePass.DirectionName(f.Direction);
+            text.Write(f.NotFramed
+                ? string.Create(CultureInfo.InvariantCulture, $"{f.Proto} {f.Conversation} {dir} not framed: {f.Reason} (offset {f.Offset})\n")
+                : string.Create(CultureInfo.InvariantCulture, $"{f.Proto} {f.Conversation} {dir} framing error at offset {f.Offset}: {f.Reason}\n"));
+        }
+    }
+}

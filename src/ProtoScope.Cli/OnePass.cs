@@ -1,0 +1,35 @@
+using ProtoScope.Capture;
+using ProtoScope.Core.Reassembly;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Cli;
+
+/// <summary>Runs a whole capture file through the session with reassembly on, for the verbs that read streams.</summary>
+internal static class OnePass
+{
+    /// <summary>
+    /// Reads every packet, then finishes the reassembler. Returns null on success, else the one-line reason the
+    /// file could not be read to its end (the packets before it were processed).
+    /// </summary>
+    public static string? Run(string path, Reassembler reassembler, Action<ReassemblyNote>? noted = null)
+    {
+        using var source = CaptureFile.Open(path);
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit) { Reassembly = reassembler };
+        if (noted is not null) reassembler.Noted += noted;
+        ReadStatus status;
+        string? error = null;
+        while ((status = source.Read(out var header, out var data)) != ReadStatus.End)
+        {
+            if (status == ReadStatus.Error)
+            {
+                error = $"{source.Error}; the {session.PacketCount} packets before it are shown";
+                break;
+            }
+            session.Add(header, data);
+        }
+        reassembler.Finish(session.PacketCount);
+        return error;
+    }
+
+    public static string DirectionName(Direction d) => d == Direction.Orig ? "orig" : "resp";
+}

@@ -1,0 +1,96 @@
+using System.Buffers;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Reassembly;
+using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
+
+namespace ProtoScope.Core.Framing;
+
+/// <summary>How <see cref="ConversationFramer"/> cuts conversations into messages.</summary>
+public sealed record ConversationFramerOptions
+{
+    /// <summary>The length prefix; null for UDP datagrams only (TCP directions are then not framed at all).</summary>
+    public FramingSpec? Spec { get; init; } = FramingSpec.Default;
+
+    /// <summary>Hand each message's whole payload to the sink; otherwise only its first <see cref="PreviewBytes"/>.</summary>
+    public bool KeepPayloads { get; init; }
+
+    public int PreviewBytes { get; init; } = 64;
+
+    /// <summary>
+    /// Framing is a guess, not a given: a direction whose first frame fails (a first length over the maximum, or a
+    /// first frame that ends past the stream's end) is reported as not framed instead of as an error.
+    /// </summary>
+    public bool DetectNotFramed { get; init; }
+
+    /// <summary>Which conversations to frame; null for all.</summary>
+    public Func<Conversation, bool>? Include { get; init; }
+}
+
+/// <summary>
+/// Makes the messages of a capture: a <see cref="StreamFramer"/> for each TCP direction (as the reassembler's
+/// consumer factory), and for UDP each datagram as a message followed by the frames it holds when its payload
+/// is exactly one or more whole frames. Give it to a <see cref="Reassembler"/> as both factory and datagram consumer.
+/// </summary>
+public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsumer
+{
+    private readonly ConversationFramerOptions _options;
+    private readonly List<long[]?> _udpCounters = [];
+    private byte[] _scratch = new byte[2048];
+
+    public ConversationFramer(ConversationFramerOptions options, IMessageSink sink)
+    {
+        _options = options;
+        Sink = sink;
+    }
+
+    internal IMessageSink Sink { get; }
+    internal FramingSpec Spec => _options.Spec!;
+    internal bool KeepPayloads => _options.KeepPayloads;
+    internal int PreviewBytes => _options.PreviewBytes;
+    internal bool DetectNotFramed => _options.DetectNotFramed;
+
+    public IStreamConsumer? Create(TcpConnection connection, Direction direction) =>
+        _options.Spec is not null && (_options.Include?.Invoke(connection) ?? true)
+            ? new StreamFramer(this, connection.Id, direction)
+            : null;
+
+    /// <summary>A buffer for one packet's bytes, shared by all framers: the one pass never runs two at once.</summary>
+    internal byte[] Scratch(int size)
+    {
+        if (_scratch.Length < size) _scratch = new byte[Math.Max(size, _scratch.Length * 2)];
+        return _scratch;
+    }
+
+    public void OnDatagram(UdpConversation conversation, Direction direction, ReadOnlySpan<byte> payload, in DecodedPacket packet, long frame)
+    {
+        if (!(_options.Include?.Invoke(conversation) ?? true)) return;
+        while (_udpCounters.Count <= conversation.Id) _udpCounters.Add(null);
+        // Per direction: datagrams so far, frames so far.
+        long[] counters = _udpCounters[conversation.Id] ??= new long[4];
+        int d = (int)direction;
+        string? error = packet.HasError ? packet.Error.ToString() : null;
+        var datagram = new FramedMessage(conversation.Id, "udp", MessageKind.Datagram, direction, counters[d]++, 0,
+            packet.PayloadLength, frame, frame, 1, false);
+        Sink.OnMessage(datagram, KeepPayloads ? payload : payload[..Math.Min(payload.Length, PreviewBytes)], error);
+        if (_options.Spec is null || payload.IsEmpty || payload.Length < packet.PayloadLength) return;
+
+        byte[] copy = Scratch(payload.Length);
+        payload.CopyTo(copy);
+        var whole = new ReadOnlySequence<byte>(copy, 0, payload.Length);
+        var buffer = whole;
+        int count = 0;
+        while (!buffer.IsEmpty && FrameReader.TryReadFrame(ref buffer, Spec, out _, out _) == FrameStatus.Frame) count++;
+        if (!buffer.IsEmpty || count == 0) return;
+        buffer = whole;
+        for (int i = 0; i < count; i++)
+        {
+            long start = whole.Length - buffer.Length;
+            FrameReader.TryReadFrame(ref buffer, Spec, out ReadOnlySequence<byte> framePayload, out _);
+            var message = new FramedMessage(conversation.Id, "udp", MessageKind.Frame, direction, counters[2 + d]++, start,
+                framePayload.Length, frame, frame, 1, count > 1);
+            long shown = KeepPayloads ? framePayload.Length : Math.Min(framePayload.Length, PreviewBytes);
+            Sink.OnMessage(message, framePayload.Slice(0, shown).FirstSpan, null);
+        }
+    }
+}

@@ -88,6 +88,7 @@ for shape in "${shapes[@]}"; do
     -n bare-pointers "${bench[*]} bare-read $q pointers" \
     -n bare-packet "${bench[*]} bare-read $q packet" \
     -n conns "${protoscope[*]} conns $q --format jsonl > /dev/null" \
+    -n frames "${protoscope[*]} frames $q --format jsonl > /dev/null" \
     -n read "${protoscope[*]} read $q > /dev/null" \
     -n tcpdump "tcpdump -n -r $q > /dev/null 2>&1" >&2
   hyperfine --style basic --runs "$(( runs < 3 ? runs : 3 ))" --export-json "$out/tshark.json" \
@@ -95,6 +96,7 @@ for shape in "${shapes[@]}"; do
   # Peak resident memory of each process (one run each).
   : > "$out/rss.tsv"
   for pair in "bare-pointers|${bench[*]} bare-read $q pointers" "conns|${protoscope[*]} conns $q --format jsonl" \
+              "frames|${protoscope[*]} frames $q --format jsonl" \
               "read|${protoscope[*]} read $q" "tcpdump|tcpdump -n -r $q" "tshark|tshark -q -z conv,tcp -r $q"; do
     name="${pair%%|*}"
     kib="$( { /usr/bin/time -f %M bash -c "${pair#*|} > /dev/null 2>/dev/null"; } 2>&1 | tail -1)"

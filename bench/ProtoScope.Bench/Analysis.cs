@@ -1,20 +1,41 @@
 using ProtoScope.Capture;
+using ProtoScope.Core.Framing;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Bench;
 
-/// <summary>The full one-pass analysis of a file as the CLI runs it, without formatting any output.</summary>
+/// <summary>
+/// The full one-pass analysis of a file as the CLI's frames verb runs it (decode, track, reassemble every TCP
+/// direction, cut length-prefixed frames, UDP datagrams), the frames counted instead of formatted.
+/// </summary>
 internal static class Analysis
 {
-    public static CaptureSession Run(string path)
+    public static CaptureSession Run(string path) => Run(path, out _);
+
+    public static CaptureSession Run(string path, out long frames)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType, source.TimestampUnit);
+        var sink = new CountingSink();
+        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true }, sink);
+        var reassembler = new Reassembler(framer, framer);
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit) { Reassembly = reassembler };
         ReadStatus status;
         while ((status = source.Read(out var header, out var data)) == ReadStatus.Packet)
             session.Add(header, data);
         if (status == ReadStatus.Error) throw new InvalidOperationException(source.Error);
+        reassembler.Finish(session.PacketCount);
+        frames = sink.Messages;
         return session;
+    }
+
+    /// <summary>Counts what a view would print.</summary>
+    internal sealed class CountingSink : IMessageSink
+    {
+        public long Messages;
+        public long Failures;
+        public void OnMessage(in FramedMessage message, ReadOnlySpan<byte> payload, string? error) => Messages++;
+        public void OnFailure(in FramingFailure failure) => Failures++;
     }
 
     /// <summary>Reading and decoding every packet, no tracking: separates the decoder's share from the tracker's.</summary>

@@ -5,7 +5,7 @@ namespace ProtoScope.Bench;
 
 /// <summary>
 /// In-process timings (Stopwatch, median of N runs after one warm-up, excluding process start-up) of the bare
-/// libpcap loop, the CaptureFile reader and the full analysis over one file, and the memory the analysed model
+/// libpcap loop, the CaptureFile reader, decoding alone and the full analysis (with reassembly and framing) over one file, and the memory the analysed model
 /// holds. Prints one tab-separated line per measurement for scripts/bench.sh.
 /// </summary>
 internal static class InProcess
@@ -19,7 +19,7 @@ internal static class InProcess
 
         // Bytes held by the analysed model: everything reachable after the pass that was not before it.
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        CaptureSession session = Analysis.Run(path);
+        CaptureSession session = Analysis.Run(path, out long frames);
         long after = GC.GetTotalMemory(forceFullCollection: true);
         long packets = session.PacketCount;
         int conversations = session.Conversations.Tcp.Count + session.Conversations.Udp.Count;
@@ -27,6 +27,7 @@ internal static class InProcess
 
         Console.WriteLine($"packets\t{packets}");
         Console.WriteLine($"conversations\t{conversations}");
+        Console.WriteLine($"frames\t{frames}");
         Console.WriteLine($"bare_ms\t{bare:0.0}");
         Console.WriteLine($"reader_ms\t{reader:0.0}");
         Console.WriteLine($"decode_ms\t{decode:0.0}");

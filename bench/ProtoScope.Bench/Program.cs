@@ -6,6 +6,7 @@ using ProtoScope.Bench;
 // bench bare-read FILE [pointers|packet]        the bare libpcap read loop, no decoding
 // bench inproc FILE [RUNS]                      in-process medians (bare, reader, full) and model memory
 // bench hot [BenchmarkDotNet arguments]         the BenchmarkDotNet hot-path benchmarks (PROTOSCOPE_BENCH_FILE)
+// bench ui [CAPTURE] [--model-only]             the UI model: first screen, full load, display filters, bytes per packet
 string verb = args.Length > 0 ? args[0] : "";
 string Arg(int i, string fallback) => args.Length > i ? args[i] : fallback;
 string? Option(string name) => Array.IndexOf(args, name) is int at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
@@ -25,7 +26,9 @@ switch (verb)
     case "hot":
         BenchmarkSwitcher.FromTypes([typeof(HotPaths)]).Run(args[1..]);
         return 0;
+    case "ui":
+        return UiModel.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: bench traffic SHAPE [--port P] [--scale X] | bare-read FILE [pointers|packet] | inproc FILE [RUNS] | hot [BenchmarkDotNet args]");
+        Console.Error.WriteLine("usage: bench traffic SHAPE [--port P] [--scale X] | bare-read FILE [pointers|packet] | inproc FILE [RUNS] | hot [BenchmarkDotNet args] | ui [CAPTURE] [--model-only]");
         return 2;
 }

@@ -53,12 +53,12 @@ internal static class EchoCommand
         framing.AddTo(cmd);
         cmd.SetAction(async r =>
         {
-            if (framing.Read(r, out var error) is not { } spec) return ctx.Fail(error!);
+            if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
             if (!IPAddress.TryParse(r.GetValue(bind), out var address)) return ctx.Fail($"--bind {r.GetValue(bind)} is not an IP address");
             TcpEchoServer server;
             try
             {
-                server = TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec, MaxClients = r.GetValue(maxClients) }, l => Log(ctx, l));
+                server = TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, MaxClients = r.GetValue(maxClients) }, l => Log(ctx, l));
             }
             catch (SocketException e)
             {
@@ -66,7 +66,7 @@ internal static class EchoCommand
             }
             using (server)
             {
-                Log(ctx, $"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec.MaxFrame})");
+                Log(ctx, $"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxFrame})");
                 var summary = await server.RunAsync(ctx.Stopping);
                 Log(ctx, summary.ToString());
             }
@@ -92,14 +92,14 @@ internal static class EchoCommand
         framing.AddTo(cmd);
         cmd.SetAction(async r =>
         {
-            if (framing.Read(r, out var error) is not { } spec) return ctx.Fail(error!);
+            if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
             if (!IPEndPoint.TryParse(r.GetValue(to)!, out var endpoint) || endpoint.Port == 0) return ctx.Fail($"--to {r.GetValue(to)} is not ADDRESS:PORT");
             if (!SizeRange.TryParse(r.GetValue(size), out var sizes, out var sizeError)) return ctx.Fail($"--size: {sizeError}");
             var options = new TcpEchoClientOptions
             {
                 To = endpoint, Count = r.GetValue(count), Size = sizes, Seed = r.GetValue(seed), Interval = TimeSpan.FromMilliseconds(r.GetValue(interval)),
                 Message = r.GetValue(message), Sticky = r.GetValue(sticky), HalfClose = r.GetValue(halfClose), Abort = r.GetValue(abort),
-                Framing = spec, Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
+                Framing = spec!, Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
             };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
             var result = await TcpEchoClient.RunAsync(options, l => Log(ctx, l), ctx.Stopping);
@@ -119,12 +119,12 @@ internal static class EchoCommand
         framing.AddTo(cmd);
         cmd.SetAction(async r =>
         {
-            if (framing.Read(r, out var error) is not { } spec) return ctx.Fail(error!);
+            if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
             if (!IPAddress.TryParse(r.GetValue(bind), out var address)) return ctx.Fail($"--bind {r.GetValue(bind)} is not an IP address");
             UdpEchoServer server;
             try
             {
-                server = UdpEchoServer.Start(new UdpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec, Raw = r.GetValue(raw), ReceiveBuffer = r.GetValue(receiveBuffer) }, l => Log(ctx, l));
+                server = UdpEchoServer.Start(new UdpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, Raw = r.GetValue(raw), ReceiveBuffer = r.GetValue(receiveBuffer) }, l => Log(ctx, l));
             }
             catch (SocketException e)
             {
@@ -132,7 +132,7 @@ internal static class EchoCommand
             }
             using (server)
             {
-                Log(ctx, $"listening on udp {server.LocalEndPoint} ({(r.GetValue(raw) ? "raw" : spec.Name + " framing")})");
+                Log(ctx, $"listening on udp {server.LocalEndPoint} ({(r.GetValue(raw) ? "raw" : spec!.Name + " framing")})");
                 var summary = await server.RunAsync(ctx.Stopping);
                 Log(ctx, summary.ToString());
             }
@@ -156,13 +156,13 @@ internal static class EchoCommand
         framing.AddTo(cmd);
         cmd.SetAction(async r =>
         {
-            if (framing.Read(r, out var error) is not { } spec) return ctx.Fail(error!);
+            if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
             if (!IPEndPoint.TryParse(r.GetValue(to)!, out var endpoint) || endpoint.Port == 0) return ctx.Fail($"--to {r.GetValue(to)} is not ADDRESS:PORT");
             if (!SizeRange.TryParse(r.GetValue(size), out var sizes, out var sizeError)) return ctx.Fail($"--size: {sizeError}");
             var options = new UdpEchoClientOptions
             {
                 To = endpoint, Count = r.GetValue(count), Size = sizes, Seed = r.GetValue(seed), Interval = TimeSpan.FromMilliseconds(r.GetValue(interval)),
-                Message = r.GetValue(message), Framing = spec, Raw = r.GetValue(raw), Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
+                Message = r.GetValue(message), Framing = spec!, Raw = r.GetValue(raw), Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
             };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
             var result = await UdpEchoClient.RunAsync(options, l => Log(ctx, l), ctx.Stopping);

@@ -17,41 +17,24 @@ internal static class FramesCommand
     public static Command Create(CliContext ctx)
     {
         var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
-        var framing = new Option<string>("--framing")
-        {
-            Description = $"Length prefix: {string.Join(", ", FramingSpec.Names)}, or none (UDP datagrams only).",
-            DefaultValueFactory = _ => FramingSpec.Default.Name,
-        };
-        var includesHeader = new Option<bool>("--length-includes-header") { Description = "The length field counts the prefix too." };
-        var maxFrame = new Option<long>("--max-frame")
-        {
-            Description = "Largest length field accepted; a larger one is a framing error.",
-            DefaultValueFactory = _ => FramingSpec.DefaultMaxFrame,
-        };
+        var framing = new FramingOptions(allowNone: true);
         var port = new Option<int?>("--port") { Description = "Frame only conversations on this port; without it every conversation is tried and those that do not parse are reported as not framed." };
         var conn = new Option<int?>("--conn") { Description = "Only TCP stream / UDP conversation N (tshark's tcp.stream / udp.stream)." };
         var payload = new Option<bool>("--payload") { Description = "Include each payload: base64 in JSONL (payload_b64), escaped text or hex in text." };
         var format = CommonOptions.Format();
         var cmd = new Command("frames", "Cut reassembled TCP streams and UDP datagrams into length-prefixed frames.")
         {
-            file, framing, includesHeader, maxFrame, port, conn, payload, format,
+            file, port, conn, payload, format,
         };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(framing)!, r.GetValue(includesHeader), r.GetValue(maxFrame),
-            r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!));
+        framing.AddTo(cmd);
+        cmd.SetAction(r => framing.TryRead(r, out var spec, out var error)
+            ? Run(ctx, r.GetValue(file)!, spec, r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!)
+            : ctx.Fail(error!));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string framing, bool includesHeader, long maxFrame, int? port, int? conn, bool payload, string format)
+    private static int Run(CliContext ctx, string path, FramingSpec? spec, int? port, int? conn, bool payload, string format)
     {
-        FramingSpec? spec = null;
-        if (!string.Equals(framing, "none", StringComparison.OrdinalIgnoreCase))
-        {
-            if (!FramingSpec.TryParse(framing, out spec, out string error))
-                return ctx.Fail(error + ", or none");
-            if (maxFrame < 0)
-                return ctx.Fail($"--max-frame {maxFrame} is negative; give the largest frame length in bytes");
-            spec = spec with { LengthIncludesHeader = includesHeader, MaxFrame = maxFrame };
-        }
         if (port is < 0 or > 65535)
             return ctx.Fail($"--port {port} is not a port number (0-65535)");
 

@@ -4,11 +4,14 @@ using ProtoScope.Core.Framing;
 namespace ProtoScope.Cli;
 
 /// <summary>The length-prefix options shared by every verb that frames: --framing, --length-includes-header, --max-frame.</summary>
-internal sealed class FramingOptions
+internal sealed class FramingOptions(bool allowNone = false)
 {
+    private const string None = "none";
+
     public Option<string> Spec { get; } = new("--framing")
     {
-        Description = $"Length prefix: {string.Join(", ", FramingSpec.Names)} (u32le is Python's struct.pack('I', n) on x86).",
+        Description = $"Length prefix: {string.Join(", ", FramingSpec.Names)} (u32le is Python's struct.pack('I', n) on x86)"
+            + (allowNone ? ", or none (UDP datagrams only)." : "."),
         DefaultValueFactory = _ => FramingSpec.Default.Name,
     };
 
@@ -27,21 +30,28 @@ internal sealed class FramingOptions
         command.Options.Add(MaxFrame);
     }
 
-    /// <summary>The spec the user asked for, or null with <paramref name="error"/> set.</summary>
-    public FramingSpec? Read(ParseResult r, out string? error)
+    /// <summary>
+    /// The spec the user asked for (null for --framing none, where allowed); false with <paramref name="error"/>
+    /// set when the options are wrong.
+    /// </summary>
+    public bool TryRead(ParseResult r, out FramingSpec? spec, out string? error)
     {
-        if (!FramingSpec.TryParse(r.GetValue(Spec), out var spec, out var message))
+        spec = null;
+        error = null;
+        string? name = r.GetValue(Spec);
+        if (allowNone && string.Equals(name, None, StringComparison.OrdinalIgnoreCase)) return true;
+        if (!FramingSpec.TryParse(name, out var parsed, out var message))
         {
-            error = message;
-            return null;
+            error = allowNone ? message + ", or none" : message;
+            return false;
         }
         long max = r.GetValue(MaxFrame);
         if (max < 0)
         {
-            error = $"--max-frame {max} is negative";
-            return null;
+            error = $"--max-frame {max} is negative; give the largest frame length in bytes";
+            return false;
         }
-        error = null;
-        return spec with { LengthIncludesHeader = r.GetValue(LengthIncludesHeader), MaxFrame = max };
+        spec = parsed with { LengthIncludesHeader = r.GetValue(LengthIncludesHeader), MaxFrame = max };
+        return true;
     }
 }

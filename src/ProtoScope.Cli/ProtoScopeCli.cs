@@ -46,11 +46,15 @@ public static class ProtoScopeCli
         var ctx = new CliContext(stdout, stderr, stdoutIsTerminal, signals.Token);
         var root = new RootCommand("ProtoScope: capture and inspect TCP and UDP traffic, with length-prefix framing and handshake ladders.");
         root.Subcommands.Add(ReadCommand.Create(ctx));
+        TuiCommand.AddTo(root, ctx);
         root.Subcommands.Add(ConnsCommand.Create(ctx));
         root.Subcommands.Add(LadderCommand.Create(ctx));
-        root.Subcommands.Add(EchoCommand.Create(ctx));
         root.Subcommands.Add(FramesCommand.Create(ctx));
         root.Subcommands.Add(FollowCommand.Create(ctx));
+        root.Subcommands.Add(DevicesCommand.Create(ctx));
+        root.Subcommands.Add(CaptureCommand.Create(ctx));
+        root.Subcommands.Add(ReplayCommand.Create(ctx));
+        root.Subcommands.Add(EchoCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -108,5 +112,5 @@ public static class ProtoScopeCli
         }
     }
 
-    private static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+    internal static bool IsBrokenPipe(IOException e) => e.HResult == 32 || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
 }

@@ -7,18 +7,23 @@ namespace ProtoScope.Core.Session;
 /// <summary>
 /// The one pass: every packet goes through decode → conversation → relative numbers → connection tracking, exactly once, in
 /// capture order. Views read <see cref="Current"/> and <see cref="CurrentAnalysis"/> right after
-/// <see cref="Add"/>, and the conversation tables at any time.
+/// <see cref="Add"/>, and the conversation tables at any time. With a <see cref="PacketTable"/>, every packet
+/// is also stored there as one row, in the same pass.
 /// </summary>
 public sealed class CaptureSession
 {
     private DecodedPacket _current;
     private PacketAnalysis _analysis;
 
-    public CaptureSession(int linkType, int timestampUnit = 1_000_000)
+    public CaptureSession(int linkType, int timestampUnit = 1_000_000, PacketTable? table = null)
     {
         LinkType = linkType;
         TimestampUnit = timestampUnit;
+        Table = table;
     }
+
+    /// <summary>Where each packet is stored as it is added; null when the caller only streams (the CLI verbs).</summary>
+    public PacketTable? Table { get; }
 
     public int LinkType { get; }
 
@@ -52,10 +57,14 @@ public sealed class CaptureSession
         _analysis.Frame = frame;
         _analysis.Conversation = -1;
         ref readonly var p = ref _current;
-        if (!p.HasPorts) return;
-        if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
-        else AddUdp(in p, frame, header.Timestamp);
-        Reassembly?.Add(this, data);
+        if (p.HasPorts)
+        {
+            if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
+            else AddUdp(in p, frame, header.Timestamp);
+        }
+        // The row exists before reassembly runs, so a framing error can mark the packet it happens in.
+        Table?.Append(header, data, in p, in _analysis);
+        if (p.HasPorts) Reassembly?.Add(this, data);
     }
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)

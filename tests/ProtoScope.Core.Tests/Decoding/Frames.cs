@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ProtoScope.Core.Decoding;
 
 namespace ProtoScope.Core.Tests.Decoding;
 
@@ -95,6 +96,17 @@ internal static class Frames
         payload.CopyTo(b, 20);
         return b;
     }
+
+    /// <summary>A whole Ethernet/IPv4/TCP frame; payload bytes count up from 0.</summary>
+    public static byte[] EthernetTcp(string src, string dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, int payload = 0)
+    {
+        var tcp = Tcp(sport, dport, seq, ack, (ushort)flags, payload: payload);
+        for (int i = 0; i < payload; i++) tcp[20 + i] = (byte)i;
+        return Ethernet(0x0800, IPv4(6, tcp, src, dst));
+    }
+
+    public static byte[] EthernetUdp(string src, string dst, ushort sport, ushort dport, int payload) =>
+        Ethernet(0x0800, IPv4(17, Udp(sport, dport, payload), src, dst));
 
     private static byte[] BigEndian(ushort v) => [(byte)(v >> 8), (byte)v];
 }

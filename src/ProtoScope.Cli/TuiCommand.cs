@@ -1,0 +1,46 @@
+using System.CommandLine;
+using ProtoScope.Capture;
+using ProtoScope.Tui;
+
+namespace ProtoScope.Cli;
+
+/// <summary>
+/// `protoscope [FILE]`, `protoscope -i IFACE [-f BPF]`: the terminal UI, on the root command. Without arguments
+/// it opens the start screen.
+/// </summary>
+internal static class TuiCommand
+{
+    public static void AddTo(RootCommand root, CliContext ctx)
+    {
+        var file = new Argument<string?>("file") { Description = "A pcap or pcapng capture to open in the terminal UI.", Arity = ArgumentArity.ZeroOrOne };
+        var device = new Option<string?>("--interface", "-i") { Description = "Capture live on this interface." };
+        var bpf = new Option<string?>("--filter", "-f") { Description = "Capture filter (BPF syntax) for a live capture." };
+        var replay = new Option<bool>("--replay") { Description = "Play the file with its original timing (1x; + and - change the speed)." };
+        root.Arguments.Add(file);
+        root.Options.Add(device);
+        root.Options.Add(bpf);
+        root.Options.Add(replay);
+        root.SetAction(r =>
+        {
+            string? path = r.GetValue(file);
+            string? iface = r.GetValue(device);
+            if (path is not null && iface is not null)
+                return ctx.Fail("give a capture file or an interface (-i), not both");
+            if (r.GetValue(bpf) is not null && iface is null)
+                return ctx.Fail("-f/--filter is a capture filter for live capture: use it with -i; filter a file's packets with / in the UI");
+            // A missing or unreadable file is reported the same with or without a terminal.
+            if (path is not null) CaptureFile.Open(path).Dispose();
+            if (Console.IsInputRedirected || Console.IsOutputRedirected)
+                return ctx.Fail("the terminal UI needs a terminal; to print packets use 'protoscope read FILE'");
+            return ProtoScopeTui.Run(new TuiOptions
+            {
+                File = path,
+                Interface = iface,
+                CaptureFilter = r.GetValue(bpf),
+                Replay = r.GetValue(replay),
+                OpenLive = (name, filter) => LiveCapture.Open(name, new LiveCaptureOptions { Filter = filter }),
+                DroppedPackets = source => source is LiveCapture live ? live.Statistics.DroppedByKernel : null,
+            });
+        });
+    }
+}

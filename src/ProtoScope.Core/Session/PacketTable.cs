@@ -1,0 +1,294 @@
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Tcp;
+
+namespace ProtoScope.Core.Session;
+
+/// <summary>
+/// One chunk of <see cref="PacketTable"/> rows: a primitive array per column (struct of arrays), so a scan over
+/// one column (the display filter, a sort) touches only that column's memory. Index a row with
+/// <see cref="PacketTable.ChunkOf"/>. Arrays are allocated whole when the chunk is created and never move.
+/// </summary>
+public sealed class PacketChunk
+{
+    internal PacketChunk(int rows)
+    {
+        Timestamp = new long[rows];
+        CapturedLength = new int[rows];
+        WireLength = new int[rows];
+        ByteOffset = new long[rows];
+        Src = new int[rows];
+        Dst = new int[rows];
+        SrcPort = new ushort[rows];
+        DstPort = new ushort[rows];
+        Flags = new ushort[rows];
+        RelativeSeq = new uint[rows];
+        RelativeAck = new uint[rows];
+        PayloadLength = new int[rows];
+        Conversation = new int[rows];
+        Direction = new byte[rows];
+        Network = new byte[rows];
+        Transport = new byte[rows];
+        Role = new byte[rows];
+        Fault = new byte[rows];
+    }
+
+    /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
+    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1;
+
+    /// <summary>Nanoseconds since the Unix epoch.</summary>
+    public readonly long[] Timestamp;
+    public readonly int[] CapturedLength;
+    public readonly int[] WireLength;
+    /// <summary>Where the captured bytes start in the table's byte arena.</summary>
+    public readonly long[] ByteOffset;
+    /// <summary>Index into the table's address list; 0 when the packet has no network address.</summary>
+    public readonly int[] Src;
+    public readonly int[] Dst;
+    public readonly ushort[] SrcPort;
+    public readonly ushort[] DstPort;
+    /// <summary><see cref="TcpFlags"/> bits; 0 for anything but TCP.</summary>
+    public readonly ushort[] Flags;
+    public readonly uint[] RelativeSeq;
+    /// <summary>Meaningful only when the ACK flag is set.</summary>
+    public readonly uint[] RelativeAck;
+    /// <summary>Transport payload length as the IP header states it (tcp.len, UDP length minus 8).</summary>
+    public readonly int[] PayloadLength;
+    /// <summary>tcp.stream or udp.stream; -1 for none.</summary>
+    public readonly int[] Conversation;
+    /// <summary><see cref="Session.Direction"/> within the conversation.</summary>
+    public readonly byte[] Direction;
+    /// <summary><see cref="Decoding.Network"/>.</summary>
+    public readonly byte[] Network;
+    /// <summary><see cref="Decoding.Transport"/>.</summary>
+    public readonly byte[] Transport;
+    /// <summary>The connection tracker's <see cref="PacketRole"/> (None for anything but TCP).</summary>
+    public readonly byte[] Role;
+    /// <summary><see cref="PacketFault"/> bits.</summary>
+    public readonly byte[] Fault;
+}
+
+/// <summary>One row of a <see cref="PacketTable"/>, copied out for display (a few dozen per screen).</summary>
+public readonly record struct PacketRow(
+    int Index,
+    long Timestamp,
+    int CapturedLength,
+    int WireLength,
+    NetAddress Src,
+    NetAddress Dst,
+    ushort SrcPort,
+    ushort DstPort,
+    TcpFlags Flags,
+    uint RelativeSeq,
+    uint RelativeAck,
+    int PayloadLength,
+    int Conversation,
+    Direction Direction,
+    Network Network,
+    Transport Transport,
+    PacketRole Role,
+    PacketFault Fault)
+{
+    /// <summary>1-based frame number, as tshark and tcpdump -# count.</summary>
+    public long Frame => Index + 1L;
+}
+
+/// <summary>
+/// The stored packet list that the UI, the display filter and the exports read: the per-packet results of the
+/// one pass (<see cref="CaptureSession"/> appends a row per packet) in fixed-size chunks of primitive columns
+/// (<see cref="PacketChunk.BytesPerRow"/> bytes a row), addresses deduplicated into one list, and the captured
+/// bytes held once in an append-only arena so any row can be decoded again on demand (the detail tree, the hex dump).
+/// <para>
+/// Threading: one writer (the thread that reads the capture) and any number of readers. The writer fills a row
+/// completely, then publishes it by advancing <see cref="Count"/> with a release write; a reader reads
+/// <see cref="Count"/> once and may then read any row below it, its bytes and its addresses, without locks.
+/// <see cref="SetRole"/> and <see cref="AddFault"/> belong to the writer too.
+/// </para>
+/// </summary>
+public sealed class PacketTable
+{
+    public const int ChunkBits = 16;
+    public const int ChunkRows = 1 << ChunkBits;
+    private const int ChunkMask = ChunkRows - 1;
+
+    private PacketChunk[] _chunks = new PacketChunk[16];
+    private int _count;
+    private readonly AddressList _addresses = new();
+    private readonly ByteArena _bytes = new();
+
+    public PacketTable(int linkType)
+    {
+        LinkType = linkType;
+    }
+
+    /// <summary>The DLT of every packet, for <see cref="PacketDecoder"/>.</summary>
+    public int LinkType { get; }
+
+    /// <summary>Rows published so far (acquire read: every row below it is complete).</summary>
+    public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Timestamp of the first packet, the origin of relative time; 0 while the table is empty.</summary>
+    public long FirstTimestamp { get; private set; }
+
+    /// <summary>Bytes held by the row columns (allocated chunks) and the address list: the model's overhead beyond the packet bytes.</summary>
+    public long MetadataBytes
+    {
+        get
+        {
+            int chunks = (Count + ChunkMask) >> ChunkBits;
+            return (long)chunks * ChunkRows * PacketChunk.BytesPerRow + _addresses.BytesHeld;
+        }
+    }
+
+    /// <summary>Bytes held by the arena of captured packet bytes.</summary>
+    public long PacketBytesHeld => _bytes.BytesHeld;
+
+    /// <summary>Adds a packet; returns its row index. Writer thread only. <paramref name="data"/> is copied.</summary>
+    public int Append(in PacketHeader header, ReadOnlySpan<byte> data, in DecodedPacket p, in PacketAnalysis a)
+    {
+        int row = _count;
+        int c = row >> ChunkBits, i = row & ChunkMask;
+        if (c == _chunks.Length)
+        {
+            var grown = new PacketChunk[_chunks.Length * 2];
+            Array.Copy(_chunks, grown, _chunks.Length);
+            Volatile.Write(ref _chunks, grown);
+        }
+        var chunk = _chunks[c] ??= new PacketChunk(ChunkRows);
+        if (row == 0) FirstTimestamp = header.Timestamp;
+
+        chunk.Timestamp[i] = header.Timestamp;
+        chunk.CapturedLength[i] = data.Length;
+        chunk.WireLength[i] = header.WireLength;
+        chunk.ByteOffset[i] = _bytes.Append(data);
+        chunk.Src[i] = _addresses.IndexOf(p.Src);
+        chunk.Dst[i] = _addresses.IndexOf(p.Dst);
+        chunk.SrcPort[i] = p.HasPorts ? p.SrcPort : (ushort)0;
+        chunk.DstPort[i] = p.HasPorts ? p.DstPort : (ushort)0;
+        chunk.Flags[i] = p.IsTcp ? (ushort)p.Flags : (ushort)0;
+        chunk.RelativeSeq[i] = a.RelativeSeq;
+        chunk.RelativeAck[i] = a.HasRelativeAck ? a.RelativeAck : 0;
+        chunk.PayloadLength[i] = p.PayloadLength;
+        chunk.Conversation[i] = a.Conversation;
+        chunk.Direction[i] = (byte)a.Direction;
+        chunk.Network[i] = (byte)p.Network;
+        chunk.Transport[i] = (byte)p.Transport;
+        chunk.Role[i] = (byte)a.Role;
+        chunk.Fault[i] = p.HasError ? (byte)PacketFault.Decode : (byte)0;
+        Volatile.Write(ref _count, row + 1);
+        return row;
+    }
+
+    /// <summary>Sets the role of a row already added (for a layer that learns a role after the packet, e.g. a retransmission seen from the other side). Writer thread only.</summary>
+    public void SetRole(int row, PacketRole role) => ChunkOf(row, out int i).Role[i] = (byte)role;
+
+    /// <summary>Marks a problem found after the row was added (e.g. a framing error). Writer thread only.</summary>
+    public void AddFault(int row, PacketFault fault) => ChunkOf(row, out int i).Fault[i] |= (byte)fault;
+
+    /// <summary>The chunk holding <paramref name="row"/> and the row's index inside it.</summary>
+    public PacketChunk ChunkOf(int row, out int index)
+    {
+        index = row & ChunkMask;
+        return Volatile.Read(ref _chunks)[row >> ChunkBits];
+    }
+
+    /// <summary>The chunk with number <paramref name="chunk"/> (rows chunk·<see cref="ChunkRows"/> onwards).</summary>
+    public PacketChunk Chunk(int chunk) => Volatile.Read(ref _chunks)[chunk];
+
+    /// <summary>The address with index <paramref name="index"/> of a row's <see cref="PacketChunk.Src"/> or <see cref="PacketChunk.Dst"/>.</summary>
+    public NetAddress Address(int index) => _addresses[index];
+
+    public PacketRow this[int row]
+    {
+        get
+        {
+            var c = ChunkOf(row, out int i);
+            return new PacketRow(row, c.Timestamp[i], c.CapturedLength[i], c.WireLength[i],
+                _addresses[c.Src[i]], _addresses[c.Dst[i]], c.SrcPort[i], c.DstPort[i], (TcpFlags)c.Flags[i],
+                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], c.Conversation[i], (Direction)c.Direction[i],
+                (Network)c.Network[i], (Transport)c.Transport[i], (PacketRole)c.Role[i], (PacketFault)c.Fault[i]);
+        }
+    }
+
+    /// <summary>The captured bytes of a row; they stay valid as long as the table (the arena only grows).</summary>
+    public ReadOnlySpan<byte> Bytes(int row)
+    {
+        var c = ChunkOf(row, out int i);
+        return _bytes.Slice(c.ByteOffset[i], c.CapturedLength[i]);
+    }
+
+    /// <summary>Decodes a row again from its stored bytes, for the views that show every header field.</summary>
+    public void Decode(int row, ref DecodedPacket packet)
+    {
+        var c = ChunkOf(row, out int i);
+        PacketDecoder.Decode(_bytes.Slice(c.ByteOffset[i], c.CapturedLength[i]), LinkType, c.WireLength[i], ref packet);
+    }
+
+    /// <summary>
+    /// Distinct addresses, numbered in order of first appearance from 1 (0 is "no address"). Rows store the number,
+    /// 4 bytes instead of a 24-byte <see cref="NetAddress"/>; a capture has few addresses and many packets.
+    /// </summary>
+    private sealed class AddressList
+    {
+        private const int Bits = 12;
+        private const int Size = 1 << Bits;
+        private readonly Dictionary<NetAddress, int> _index = new();
+        private NetAddress[][] _chunks = [new NetAddress[Size]];
+        private int _count = 1;
+
+        public long BytesHeld => (long)_chunks.Length * Size * 24 + _index.Count * 40L;
+
+        public NetAddress this[int index] => Volatile.Read(ref _chunks)[index >> Bits][index & (Size - 1)];
+
+        public int IndexOf(NetAddress address)
+        {
+            if (address.IsNone) return 0;
+            if (_index.TryGetValue(address, out int n)) return n;
+            n = _count;
+            int c = n >> Bits;
+            if (c == _chunks.Length)
+            {
+                var grown = new NetAddress[c + 1][];
+                Array.Copy(_chunks, grown, c);
+                grown[c] = new NetAddress[Size];
+                Volatile.Write(ref _chunks, grown);
+            }
+            _chunks[c][n & (Size - 1)] = address;
+            _index.Add(address, n);
+            _count = n + 1;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// The captured bytes of every packet, back to back in 4 MiB blocks. A packet never straddles two blocks, so
+    /// each is one span; a position is block·2²² + offset.
+    /// </summary>
+    private sealed class ByteArena
+    {
+        private const int BlockBits = 22;
+        private const int BlockSize = 1 << BlockBits;
+        private byte[][] _blocks = [];
+        private int _used = BlockSize;
+
+        public long BytesHeld => (long)_blocks.Length * BlockSize;
+
+        public long Append(ReadOnlySpan<byte> data)
+        {
+            if (_used + data.Length > BlockSize)
+            {
+                var grown = new byte[_blocks.Length + 1][];
+                Array.Copy(_blocks, grown, _blocks.Length);
+                grown[^1] = new byte[Math.Max(BlockSize, data.Length)];
+                Volatile.Write(ref _blocks, grown);
+                _used = 0;
+            }
+            long position = ((long)(_blocks.Length - 1) << BlockBits) | (uint)_used;
+            data.CopyTo(_blocks[^1].AsSpan(_used));
+            _used += data.Length;
+            return position;
+        }
+
+        public ReadOnlySpan<byte> Slice(long position, int length) =>
+            Volatile.Read(ref _blocks)[(int)(position >> BlockBits)].AsSpan((int)(position & (BlockSize - 1)), length);
+    }
+}

@@ -1,0 +1,190 @@
+using ProtoScope.Capture;
+using ProtoScope.Core.Session;
+
+namespace ProtoScope.Tui;
+
+public enum CaptureState { Reading, Paused, Done, Stopped, Failed }
+
+/// <summary>
+/// One capture being looked at: the packet source, the one pass (<see cref="CaptureSession"/>) and the
+/// <see cref="PacketTable"/> it fills, run on a reader thread of its own. File, live and replay differ only in
+/// pacing: a file is read as fast as possible, a live source delivers packets as they arrive, and a replay
+/// waits for each packet's original time (scaled by <see cref="Speed"/>).
+/// <para>
+/// Threading: the reader thread is the table's only writer; the UI reads <see cref="PacketTable.Count"/>, rows
+/// below it, and the counters here. The conversation table is read by the UI while the reader adds to it: the
+/// views read <c>Count</c> first and then only entries below it, which List keeps valid while it grows.
+/// </para>
+/// </summary>
+public sealed class CaptureModel : IDisposable
+{
+    private readonly IPacketSource _source;
+    private readonly long _fileSize;
+    private readonly Thread _reader;
+    private readonly ManualResetEventSlim _running = new(true);
+    private volatile bool _stop;
+    private long _bytesRead;
+    private int _steps;
+    private volatile CaptureState _state = CaptureState.Reading;
+
+    public CaptureModel(IPacketSource source, CaptureKind kind, double speed = 1)
+    {
+        _source = source;
+        Kind = kind;
+        Speed = speed;
+        Table = new PacketTable(source.LinkType);
+        Session = new CaptureSession(source.LinkType, source is CaptureFile file ? file.TimestampUnit : 1_000_000_000, Table);
+        _fileSize = kind != CaptureKind.Live && File.Exists(source.Name) ? new FileInfo(source.Name).Length : 0;
+        _reader = new Thread(Read) { IsBackground = true, Name = "protoscope reader" };
+    }
+
+    public CaptureKind Kind { get; }
+    public string Name => _source.Name;
+    public PacketTable Table { get; }
+    public CaptureSession Session { get; }
+    public CaptureState State => _state;
+    public string? Error { get; private set; }
+
+    /// <summary>Replay speed: 1 = original timing, 2, 10, or 0 for as fast as possible.</summary>
+    public double Speed { get; set; }
+
+    /// <summary>Bytes of packet data read so far (captured lengths).</summary>
+    public long Bytes => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>Packets the kernel dropped, when the source can tell (live capture); null otherwise.</summary>
+    public Func<long?>? DroppedPackets { get; init; }
+
+    /// <summary>How far through the file the reader is, 0 to 1; null for live sources.</summary>
+    public double? Progress
+    {
+        get
+        {
+            if (_fileSize == 0) return null;
+            if (_state is CaptureState.Done) return 1;
+            // Each pcap record is a 16-byte header and the captured bytes; pcapng blocks are a little larger.
+            double read = Bytes + 16.0 * Table.Count + 24;
+            return Math.Min(1, read / _fileSize);
+        }
+    }
+
+    public void Start() => _reader.Start();
+
+    /// <summary>Pauses reading (live: packets wait in the kernel buffer; replay: the clock stops).</summary>
+    public void Pause()
+    {
+        if (_state != CaptureState.Reading) return;
+        _running.Reset();
+        _state = CaptureState.Paused;
+    }
+
+    public void Resume()
+    {
+        if (_state != CaptureState.Paused) return;
+        _state = CaptureState.Reading;
+        _running.Set();
+    }
+
+    /// <summary>While paused, lets exactly one more packet through (replay's single step).</summary>
+    public void Step()
+    {
+        Interlocked.Increment(ref _steps);
+        if (_state == CaptureState.Paused) _running.Set();
+    }
+
+    /// <summary>Stops reading for good; what was read stays in the table.</summary>
+    public void Stop()
+    {
+        _stop = true;
+        _running.Set();
+    }
+
+    /// <summary>Waits for the reader thread to end (tests, and the benchmark's "fully loaded").</summary>
+    public bool WaitUntilRead(TimeSpan timeout) => _reader.Join(timeout);
+
+    private void Read()
+    {
+        var replay = new ReplayClock();
+        try
+        {
+            while (!_stop)
+            {
+                if (!_running.IsSet)
+                {
+                    _running.Wait();
+                    replay.Resume();
+                    if (_stop) break;
+                }
+                var status = _source.Read(out var header, out var data);
+                if (status == ReadStatus.Timeout) continue;
+                if (status == ReadStatus.End) break;
+                if (status == ReadStatus.Error)
+                {
+                    Error = _source.Error;
+                    _state = CaptureState.Failed;
+                    return;
+                }
+                if (Kind == CaptureKind.Replay)
+                    WaitForOriginalTime(ref replay, header.Timestamp);
+                if (_stop) break;
+                Session.Add(header, data);
+                Interlocked.Add(ref _bytesRead, data.Length);
+                if (Volatile.Read(ref _steps) > 0 && Interlocked.Decrement(ref _steps) >= 0 && _state == CaptureState.Paused)
+                    _running.Reset();
+            }
+            _state = _stop ? CaptureState.Stopped : CaptureState.Done;
+        }
+        catch (Exception e) when (e is CaptureError or IOException or InvalidOperationException)
+        {
+            Error = e.Message;
+            _state = CaptureState.Failed;
+        }
+    }
+
+    /// <summary>
+    /// Replay time: capture time since the first packet, advanced by real time × <see cref="Speed"/>, so a speed
+    /// change or a pause takes effect from that moment on without a jump.
+    /// </summary>
+    private struct ReplayClock
+    {
+        public long FirstTimestamp;
+        public bool Started;
+        public double CaptureNs;
+        public long LastTicks;
+
+        public void Resume() => LastTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    /// <summary>Sleeps, in short naps so pause, stop, step and speed changes act at once, until the replay clock reaches the packet.</summary>
+    private void WaitForOriginalTime(ref ReplayClock clock, long timestamp)
+    {
+        if (!clock.Started)
+        {
+            clock.Started = true;
+            clock.FirstTimestamp = timestamp;
+            clock.Resume();
+        }
+        long due = timestamp - clock.FirstTimestamp;
+        while (!_stop)
+        {
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            if (_running.IsSet) clock.CaptureNs += System.Diagnostics.Stopwatch.GetElapsedTime(clock.LastTicks, now).TotalNanoseconds * Speed;
+            clock.LastTicks = now;
+            if (Speed <= 0 || Volatile.Read(ref _steps) > 0 || clock.CaptureNs >= due)
+            {
+                clock.CaptureNs = Math.Max(clock.CaptureNs, due);
+                return;
+            }
+            Thread.Sleep(TimeSpan.FromMilliseconds(Math.Clamp((due - clock.CaptureNs) / Speed / 1e6, 1, 50)));
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        if (_reader.IsAlive) _reader.Join(TimeSpan.FromSeconds(2));
+        _source.Dispose();
+        _running.Dispose();
+    }
+}
+
+public enum CaptureKind { File, Live, Replay }

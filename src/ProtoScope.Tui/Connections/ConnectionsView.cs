@@ -1,0 +1,158 @@
+using System.Globalization;
+using ProtoScope.Core.Session;
+using ProtoScope.Tui.Packets;
+
+namespace ProtoScope.Tui.Connections;
+
+/// <summary>
+/// Every TCP connection and UDP conversation of the capture, one row each, sortable by any column
+/// (<c>&lt;</c> and <c>&gt;</c> pick the column, <c>r</c> reverses). Enter shows the connection's packets.
+/// </summary>
+public sealed class ConnectionsView : IScopeView
+{
+    private static readonly string[] Columns = ["Conn", "Proto", "Originator", "Responder", "Pkts →", "Pkts ←", "Bytes →", "Bytes ←", "Start", "Duration"];
+    private readonly CaptureModel _model;
+    private readonly Action<Conversation> _open;
+    private readonly ConversationSource _source;
+    private int _tcpSeen = -1, _udpSeen = -1;
+    private long _lastSort;
+
+    public ConnectionsView(CaptureModel model, Action<Conversation> open)
+    {
+        _model = model;
+        _open = open;
+        _source = new ConversationSource(model.Table);
+        Table = new TableView
+        {
+            Title = "Connections",
+            Width = Dim.Fill(),
+            Height = Dim.Fill(),
+            FullRowSelect = true,
+            MultiSelect = false,
+            CollectionNavigator = null,
+            BorderStyle = LineStyle.Single,
+            Table = _source,
+        };
+        Table.KeyBindings.Remove(Key.Space);
+        Table.Style.ShowVerticalCellLines = false;
+        Table.Style.ShowHorizontalHeaderOverline = false;
+        foreach (int c in new[] { 0, 4, 5, 6, 7, 8, 9 }) Table.Style.GetOrCreateColumnStyle(c).Alignment = Alignment.End;
+        View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
+        View.Add(Table);
+    }
+
+    public string Title => "Connections";
+    public Key Key => Key.D2;
+    public View View { get; }
+    public TableView Table { get; }
+
+    /// <summary>The column the rows are sorted by, and whether descending.</summary>
+    public int SortColumn { get; private set; }
+    public bool Descending { get; private set; }
+
+    public void Shown()
+    {
+        Resort(force: true);
+        Table.SetFocus();
+    }
+
+    public void Tick() => Resort(force: false);
+
+    public bool HandleKey(Key key)
+    {
+        if (key == Key.Enter)
+        {
+            int row = Table.Value?.SelectedCell.Y ?? -1;
+            if (row >= 0 && row < _source.Rows) _open(_source.At(row));
+            return true;
+        }
+        if (key.AsRune.Value is '<' or '>' or 'r')
+        {
+            if (key.AsRune.Value == 'r') Descending = !Descending;
+            else SortColumn = (SortColumn + (key.AsRune.Value == '>' ? 1 : Columns.Length - 1)) % Columns.Length;
+            Resort(force: true);
+            return true;
+        }
+        return false;
+    }
+
+    private void Resort(bool force)
+    {
+        var conversations = _model.Session.Conversations;
+        int tcp = conversations.Tcp.Count, udp = conversations.Udp.Count;
+        long now = Environment.TickCount64;
+        if (!force && (tcp == _tcpSeen && udp == _udpSeen || now - _lastSort < 1000)) return;
+        _tcpSeen = tcp;
+        _udpSeen = udp;
+        _lastSort = now;
+        var rows = new List<Conversation>(tcp + udp);
+        for (int i = 0; i < tcp; i++) rows.Add(conversations.Tcp[i]);
+        for (int i = 0; i < udp; i++) rows.Add(conversations.Udp[i]);
+        var selected = Table.Value?.SelectedCell.Y is int y && y < _source.Rows ? _source.At(y) : null;
+        Comparison<Conversation> order = SortColumn switch
+        {
+            1 => (a, b) => string.CompareOrdinal(a.Proto, b.Proto),
+            2 => (a, b) => Compare(a.OrigAddress, a.OrigPort, b.OrigAddress, b.OrigPort),
+            3 => (a, b) => Compare(a.RespAddress, a.RespPort, b.RespAddress, b.RespPort),
+            4 => (a, b) => a.Orig.Packets.CompareTo(b.Orig.Packets),
+            5 => (a, b) => a.Resp.Packets.CompareTo(b.Resp.Packets),
+            6 => (a, b) => a.Orig.PayloadBytes.CompareTo(b.Orig.PayloadBytes),
+            7 => (a, b) => a.Resp.PayloadBytes.CompareTo(b.Resp.PayloadBytes),
+            8 => (a, b) => a.StartTime.CompareTo(b.StartTime),
+            9 => (a, b) => (a.EndTime - a.StartTime).CompareTo(b.EndTime - b.StartTime),
+            _ => (a, b) => a.FirstFrame.CompareTo(b.FirstFrame),
+        };
+        // A stable order: ties keep first appearance.
+        rows.Sort((a, b) =>
+        {
+            int c = order(a, b);
+            if (c == 0) c = a.FirstFrame.CompareTo(b.FirstFrame);
+            return Descending ? -c : c;
+        });
+        _source.Set(rows);
+        Table.Title = $"Connections ({tcp} TCP, {udp} UDP), sorted by {Columns[SortColumn]} {(Descending ? "↓" : "↑")}  < > column  r reverse  Enter packets";
+        Table.Update();
+        int at = selected is null ? 0 : Math.Max(0, rows.IndexOf(selected));
+        if (rows.Count > 0) Table.SetSelection(0, at, false);
+    }
+
+    private static int Compare(Core.Decoding.NetAddress a, ushort ap, Core.Decoding.NetAddress b, ushort bp)
+    {
+        int c = a.CompareTo(b);
+        return c != 0 ? c : ap.CompareTo(bp);
+    }
+
+    private sealed class ConversationSource(PacketTable table) : ITableSource
+    {
+        private List<Conversation> _rows = [];
+
+        public void Set(List<Conversation> rows) => _rows = rows;
+
+        public Conversation At(int row) => _rows[row];
+
+        public string[] ColumnNames => Columns;
+        int ITableSource.Columns => Columns.Length;
+        public int Rows => _rows.Count;
+
+        public object this[int row, int col]
+        {
+            get
+            {
+                var c = _rows[row];
+                return col switch
+                {
+                    0 => c.Id.ToString(CultureInfo.InvariantCulture),
+                    1 => c.Proto.ToUpperInvariant(),
+                    2 => PacketDetails.Endpoint(c.OrigAddress, c.OrigPort),
+                    3 => PacketDetails.Endpoint(c.RespAddress, c.RespPort),
+                    4 => c.Orig.Packets.ToString(CultureInfo.InvariantCulture),
+                    5 => c.Resp.Packets.ToString(CultureInfo.InvariantCulture),
+                    6 => c.Orig.PayloadBytes.ToString(CultureInfo.InvariantCulture),
+                    7 => c.Resp.PayloadBytes.ToString(CultureInfo.InvariantCulture),
+                    8 => PacketText.RelativeTime(c.StartTime, table.FirstTimestamp),
+                    _ => ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture),
+                };
+            }
+        }
+    }
+}

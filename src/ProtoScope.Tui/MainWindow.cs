@@ -1,0 +1,336 @@
+using System.Globalization;
+using ProtoScope.Capture;
+using ProtoScope.Core.Filtering;
+using ProtoScope.Core.Session;
+using ProtoScope.Tui.Connections;
+using ProtoScope.Tui.Packets;
+
+namespace ProtoScope.Tui;
+
+/// <summary>
+/// The main screen: a header with the capture's name and load progress, the view in front (Packets,
+/// Connections, ...), the display filter bar, the colour legend, a status line and the key bar. A timer on the
+/// UI thread picks up what the reader thread added, ten times a second.
+/// </summary>
+public sealed class MainWindow : Window
+{
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(100);
+
+    private readonly IApplication _app;
+    private readonly CaptureModel _model;
+    private readonly View _content;
+    private readonly Label _header;
+    private readonly ProgressBar _progress;
+    private readonly Label _status;
+    private readonly List<IScopeView> _views = [];
+    private readonly double[] _speeds = [1, 2, 10, 0];
+    private IScopeView _current;
+    private string? _message;
+    private FilterRun? _filter;
+    private object? _timer;
+
+    public MainWindow(IApplication app, CaptureModel model)
+    {
+        _app = app;
+        _model = model;
+        Title = $"ProtoScope — {model.Name}";
+        BorderStyle = LineStyle.None;
+        Width = Dim.Fill();
+        Height = Dim.Fill();
+
+        // File names and filters are shown as typed: no '_' hotkey markup in these labels.
+        _header = new Label { X = 0, Y = 0, Width = Dim.Fill(32), Height = 1, HotKeySpecifier = (System.Text.Rune)0xFFFF };
+        _progress = new ProgressBar { X = Pos.AnchorEnd(31), Y = 0, Width = 30, Height = 1, ProgressBarStyle = ProgressBarStyle.Continuous };
+        _content = new View { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(4), CanFocus = true };
+
+        var filterLabel = new Label { X = 0, Y = Pos.AnchorEnd(4), Text = "Filter (/):" };
+        FilterField = new TextField { X = Pos.Right(filterLabel) + 1, Y = Pos.AnchorEnd(4), Width = Dim.Fill() };
+        FilterField.Accepting += (_, e) =>
+        {
+            ApplyFilter(FilterField.Text);
+            e.Handled = true;
+        };
+        var legend = new Label { X = 0, Y = Pos.AnchorEnd(3), Width = Dim.Fill(), Text = "Legend: " + PacketText.Legend };
+        _status = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, HotKeySpecifier = (System.Text.Rune)0xFFFF };
+        var keys = new StatusBar(
+        [
+            new Shortcut(Key.Q, "Quit", () => _app.RequestStop()),
+            new Shortcut(new Key('/'), "Filter", () => FilterField.SetFocus()),
+            new Shortcut(Key.D1, "Packets", () => Show(Packets!)),
+            new Shortcut(Key.D2, "Conns", () => Show(Connections!)),
+            new Shortcut(Key.Space, "Pause", TogglePause),
+            new Shortcut(Key.S, "Save", Save),
+            new Shortcut(new Key('?'), "Help", ShowHelp),
+        ]);
+
+        Packets = new PacketsView(model) { Follow = model.Kind != CaptureKind.File };
+        Connections = new ConnectionsView(model, OpenConversation);
+        _views.Add(Packets);
+        _views.Add(Connections);
+        _current = Packets;
+        _content.Add(Packets.View);
+
+        Add(_header, _progress, _content, filterLabel, FilterField, legend, _status, keys);
+        // The window's keys go first, before the focused pane's: an empty list would otherwise swallow letters
+        // (TableView's type-to-search), and the list's own End and Enter would hide the views' meanings for them.
+        _app.Keyboard.KeyDown += OnAppKeyDown;
+        Initialized += (_, _) =>
+        {
+            Packets.Shown();
+            _timer = _app.AddTimeout(TickInterval, () =>
+            {
+                Tick();
+                return true;
+            });
+        };
+        Tick();
+    }
+
+    public PacketsView Packets { get; }
+    public ConnectionsView Connections { get; }
+    public TextField FilterField { get; }
+    public IScopeView Current => _current;
+    public string StatusText => _status.Text;
+
+    /// <summary>Picks up new packets and filter results, and refreshes the header and status line.</summary>
+    public void Tick()
+    {
+        _current.Tick();
+        var table = _model.Table;
+        int count = table.Count;
+        string state = _model.State switch
+        {
+            CaptureState.Reading => _model.Kind switch
+            {
+                CaptureKind.Live => "capturing",
+                CaptureKind.Replay => $"replaying at {SpeedText(_model.Speed)}",
+                _ => "loading",
+            },
+            CaptureState.Paused => "paused",
+            CaptureState.Done => _model.Kind == CaptureKind.Replay ? "replay finished" : "loaded",
+            CaptureState.Stopped => "stopped",
+            _ => "failed",
+        };
+        if (Packets.Frozen) state += ", view frozen";
+        double? progress = _filter is { IsScanning: true } f && count > 0 ? (double)f.Scanned / count : _model.Progress;
+        string what = _filter is { IsScanning: true } ? "filtering" : state;
+        _header.Text = $"{_model.Kind.ToString().ToLowerInvariant()} {_model.Name}: {what}" +
+            (progress is { } p && p < 1 ? $" {p * 100:F0}%" : "");
+        _progress.Visible = progress is { } q && q < 1;
+        if (progress is { } fraction) _progress.Fraction = (float)fraction;
+
+        var sb = new System.Text.StringBuilder();
+        sb.Append(count.ToString("N0", CultureInfo.InvariantCulture)).Append(" packets");
+        if (_filter is not null) sb.Append(", ").Append(Packets.Source.Rows.ToString("N0", CultureInfo.InvariantCulture)).Append(" shown");
+        sb.Append(" | ").Append(FormatBytes(_model.Bytes));
+        if (_model.DroppedPackets?.Invoke() is { } drops) sb.Append(" | drops ").Append(drops.ToString(CultureInfo.InvariantCulture));
+        sb.Append(" | filter: ").Append(_filter?.Filter.Text ?? "none");
+        if (_model.Kind != CaptureKind.File && !Packets.Follow) sb.Append(" | follow off (End)");
+        if (_model.Error is { } error) sb.Append(" | ").Append(error);
+        if (_message is not null) sb.Append(" | ").Append(_message);
+        _status.Text = sb.ToString();
+    }
+
+    /// <summary>Parses and applies a display filter; a mistake goes to the status line with its column, the list stays as it was.</summary>
+    public bool ApplyFilter(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            _filter?.Dispose();
+            _filter = null;
+            Packets.SetFilter(null);
+            _message = "filter cleared";
+            Show(Packets);
+            Tick();
+            return true;
+        }
+        if (!DisplayFilter.TryParse(text, out var filter, out var error))
+        {
+            _message = $"bad filter: {error}";
+            Tick();
+            return false;
+        }
+        _filter?.Dispose();
+        _filter = new FilterRun(_model.Table, filter!);
+        Packets.SetFilter(_filter);
+        _message = null;
+        Show(Packets);
+        Tick();
+        return true;
+    }
+
+    /// <summary>Brings <paramref name="view"/> to the front.</summary>
+    public void Show(IScopeView view)
+    {
+        if (!ReferenceEquals(view, _current))
+        {
+            _content.Remove(_current.View);
+            _current = view;
+            _content.Add(view.View);
+        }
+        view.Shown();
+        view.Tick();
+    }
+
+    private void OpenConversation(Conversation c)
+    {
+        string field = c.Proto == "tcp" ? "tcp.stream" : "udp.stream";
+        string text = $"{field} == {c.Id}";
+        FilterField.Text = text;
+        ApplyFilter(text);
+    }
+
+    private void OnAppKeyDown(object? sender, Key key)
+    {
+        if (!key.Handled && ReferenceEquals(_app.TopRunnableView, this) && HandleKey(key)) key.Handled = true;
+    }
+
+    /// <summary>The main window's keys (see <see cref="HelpText"/>); false leaves the key to the focused pane.</summary>
+    public bool HandleKey(Key key)
+    {
+        if (FilterField.HasFocus)
+        {
+            if (key == Key.Esc)
+            {
+                FilterField.Text = _filter?.Filter.Text ?? "";
+                _current.Shown();
+                return true;
+            }
+            return false;
+        }
+        if (_current.HandleKey(key)) return true;
+        foreach (var view in _views)
+        {
+            if (key == view.Key)
+            {
+                Show(view);
+                return true;
+            }
+        }
+        if (key == Key.Q || key == Key.Q.WithShift)
+        {
+            _app.RequestStop();
+            return true;
+        }
+        switch (key.AsRune.Value)
+        {
+            case '/':
+                FilterField.SetFocus();
+                return true;
+            case '?':
+                ShowHelp();
+                return true;
+            case ' ':
+                TogglePause();
+                return true;
+            case 's':
+                Save();
+                return true;
+            case 'n':
+                StepOne();
+                return true;
+            case '+':
+            case '-':
+                ChangeSpeed(key.AsRune.Value == '+' ? 1 : -1);
+                return true;
+        }
+        // Esc would close the whole program (Terminal.Gui's quit key); here it only goes back to the packet list.
+        if (key == Key.Esc)
+        {
+            Show(Packets);
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Live capture: freezes the list while packets keep arriving. Replay: stops the replay clock. A file that
+    /// is still loading: pauses the loading.
+    /// </summary>
+    public void TogglePause()
+    {
+        if (_model.Kind == CaptureKind.Live)
+        {
+            Packets.Frozen = !Packets.Frozen;
+            _message = Packets.Frozen ? "view frozen; the capture goes on (Space to resume)" : null;
+        }
+        else if (_model.State == CaptureState.Paused) { _model.Resume(); _message = null; }
+        else if (_model.State == CaptureState.Reading) { _model.Pause(); _message = _model.Kind == CaptureKind.Replay ? "paused: n steps one packet, Space resumes" : "paused"; }
+        Tick();
+    }
+
+    private void StepOne()
+    {
+        if (_model.Kind != CaptureKind.Replay) return;
+        if (_model.State == CaptureState.Reading) _model.Pause();
+        _model.Step();
+        _message = "stepped one packet";
+    }
+
+    private void ChangeSpeed(int direction)
+    {
+        if (_model.Kind != CaptureKind.Replay) return;
+        int i = Array.IndexOf(_speeds, _model.Speed);
+        i = Math.Clamp((i < 0 ? 0 : i) + direction, 0, _speeds.Length - 1);
+        _model.Speed = _speeds[i];
+        _message = $"replay speed {SpeedText(_model.Speed)}";
+        Tick();
+    }
+
+    private static string SpeedText(double speed) => speed <= 0 ? "max speed" : $"{speed:0.#}x";
+
+    /// <summary>Stops a live capture or replay, then asks where to save the packets shown (all of them without a filter).</summary>
+    public void Save()
+    {
+        if (_model.Kind != CaptureKind.File && _model.State is CaptureState.Reading or CaptureState.Paused)
+            _model.Stop();
+        using var dialog = new SaveDialog { Title = "Save packets as pcap" };
+        _app.Run(dialog);
+        if (dialog.Canceled || string.IsNullOrEmpty(dialog.Path)) return;
+        SaveTo(dialog.Path);
+    }
+
+    /// <summary>Writes the packets shown (the filter's rows, or all) to <paramref name="path"/>; the outcome goes to the status line.</summary>
+    public void SaveTo(string path)
+    {
+        try
+        {
+            var rows = _filter is { } f ? Enumerable.Range(0, f.Rows.Count).Select(i => f.Rows[i]) : null;
+            int n = CaptureFileSaver.Save(_model.Table, path, rows);
+            _message = $"saved {n} packets to {path}";
+        }
+        catch (CaptureError e)
+        {
+            _message = e.Message;
+            MessageBox.ErrorQuery(_app, "Save failed", e.Message, "OK");
+        }
+        Tick();
+    }
+
+    private void ShowHelp()
+    {
+        using var dialog = new Dialog { Title = "ProtoScope keys", Width = Dim.Percent(80), Height = Dim.Percent(80) };
+        dialog.Add(new Label { X = 1, Y = 1, Width = Dim.Fill(1), Height = Dim.Fill(1), Text = HelpText.Text });
+        dialog.AddButton(new Button { Text = "OK", IsDefault = true });
+        _app.Run(dialog);
+    }
+
+    private static string FormatBytes(long bytes) => bytes switch
+    {
+        < 1 << 10 => $"{bytes} B",
+        < 1 << 20 => $"{bytes / 1024.0:F1} KiB",
+        < 1 << 30 => $"{bytes / 1048576.0:F1} MiB",
+        _ => $"{bytes / 1073741824.0:F2} GiB",
+    };
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _app.Keyboard.KeyDown -= OnAppKeyDown;
+            if (_timer is not null) _app.RemoveTimeout(_timer);
+            _filter?.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

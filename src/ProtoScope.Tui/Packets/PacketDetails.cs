@@ -1,0 +1,190 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
+using Terminal.Gui.Views;
+
+namespace ProtoScope.Tui.Packets;
+
+/// <summary>A line of the detail tree and the bytes it was read from (Length 0: no bytes, e.g. the conversation).</summary>
+public sealed class FieldNode : TreeNode
+{
+    public FieldNode(string text, int offset = 0, int length = 0)
+    {
+        Text = text;
+        Offset = offset;
+        Length = length;
+    }
+
+    public int Offset { get; }
+    public int Length { get; }
+
+    public FieldNode Add(string text, int offset = 0, int length = 0)
+    {
+        var child = new FieldNode(text, offset, length);
+        Children.Add(child);
+        return child;
+    }
+}
+
+/// <summary>
+/// Builds the detail tree of one packet by decoding its stored bytes again: frame, link, network, transport with
+/// its TCP options, payload, and the conversation it belongs to. Each node knows its byte range for the hex pane.
+/// </summary>
+public static class PacketDetails
+{
+    public static List<FieldNode> Build(PacketTable table, int row, ConversationTable conversations)
+    {
+        var r = table[row];
+        var data = table.Bytes(row);
+        var p = new DecodedPacket();
+        table.Decode(row, ref p);
+        var nodes = new List<FieldNode>();
+
+        var frame = new FieldNode($"Frame {r.Frame}: {r.WireLength} bytes on wire, {r.CapturedLength} captured", 0, data.Length);
+        frame.Add($"Arrival time: {DateTime.UnixEpoch.AddTicks(r.Timestamp / 100):yyyy-MM-dd HH:mm:ss.fffffff} UTC");
+        frame.Add($"Time since first packet: {PacketText.RelativeTime(r.Timestamp, table.FirstTimestamp)} s");
+        if (r.Role != PacketRole.None) frame.Add($"Role: {r.Role.Label()}");
+        nodes.Add(frame);
+
+        int linkEnd = p.NetworkOffset > 0 ? p.NetworkOffset : Math.Min(data.Length, LinkHeaderLength(table.LinkType));
+        var link = new FieldNode($"Link: {LinkType.Name(table.LinkType)} (DLT {table.LinkType})", 0, linkEnd);
+        if (p.EtherType != 0) link.Add($"Type: 0x{p.EtherType:x4}", Math.Max(0, linkEnd - 2), Math.Min(2, linkEnd));
+        if (p.VlanDepth > 0) link.Add($"VLAN: {p.VlanId} ({p.VlanDepth} tag{(p.VlanDepth > 1 ? "s" : "")})");
+        if (table.LinkType == LinkType.Ethernet && data.Length >= 12)
+        {
+            link.Add($"Destination MAC: {Mac(data[..6])}", 0, 6);
+            link.Add($"Source MAC: {Mac(data[6..12])}", 6, 6);
+        }
+        nodes.Add(link);
+
+        int n = p.NetworkOffset;
+        switch (p.Network)
+        {
+            case Network.IPv4:
+            {
+                var ip = new FieldNode($"Internet Protocol Version 4, Src: {p.Src}, Dst: {p.Dst}", n, p.NetworkHeaderLength);
+                ip.Add($"Header length: {p.NetworkHeaderLength} bytes", n, 1);
+                ip.Add($"Total length: {p.IpLength}", n + 2, 2);
+                ip.Add($"Identification: 0x{p.IpId:x4} ({p.IpId})", n + 4, 2);
+                ip.Add($"Fragment: {(p.MoreFragments ? "more fragments" : "last")}{(p.IsLaterFragment ? ", not the first" : "")}", n + 6, 2);
+                ip.Add($"Time to live: {p.Ttl}", n + 8, 1);
+                ip.Add($"Protocol: {p.IpProtocol}", n + 9, 1);
+                ip.Add($"Source address: {p.Src}", n + 12, 4);
+                ip.Add($"Destination address: {p.Dst}", n + 16, 4);
+                nodes.Add(ip);
+                break;
+            }
+            case Network.IPv6:
+            {
+                var ip = new FieldNode($"Internet Protocol Version 6, Src: {p.Src}, Dst: {p.Dst}", n, p.NetworkHeaderLength);
+                ip.Add($"Payload length: {p.IpLength - 40}", n + 4, 2);
+                ip.Add($"Next header: {p.IpProtocol}", n + 6, 1);
+                ip.Add($"Hop limit: {p.Ttl}", n + 7, 1);
+                ip.Add($"Source address: {p.Src}", n + 8, 16);
+                ip.Add($"Destination address: {p.Dst}", n + 24, 16);
+                nodes.Add(ip);
+                break;
+            }
+            case Network.Arp:
+            {
+                string op = p.ArpOperation switch { 1 => "request", 2 => "reply", _ => p.ArpOperation.ToString(CultureInfo.InvariantCulture) };
+                var arp = new FieldNode($"Address Resolution Protocol ({op})", n, Math.Max(0, data.Length - n));
+                arp.Add($"Sender address: {p.Src}");
+                arp.Add($"Target address: {p.Dst}");
+                nodes.Add(arp);
+                break;
+            }
+        }
+
+        int t = p.TransportOffset;
+        if (p.IsTcp && p.TransportHeaderLength > 0)
+        {
+            var tcp = new FieldNode($"Transmission Control Protocol, Src Port: {p.SrcPort}, Dst Port: {p.DstPort}, Seq: {r.RelativeSeq}, Len: {p.PayloadLength}", t, p.TransportHeaderLength);
+            tcp.Add($"Source port: {p.SrcPort}", t, 2);
+            tcp.Add($"Destination port: {p.DstPort}", t + 2, 2);
+            tcp.Add($"Sequence number: {r.RelativeSeq} (relative), raw {p.SequenceNumber}", t + 4, 4);
+            tcp.Add((p.Flags & TcpFlags.Ack) != 0 ? $"Acknowledgment number: {r.RelativeAck} (relative), raw {p.AcknowledgmentNumber}" : $"Acknowledgment number: raw {p.AcknowledgmentNumber} (ACK not set)", t + 8, 4);
+            tcp.Add($"Header length: {p.TransportHeaderLength} bytes", t + 12, 1);
+            var flags = tcp.Add($"Flags: 0x{(int)p.Flags:x3} [{TcpFlagNotation.Tcpdump(p.Flags)}] {PacketText.SegmentName(p.Flags)}", t + 12, 2);
+            foreach (var name in TcpFlagNotation.JsonNames(p.Flags)) flags.Add($"{name}: set", t + 13, 1);
+            tcp.Add($"Window: {p.Window}", t + 14, 2);
+            tcp.Add($"Checksum: 0x{Read16(data, t + 16):x4}", t + 16, 2);
+            tcp.Add($"Urgent pointer: {p.UrgentPointer}", t + 18, 2);
+            if (p.TransportHeaderLength > 20) AddOptions(tcp, p.Options, t + 20, p.TransportHeaderLength - 20);
+            nodes.Add(tcp);
+        }
+        else if (p.IsUdp && p.TransportHeaderLength > 0)
+        {
+            var udp = new FieldNode($"User Datagram Protocol, Src Port: {p.SrcPort}, Dst Port: {p.DstPort}", t, 8);
+            udp.Add($"Source port: {p.SrcPort}", t, 2);
+            udp.Add($"Destination port: {p.DstPort}", t + 2, 2);
+            udp.Add($"Length: {p.UdpLength}", t + 4, 2);
+            udp.Add($"Checksum: 0x{Read16(data, t + 6):x4}", t + 6, 2);
+            nodes.Add(udp);
+        }
+        else if (p.Transport is Transport.Icmp or Transport.Icmpv6)
+        {
+            var icmp = new FieldNode($"{(p.Transport == Transport.Icmp ? "ICMP" : "ICMPv6")} type {p.IcmpType} code {p.IcmpCode}", t, Math.Max(0, data.Length - t));
+            icmp.Add($"Type: {p.IcmpType}", t, 1);
+            icmp.Add($"Code: {p.IcmpCode}", t + 1, 1);
+            nodes.Add(icmp);
+        }
+
+        if (p.CapturedPayloadLength > 0)
+            nodes.Add(new FieldNode($"Payload: {p.PayloadLength} bytes{(p.CapturedPayloadLength < p.PayloadLength ? $" ({p.CapturedPayloadLength} captured)" : "")}", p.PayloadOffset, p.CapturedPayloadLength));
+
+        if (r.Conversation >= 0)
+            nodes.Add(ConversationNode(r, conversations));
+
+        if (p.HasError)
+            nodes.Add(new FieldNode($"Error: {p.Error}"));
+        return nodes;
+    }
+
+    private static FieldNode ConversationNode(in PacketRow r, ConversationTable conversations)
+    {
+        Conversation? c = null;
+        if (r.Transport == Transport.Tcp && r.Conversation < conversations.Tcp.Count) c = conversations.Tcp[r.Conversation];
+        else if (r.Transport == Transport.Udp && r.Conversation < conversations.Udp.Count) c = conversations.Udp[r.Conversation];
+        string kind = r.Transport == Transport.Tcp ? "TCP connection" : "UDP conversation";
+        var node = new FieldNode($"{kind} {r.Conversation} (conn == {r.Conversation}), {(r.Direction == Direction.Orig ? "originator → responder" : "responder → originator")}");
+        if (c is not null)
+        {
+            node.Add($"Originator: {Endpoint(c.OrigAddress, c.OrigPort)}");
+            node.Add($"Responder: {Endpoint(c.RespAddress, c.RespPort)}");
+            node.Add($"Frames: {c.FirstFrame} to {c.LastFrame}");
+            node.Add($"Originator sent: {c.Orig.Packets} packets, {c.Orig.PayloadBytes} payload bytes");
+            node.Add($"Responder sent: {c.Resp.Packets} packets, {c.Resp.PayloadBytes} payload bytes");
+        }
+        return node;
+    }
+
+    public static string Endpoint(NetAddress address, ushort port) =>
+        address.Version == 6 ? $"[{address}]:{port}" : $"{address}:{port}";
+
+    private static void AddOptions(FieldNode tcp, in TcpOptions o, int offset, int length)
+    {
+        var node = tcp.Add($"Options: {length} bytes{(o.Malformed ? " (malformed)" : "")}", offset, length);
+        if (o.HasMss) node.Add($"Maximum segment size: {o.Mss}");
+        if (o.HasWindowScale) node.Add($"Window scale: {o.WindowScale} (multiply by {1 << Math.Min((int)o.WindowScale, 14)})");
+        if (o.SackPermitted) node.Add("SACK permitted");
+        for (int i = 0; i < o.SackCount; i++) node.Add($"SACK block: {o.SackAt(i).Left}-{o.SackAt(i).Right} (raw)");
+        if (o.HasTimestamps) node.Add($"Timestamps: TSval {o.TsVal}, TSecr {o.TsEcr}");
+        if (o.HasFastOpen) node.Add("TCP Fast Open");
+    }
+
+    private static int LinkHeaderLength(int linkType) => linkType switch
+    {
+        LinkType.Ethernet => 14,
+        LinkType.LinuxSll => 16,
+        LinkType.LinuxSll2 => 20,
+        LinkType.Null or LinkType.Loop => 4,
+        _ => 0,
+    };
+
+    private static string Mac(ReadOnlySpan<byte> b) => string.Join(':', b.ToArray().Select(x => x.ToString("x2", CultureInfo.InvariantCulture)));
+
+    private static int Read16(ReadOnlySpan<byte> data, int offset) => offset + 2 <= data.Length ? BinaryPrimitives.ReadUInt16BigEndian(data[offset..]) : 0;
+}

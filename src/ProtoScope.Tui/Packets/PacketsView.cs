@@ -1,0 +1,206 @@
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
+
+namespace ProtoScope.Tui.Packets;
+
+/// <summary>
+/// The main view, three panes as in Wireshark and termshark: the packet list, the detail tree of the selected
+/// packet, and its bytes with the selected field highlighted.
+/// </summary>
+public sealed class PacketsView : IScopeView
+{
+    private readonly CaptureModel _model;
+    private readonly Dictionary<PacketText.Kind, Scheme> _kindSchemes;
+    private int _shownRow = -1;
+    private bool _moving;
+
+    public PacketsView(CaptureModel model)
+    {
+        _model = model;
+        Source = new PacketListSource(model.Table);
+        View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
+        List = new TableView
+        {
+            Title = "Packets",
+            Width = Dim.Fill(),
+            Height = Dim.Percent(50),
+            FullRowSelect = true,
+            MultiSelect = false,
+            CollectionNavigator = null,
+            BorderStyle = LineStyle.Single,
+        };
+        // Space pauses the capture; the list's own use of it (extend the selection) means nothing with one row selected.
+        List.KeyBindings.Remove(Key.Space);
+        List.Style.ShowHorizontalHeaderOverline = false;
+        List.Style.ShowVerticalCellLines = false;
+        List.Style.ShowHorizontalHeaderUnderline = true;
+        List.Style.ExpandLastColumn = true;
+        // Fixed widths: computing them from the visible rows would make the columns jump while scrolling.
+        int[] widths = [1, 7, 10, 15, 15, 8, 6, 5, 60];
+        for (int c = 0; c < widths.Length; c++)
+        {
+            var style = List.Style.GetOrCreateColumnStyle(c);
+            style.MinWidth = widths[c];
+            style.MaxWidth = c is 3 or 4 ? 39 : c == 8 ? TableView.DEFAULT_MAX_CELL_WIDTH : widths[c];
+            if (c == 8) style.MinAcceptableWidth = 20;
+        }
+        List.Style.GetOrCreateColumnStyle(1).Alignment = Alignment.End;
+        List.Style.GetOrCreateColumnStyle(6).Alignment = Alignment.End;
+        List.Table = Source;
+
+        _kindSchemes = new()
+        {
+            [PacketText.Kind.Handshake] = RowScheme(Color.BrightGreen),
+            [PacketText.Kind.Teardown] = RowScheme(Color.BrightYellow),
+            [PacketText.Kind.Reset] = RowScheme(Color.BrightRed),
+            [PacketText.Kind.Udp] = RowScheme(Color.BrightCyan),
+            [PacketText.Kind.Data] = RowScheme(Color.White),
+            [PacketText.Kind.Ack] = RowScheme(Color.Gray),
+            [PacketText.Kind.Error] = new Scheme(new Attribute(Color.White, Color.Red)) { Focus = new Attribute(Color.Red, Color.White), Active = new Attribute(Color.Red, Color.White) },
+        };
+        List.Style.RowColorGetter = args => SchemeOf(args.RowIndex);
+        List.ValueChanged += (_, _) => SelectionMoved();
+
+        Details = new TreeView
+        {
+            Title = "Details",
+            Y = Pos.Bottom(List),
+            Width = Dim.Percent(55),
+            Height = Dim.Fill(),
+            AllowLetterBasedNavigation = false,
+            MultiSelect = false,
+            BorderStyle = LineStyle.Single,
+        };
+
+        Hex = new HexDumpView
+        {
+            Title = "Bytes",
+            X = Pos.Right(Details),
+            Y = Pos.Bottom(List),
+            Width = Dim.Fill(),
+            Height = Dim.Fill(),
+            BorderStyle = LineStyle.Single,
+        };
+        Details.SelectionChanged += (_, e) =>
+        {
+            if (e?.NewValue is FieldNode f && f.Length > 0) Hex.Highlight(f.Offset, f.Length);
+            else Hex.Highlight(0, 0);
+        };
+        View.Add(List, Details, Hex);
+    }
+
+    public string Title => "Packets";
+    public Key Key => Key.D1;
+    public View View { get; }
+    public TableView List { get; }
+    public TreeView Details { get; }
+    public HexDumpView Hex { get; }
+    public PacketListSource Source { get; }
+
+    /// <summary>Keeps the newest packet selected as packets arrive, until the user moves the selection.</summary>
+    public bool Follow { get; set; }
+
+    /// <summary>Stops the list from growing (the capture goes on); unfreezing shows everything that arrived.</summary>
+    public bool Frozen { get; set; }
+
+    /// <summary>The table row of the selected packet, or -1.</summary>
+    public int SelectedRow => _shownRow;
+
+    public void Shown() => List.SetFocus();
+
+    public bool HandleKey(Key key)
+    {
+        if (key == Key.End || key == Key.G.WithShift)
+        {
+            Follow = true;
+            if (Source.Rows > 0) MoveTo(Source.Rows - 1);
+            return true;
+        }
+        return false;
+    }
+
+    public void Tick()
+    {
+        if (Frozen) return;
+        if (Source.Filter is { } f) f.Continue();
+        if (!Source.Refresh()) return;
+        List.Update();
+        if (Follow && Source.Rows > 0) MoveTo(Source.Rows - 1);
+        else if (_shownRow < 0 && Source.Rows > 0) MoveTo(0);
+    }
+
+    public void SetFilter(FilterRun? filter)
+    {
+        int keep = _shownRow;
+        Source.SetFilter(filter);
+        filter?.Continue();
+        List.Update();
+        _shownRow = -1;
+        if (Source.Rows > 0) MoveTo(keep >= 0 ? Source.PositionOf(keep) : 0);
+        else ShowPacket(-1);
+    }
+
+    /// <summary>Selects list position <paramref name="position"/> without ending follow mode.</summary>
+    public void MoveTo(int position)
+    {
+        _moving = true;
+        try
+        {
+            List.SetSelection(0, position, false);
+            List.EnsureCursorIsVisible();
+        }
+        finally
+        {
+            _moving = false;
+        }
+        SelectionMoved(fromUser: false);
+    }
+
+    /// <summary>Selects the packet of table row <paramref name="row"/> (the other views call this).</summary>
+    public void SelectTableRow(int row)
+    {
+        if (Source.Rows == 0) return;
+        Follow = false;
+        MoveTo(Source.PositionOf(row));
+    }
+
+    private void SelectionMoved(bool fromUser = true)
+    {
+        if (_moving) return;
+        int position = List.Value?.SelectedCell.Y ?? -1;
+        // Moving away from the newest packet stops following; moving back to it (End) follows again, as in `less +F`.
+        if (fromUser && _model.Kind != CaptureKind.File) Follow = position == Source.Rows - 1;
+        int row = position >= 0 && position < Source.Rows ? Source.TableRow(position) : -1;
+        if (row != _shownRow) ShowPacket(row);
+    }
+
+    private void ShowPacket(int row)
+    {
+        _shownRow = row;
+        Details.ClearObjects();
+        if (row < 0)
+        {
+            Hex.SetBytes([]);
+            return;
+        }
+        var nodes = PacketDetails.Build(_model.Table, row, _model.Session.Conversations);
+        foreach (var node in nodes) Details.AddObject(node);
+        foreach (var node in nodes.Skip(2)) Details.Expand(node);
+        Hex.SetBytes(_model.Table.Bytes(row));
+        Details.SetNeedsDraw();
+    }
+
+    private Scheme? SchemeOf(int position)
+    {
+        if (position < 0 || position >= Source.Rows) return null;
+        var c = _model.Table.ChunkOf(Source.TableRow(position), out int i);
+        return _kindSchemes.GetValueOrDefault(PacketText.KindOf((PacketRole)c.Role[i], (Transport)c.Transport[i], (PacketFault)c.Fault[i]));
+    }
+
+    private static Scheme RowScheme(Color foreground) => new(new Attribute(foreground, Color.Black))
+    {
+        Focus = new Attribute(Color.Black, foreground),
+        Active = new Attribute(Color.Black, foreground),
+    };
+}

@@ -1,0 +1,69 @@
+using ProtoScope.Capture;
+
+namespace ProtoScope.Tui;
+
+/// <summary>The terminal UI's entry point, called by the `protoscope` command.</summary>
+public static class ProtoScopeTui
+{
+    /// <summary>
+    /// Runs the UI until the user quits; returns the exit code. Errors that stop the UI from starting (a missing
+    /// file, no permission to capture) are thrown as <see cref="CaptureError"/> before the terminal is taken, so
+    /// the CLI prints them as one line.
+    /// </summary>
+    public static int Run(TuiOptions options)
+    {
+        CaptureModel? model = options.File is not null || options.Interface is not null ? Open(options, null) : null;
+        using IApplication app = Application.Create().Init();
+        try
+        {
+            if (model is null)
+            {
+                using var start = new StartScreen(app);
+                app.Run(start);
+                if (start.Choice is null) return 0;
+                try
+                {
+                    model = Open(options, start.Choice);
+                }
+                catch (CaptureError e)
+                {
+                    MessageBox.ErrorQuery(app, "Cannot open", e.Message, "OK");
+                    return 2;
+                }
+            }
+            model.Start();
+            using var main = new MainWindow(app, model);
+            app.Run(main);
+            return 0;
+        }
+        finally
+        {
+            model?.Dispose();
+        }
+    }
+
+    /// <summary>Opens the packet source the options (or the start screen's choice) name.</summary>
+    public static CaptureModel Open(TuiOptions options, StartChoice? choice)
+    {
+        switch (choice)
+        {
+            case StartChoice.Demo:
+                return new CaptureModel(new DemoSource(), CaptureKind.Replay);
+            case StartChoice.File f:
+                return new CaptureModel(CaptureFile.Open(f.Path), CaptureKind.File);
+            case StartChoice.Interface i:
+                return OpenLive(options, i.Name);
+        }
+        if (options.Interface is { } device) return OpenLive(options, device);
+        return new CaptureModel(CaptureFile.Open(options.File!), options.Replay ? CaptureKind.Replay : CaptureKind.File);
+    }
+
+    private static CaptureModel OpenLive(TuiOptions options, string device)
+    {
+        if (options.OpenLive is null)
+            throw new CaptureError("live capture is not available in this build; open a capture file instead");
+        var source = options.OpenLive(device, options.CaptureFilter);
+        var drops = options.DroppedPackets;
+        return new CaptureModel(source, CaptureKind.Live) { DroppedPackets = drops is null ? null : () => drops(source) };
+    }
+}

@@ -1,0 +1,106 @@
+using System.Collections.ObjectModel;
+using SharpPcap.LibPcap;
+
+namespace ProtoScope.Tui;
+
+/// <summary>What the start screen chose.</summary>
+public abstract record StartChoice
+{
+    public sealed record Interface(string Name) : StartChoice;
+    public sealed record File(string Path) : StartChoice;
+    public sealed record Demo : StartChoice;
+}
+
+/// <summary>
+/// `protoscope` without arguments: pick an interface to capture on, a file to open, or the demo. Interfaces
+/// come from libpcap; without libpcap or without permission the list says so instead.
+/// </summary>
+public sealed class StartScreen : Window
+{
+    private readonly IApplication _app;
+    private readonly List<StartChoice?> _choices = [];
+
+    public StartScreen(IApplication app)
+    {
+        _app = app;
+        Title = "ProtoScope";
+        var items = new ObservableCollection<string>();
+        items.Add("Open a capture file…");
+        _choices.Add(null);
+        items.Add("Demo: a scripted TCP and UDP exchange, replayed");
+        _choices.Add(new StartChoice.Demo());
+        var (devices, problem) = ListDevices();
+        foreach (var (name, description) in devices)
+        {
+            items.Add($"Capture on {name}{(string.IsNullOrEmpty(description) ? "" : $"  ({description})")}");
+            _choices.Add(new StartChoice.Interface(name));
+        }
+        var intro = new Label { X = 1, Y = 1, Text = "Choose what to look at (Enter), or q to quit:" };
+        List = new ListView { X = 1, Y = 3, Width = Dim.Fill(1), Height = Dim.Fill(3) };
+        List.SetSource(items);
+        List.Accepting += (_, e) =>
+        {
+            Choose(List.SelectedItem ?? 0);
+            e.Handled = true;
+        };
+        var note = new Label { X = 1, Y = Pos.AnchorEnd(2), Width = Dim.Fill(1), Text = problem ?? $"{devices.Count} interfaces found by libpcap" };
+        Add(intro, List, note);
+        _app.Keyboard.KeyDown += OnAppKeyDown;
+    }
+
+    public ListView List { get; }
+    public StartChoice? Choice { get; private set; }
+
+    private void Choose(int index)
+    {
+        if (index < 0 || index >= _choices.Count) return;
+        if (_choices[index] is { } choice)
+        {
+            Choice = choice;
+            _app.RequestStop();
+            return;
+        }
+        using var dialog = new OpenDialog { Title = "Open a capture file", AllowsMultipleSelection = false };
+        _app.Run(dialog);
+        if (!dialog.Canceled && dialog.FilePaths.Count > 0)
+        {
+            Choice = new StartChoice.File(dialog.FilePaths[0]);
+            _app.RequestStop();
+        }
+    }
+
+    /// <summary>q quits from anywhere on this screen (the list would take it as type-to-search).</summary>
+    private void OnAppKeyDown(object? sender, Key key)
+    {
+        if (key.Handled || !ReferenceEquals(_app.TopRunnableView, this)) return;
+        if (key == Key.Q || key == Key.Q.WithShift)
+        {
+            _app.RequestStop();
+            key.Handled = true;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _app.Keyboard.KeyDown -= OnAppKeyDown;
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The capture devices libpcap lists, or why there are none.</summary>
+    private static (List<(string Name, string? Description)> Devices, string? Problem) ListDevices()
+    {
+        try
+        {
+            var devices = LibPcapLiveDeviceList.New().Select(d => (d.Name, (string?)d.Description)).ToList();
+            return (devices, devices.Count == 0 ? "libpcap lists no interfaces: capturing needs root or CAP_NET_RAW" : null);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        {
+            return ([], "libpcap is not installed: install it with 'sudo apt-get install libpcap0.8' to capture live");
+        }
+        catch (SharpPcap.PcapException e)
+        {
+            return ([], $"cannot list interfaces: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+using ProtoScope.Capture;
+
+namespace ProtoScope.Tui;
+
+/// <summary>Opens a live capture on an interface with an optional BPF filter (the live-capture source supplies it).</summary>
+public delegate IPacketSource LiveSourceFactory(string device, string? bpf);
+
+/// <summary>What `protoscope` was asked to open: a file, an interface, or neither (the start screen).</summary>
+public sealed record TuiOptions
+{
+    public string? File { get; init; }
+    public string? Interface { get; init; }
+    public string? CaptureFilter { get; init; }
+
+    /// <summary>Replays the file with its original timing instead of loading it at once.</summary>
+    public bool Replay { get; init; }
+
+    /// <summary>How live sources are opened; null when this build has no live capture.</summary>
+    public LiveSourceFactory? OpenLive { get; init; }
+
+    /// <summary>Packets the kernel dropped on the live source, when it can tell.</summary>
+    public Func<IPacketSource, long?>? DroppedPackets { get; init; }
+}

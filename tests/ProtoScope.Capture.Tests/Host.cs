@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
+
+namespace ProtoScope.Capture.Tests;
+
+/// <summary>Runs programs (tshark, tcpdump, ip, the protoscope CLI) and finds the checkout.</summary>
+public static partial class Host
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Corpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus"));
+
+    /// <summary>The CLI built next to the tests (the project references it), run with the `dotnet` host.</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "protoscope.dll");
+
+    public static string Dotnet => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ProtoScope.sln"))) return dir.FullName;
+        throw new InvalidOperationException("ProtoScope.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>Runs a program to the end and returns its exit code and output.</summary>
+    public static Result Run(string program, params string[] args) => Run(program, args, TimeSpan.FromSeconds(60));
+
+    public static Result Run(string program, IEnumerable<string> args, TimeSpan timeout)
+    {
+        using var p = Start(program, args);
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(timeout))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', args)} did not end within {timeout}");
+        }
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    public static Process Start(string program, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        return Process.Start(psi)!;
+    }
+
+    /// <summary>`protoscope ARGS...` as a process, optionally prefixed (ip netns exec NS, setpriv ...).</summary>
+    public static string[] Cli(params string[] args) => [Dotnet, CliDll, .. args];
+
+    public static Result RunCli(params string[] args) => Run(Dotnet, [CliDll, .. args], TimeSpan.FromSeconds(60));
+
+    public static void Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
+    public const int SIGHUP = 1, SIGINT = 2, SIGTERM = 15;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+}
+
+/// <summary>
+/// A long-running process whose stderr is watched, e.g. a capture that says "listening on" once its device
+/// is open (protoscope and tcpdump both do): start traffic only after that line.
+/// </summary>
+public sealed class Background : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stderr = new();
+    private readonly MemoryStream _stdout = new();
+    private readonly Task _stdoutCopy;
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Background(string[] command)
+    {
+        _process = Host.Start(command[0], command[1..]);
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_stderr) _stderr.AppendLine(e.Data);
+            if (e.Data.Contains("listening on", StringComparison.Ordinal)) _listening.TrySetResult();
+        };
+        _process.BeginErrorReadLine();
+        _stdoutCopy = _process.StandardOutput.BaseStream.CopyToAsync(_stdout);
+    }
+
+    public int Pid => _process.Id;
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    public void WaitUntilListening()
+    {
+        var done = Task.WhenAny(_listening.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(30))).Result;
+        if (!_listening.Task.IsCompleted)
+            throw new InvalidOperationException($"the capture did not start (exited: {_process.HasExited}):\n{Stderr}");
+    }
+
+    /// <summary>Waits for the end; returns the exit code and everything written to stdout.</summary>
+    public (int ExitCode, byte[] Stdout) WaitForExit(TimeSpan? timeout = null)
+    {
+        if (!_process.WaitForExit(timeout ?? TimeSpan.FromSeconds(30)))
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the process did not end:\n{Stderr}");
+        }
+        _process.WaitForExit();
+        _stdoutCopy.Wait();
+        return (_process.ExitCode, _stdout.ToArray());
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using ProtoScope.Capture;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Filtering;
+using ProtoScope.Core.Session;
+using ProtoScope.Core.Tests.Decoding;
+using ProtoScope.Core.Tests.Oracles;
+
+namespace ProtoScope.Core.Tests.Session;
+
+public class PacketTableTests
+{
+    public static readonly TheoryData<string> Captures = new(
+        "tcpdump/captures/dns_tcp.pcap",
+        "tcpdump/captures/print-flags.pcap",
+        "tcpdump/captures/tfo-5c1fa7f9ae91.pcap",
+        "tcpdump/captures/dns_udp.pcap",
+        "tcpdump/captures/tcp_eight_lowest_weight_flags_set.pcap",
+        "zeek/captures/communityid/ipv6.pcap",
+        "zeek/captures/pcapng-multi-interface.pcapng",
+        "zeek-conn/traces/ftp/cwd-navigation.pcap");
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Rows_hold_what_tshark_shows(string capture)
+    {
+        string path = Corpus.PathOf(capture);
+        var table = Corpus.Load(capture);
+        var expected = Tshark.Fields(path, "frame.len", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport", "tcp.dstport",
+            "udp.srcport", "udp.dstport", "tcp.flags", "tcp.seq", "tcp.ack", "tcp.len", "tcp.stream", "udp.stream", "arp.src.proto_ipv4", "arp.dst.proto_ipv4");
+        Assert.Equal(expected.Count, table.Count);
+        var bad = new List<string>();
+        for (int i = 0; i < table.Count; i++)
+        {
+            var t = expected[i];
+            var r = table[i];
+            void Check(string what, string theirs, string mine)
+            {
+                if (theirs != mine) bad.Add($"frame {r.Frame} {what}: tshark '{theirs}', table '{mine}'");
+            }
+            Check("frame.len", t[0], r.WireLength.ToString(CultureInfo.InvariantCulture));
+            // For ARP the table keeps the sender and target protocol addresses as source and destination.
+            Check("src", t[1] != "" ? t[1] : t[2] != "" ? t[2] : t[15], r.Src.ToString());
+            Check("dst", t[3] != "" ? t[3] : t[4] != "" ? t[4] : t[16], r.Dst.ToString());
+            bool tcp = t[5] != "", udp = t[7] != "";
+            Check("sport", tcp ? t[5] : t[7], r.Conversation >= 0 ? r.SrcPort.ToString(CultureInfo.InvariantCulture) : "");
+            Check("dport", tcp ? t[6] : t[8], r.Conversation >= 0 ? r.DstPort.ToString(CultureInfo.InvariantCulture) : "");
+            if (tcp)
+            {
+                Check("flags", Convert.ToInt32(t[9], 16).ToString(CultureInfo.InvariantCulture), ((int)r.Flags).ToString(CultureInfo.InvariantCulture));
+                Check("seq", t[10], r.RelativeSeq.ToString(CultureInfo.InvariantCulture));
+                if ((r.Flags & TcpFlags.Ack) != 0) Check("ack", t[11], r.RelativeAck.ToString(CultureInfo.InvariantCulture));
+                Check("tcp.len", t[12], r.PayloadLength.ToString(CultureInfo.InvariantCulture));
+                Check("tcp.stream", t[13], r.Conversation.ToString(CultureInfo.InvariantCulture));
+            }
+            if (udp) Check("udp.stream", t[14], r.Conversation.ToString(CultureInfo.InvariantCulture));
+        }
+        Assert.True(bad.Count == 0, string.Join("\n", bad.Take(30)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Captures))]
+    public void Stored_bytes_are_the_captured_bytes(string capture)
+    {
+        var table = Corpus.Load(capture);
+        using var source = CaptureFile.Open(Corpus.PathOf(capture));
+        int row = 0;
+        while (source.Read(out var header, out var data) == ReadStatus.Packet)
+        {
+            Assert.True(data.SequenceEqual(table.Bytes(row)), $"frame {row + 1}");
+            Assert.Equal(header.Timestamp, table[row].Timestamp);
+            row++;
+        }
+        Assert.Equal(row, table.Count);
+    }
+
+    [Fact]
+    public void Metadata_stays_within_64_bytes_per_packet()
+    {
+        var frame = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 1, 1, payload: 10);
+        var table = new PacketTable(LinkType.Ethernet);
+        var session = new CaptureSession(LinkType.Ethernet, table: table);
+        const int rows = 3 * PacketTable.ChunkRows;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < rows; i++)
+            session.Add(new PacketHeader(i * 1000L, frame.Length, frame.Length), frame);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        double perPacket = (double)(allocated - table.PacketBytesHeld) / rows;
+        Assert.True(perPacket <= 64, $"{perPacket:F1} bytes of metadata per packet");
+        Assert.True(PacketChunk.BytesPerRow <= 64);
+    }
+
+    [Fact]
+    public async Task A_reader_sees_only_complete_rows_while_the_writer_appends()
+    {
+        var table = new PacketTable(LinkType.Ethernet);
+        var session = new CaptureSession(LinkType.Ethernet, table: table);
+        const int rows = 300_000;
+        var frames = Enumerable.Range(0, 7).Select(n => Frames.EthernetUdp("10.0.0.1", "10.0.0.2", (ushort)(1000 + n), 53, n * 13)).ToArray();
+        var writer = Task.Run(() =>
+        {
+            for (int i = 0; i < rows; i++)
+            {
+                var f = frames[i % frames.Length];
+                session.Add(new PacketHeader(i, f.Length, f.Length), f);
+            }
+        }, TestContext.Current.CancellationToken);
+        var errors = new List<string>();
+        while (!writer.IsCompleted || table.Count < rows)
+        {
+            int count = table.Count;
+            if (count == 0) continue;
+            int row = count - 1;
+            var r = table[row];
+            var f = frames[row % frames.Length];
+            if (r.Timestamp != row || r.SrcPort != 1000 + row % frames.Length || !table.Bytes(row).SequenceEqual(f))
+                errors.Add($"row {row}: timestamp {r.Timestamp}, sport {r.SrcPort}");
+            if (errors.Count > 5) break;
+        }
+        await writer;
+        Assert.Empty(errors);
+        Assert.Equal(rows, table.Count);
+    }
+
+    [Fact]
+    public void Role_and_framing_keywords_read_the_row_bytes_the_tracker_and_framing_set()
+    {
+        var table = new PacketTable(LinkType.Ethernet);
+        var session = new CaptureSession(LinkType.Ethernet, table: table);
+        var syn = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Syn, 100, 0);
+        var synAck = Frames.EthernetTcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Syn | TcpFlags.Ack, 500, 101);
+        var ack = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 101, 501);
+        var data = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack | TcpFlags.Psh, 101, 501, payload: 5);
+        var fin = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Fin | TcpFlags.Ack, 106, 501);
+        var rst = Frames.EthernetTcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Rst, 501, 0);
+        foreach (var f in new[] { syn, synAck, ack, data, fin, rst })
+            session.Add(new PacketHeader(0, f.Length, f.Length), f);
+        // The tracker gave the roles in the one pass; the framing layer marks a bad frame afterwards.
+        table.AddFault(3, PacketFault.Framing);
+
+        Assert.Equal([0, 1, 2], Select(table, "handshake"));
+        Assert.Equal([4], Select(table, "teardown"));
+        Assert.Equal([5], Select(table, "reset"));
+        Assert.Equal([3], Select(table, "data"));
+        Assert.Equal([3], Select(table, "framing.error"));
+        Assert.Equal([0, 1, 2, 4, 5], Select(table, "handshake or teardown or reset"));
+        Assert.Equal([1, 5], Select(table, "conn == 0 and ip.src == 10.0.0.2"));
+    }
+
+    private static int[] Select(PacketTable table, string text)
+    {
+        Assert.True(DisplayFilter.TryParse(text, out var filter, out var error), error.ToString());
+        var rows = new RowSet();
+        filter!.Scan(table, 0, table.Count, rows);
+        return Enumerable.Range(0, rows.Count).Select(i => rows[i]).ToArray();
+    }
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using ProtoScope.Capture;
+
+namespace ProtoScope.Tui.Tests;
+
+internal static class ModuleSetup
+{
+    /// <summary>Terminal.Gui's drivers must not touch the real console in tests.</summary>
+    [ModuleInitializer]
+    internal static void DisableRealConsole() => Environment.SetEnvironmentVariable("DisableRealDriverIO", "1");
+}
+
+/// <summary>Paths of the checkout and the shared corpus beside it.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Corpus(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", relative));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ProtoScope.sln"))) return dir.FullName;
+        throw new InvalidOperationException("ProtoScope.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>
+/// The real main window on Terminal.Gui's ANSI driver with no console behind it: keys go in with
+/// <see cref="Key"/>, the screen comes out as text.
+/// </summary>
+public sealed class Screen : IDisposable
+{
+    private readonly IApplication _app;
+
+    public Screen(CaptureModel model, int width = 140, int height = 40)
+    {
+        Model = model;
+        _app = Application.Create(new VirtualTimeProvider()).Init(DriverRegistry.Names.ANSI);
+        _app.Driver!.SetScreenSize(width, height);
+        Window = new MainWindow(_app, model);
+        _app.Begin(Window);
+        Refresh();
+    }
+
+    /// <summary>Opens a corpus capture and waits until it is fully read.</summary>
+    public static Screen Open(string corpusCapture, CaptureKind kind = CaptureKind.File)
+    {
+        var model = new CaptureModel(CaptureFile.Open(Repo.Corpus(corpusCapture)), kind);
+        model.Start();
+        Assert.True(model.WaitUntilRead(TimeSpan.FromSeconds(30)), "the capture did not finish loading");
+        return new Screen(model);
+    }
+
+    public CaptureModel Model { get; }
+    public MainWindow Window { get; }
+
+    public string Text => _app.Driver!.ToString()!;
+
+    public string[] Lines => Text.Split('\n');
+
+    public void Press(Key key)
+    {
+        _app.InjectKey(key);
+        Refresh();
+    }
+
+    public void Type(string text)
+    {
+        foreach (char c in text) _app.InjectKey(new Key(c));
+        Refresh();
+    }
+
+    /// <summary>Runs the UI tick (waiting for a filter scan to finish first) and redraws.</summary>
+    public void Refresh()
+    {
+        Window.Packets.Source.Filter?.Wait();
+        Window.Tick();
+        Window.Packets.Source.Filter?.Wait();
+        Window.Tick();
+        _app.LayoutAndDraw(true);
+    }
+
+    /// <summary>The packet list's data rows on screen: the lines whose No. column holds a frame number.</summary>
+    public List<(long Frame, string Line)> PacketRows()
+    {
+        var rows = new List<(long, string)>();
+        foreach (var line in Lines)
+        {
+            // "│ H       1 0.000000   192.168.1.11 ..." : marker, then the right-aligned frame number.
+            if (line.Length < 12 || line[0] != '│') continue;
+            var cell = line.Substring(3, 8).Trim();
+            if (long.TryParse(cell, out long frame)) rows.Add((frame, line));
+        }
+        return rows;
+    }
+
+    public void Dispose()
+    {
+        Window.Dispose();
+        _app.Dispose();
+        Model.Dispose();
+    }
+}
+
+/// <summary>tshark as the oracle for what the screen must show.</summary>
+public static class Tshark
+{
+    public static List<string[]> Fields(string capture, string? filter, params string[] fields)
+    {
+        var args = new List<string> { "-n", "-r", capture, "-T", "fields", "-E", "occurrence=f", "-E", "separator=\t" };
+        if (filter is not null) { args.Add("-Y"); args.Add(filter); }
+        foreach (var f in fields) { args.Add("-e"); args.Add(f); }
+        return Run(args).Split('\n').Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
+    }
+
+    public static string Run(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return stdout;
+    }
+}

@@ -20,6 +20,12 @@ def cpu(path):
     return {r["command"]: r["user"] + r["system"] for r in data["results"]}
 
 
+def tshark_cut(d, seconds):
+    """'>' when tshark's runs were cut by the timeout: the figure is then a lower bound."""
+    f = d / "tshark_timeout"
+    return ">" if f.exists() and seconds >= float(f.read_text()) - 1 else " "
+
+
 def tsv(path):
     rows = {}
     for line in Path(path).read_text().splitlines():
@@ -42,9 +48,9 @@ def main():
         cap = tsv(d / "capture.tsv")
         ip = tsv(d / "inproc.tsv")
         print(f"{s:<6} {int(cap['packets']):>9} {int(ip['conversations']):>7} {m['bare-pointers']:>6.3f} {m['bare-packet']:>8.3f} "
-              f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {m['tshark']:>7.2f}  "
+              f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {tshark_cut(d, m['tshark'])}{m['tshark']:>6.1f}  "
               f"{m['conns'] / m['bare-pointers']:>9.2f}x {m['frames'] / m['bare-pointers']:>10.2f}x {m['conns'] / m['bare-packet']:>13.2f}x "
-              f"{m['tshark'] / m['conns']:>11.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
+              f"{tshark_cut(d, m['tshark'])}{m['tshark'] / m['conns']:>10.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
     print()
     print("Whole process CPU time (user + system, hyperfine means, seconds): steadier than wall time on a shared machine:")
     print(head)
@@ -54,9 +60,9 @@ def main():
         cap = tsv(d / "capture.tsv")
         ip = tsv(d / "inproc.tsv")
         print(f"{s:<6} {int(cap['packets']):>9} {int(ip['conversations']):>7} {m['bare-pointers']:>6.3f} {m['bare-packet']:>8.3f} "
-              f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {m['tshark']:>7.2f}  "
+              f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {tshark_cut(d, m['tshark'])}{m['tshark']:>6.1f}  "
               f"{m['conns'] / m['bare-pointers']:>9.2f}x {m['frames'] / m['bare-pointers']:>10.2f}x {m['conns'] / m['bare-packet']:>13.2f}x "
-              f"{m['tshark'] / m['conns']:>11.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
+              f"{tshark_cut(d, m['tshark'])}{m['tshark'] / m['conns']:>10.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
     print()
     print("In process (Stopwatch medians, ms, start-up excluded) and memory:")
     print(f"{'shape':<6} {'bare':>7} {'reader':>7} {'full':>7} {'full/bare':>9} {'cpu bare':>8} {'cpu full':>8} {'cpu f/b':>7}  {'model B/pkt':>11} {'model B/conn':>12}  peak RSS MiB: " + " ".join(f"{n:>8}" for n in ["bare", "conns", "frames", "read", "tcpdump", "tshark"]))

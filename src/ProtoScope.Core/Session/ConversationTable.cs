@@ -62,9 +62,8 @@ public sealed class ConversationTable(int maxConversations = ConversationTable.D
     private static bool StartsNewStream(TcpConnection conn, in DecodedPacket p)
     {
         if ((p.Flags & (TcpFlags.Syn | TcpFlags.Ack)) != TcpFlags.Syn) return false;
-        var d = conn.DirectionOf(p);
-        return conn.HasBaseSeq[(int)d] && conn.BaseSeq[(int)d] != p.SequenceNumber
-            && !(conn.SynSeq[(int)d] is null && conn.BaseSeq[(int)d] + 1 == p.SequenceNumber);
+        ref readonly var b = ref conn.BaseOf(conn.DirectionOf(p));
+        return b.HasBase && b.Base != p.SequenceNumber && !(!b.HasSyn && b.Base + 1 == p.SequenceNumber);
     }
 
     /// <summary>The datagram's conversation, a new one, or null when it would be new and the table is full.</summary>

@@ -142,7 +142,8 @@ public sealed class CaptureModel : IDisposable
                 if (_stop) break;
                 Session.Add(header, data);
                 Interlocked.Add(ref _bytesRead, data.Length);
-                if (Volatile.Read(ref _steps) > 0 && Interlocked.Decrement(ref _steps) >= 0 && _state == CaptureState.Paused)
+                // Steps asked for in a row each let a packet through: pause again only after the last one.
+                if (Volatile.Read(ref _steps) > 0 && Interlocked.Decrement(ref _steps) == 0 && _state == CaptureState.Paused)
                     _running.Reset();
             }
             // Streams still open and frames still in progress end here: a truncated last frame is reported now.

@@ -102,6 +102,33 @@ public class StreamViewsTests
         Assert.Contains($"Frame {frame}:", screen.Text);
     }
 
+    [Fact]
+    public void The_ladder_grows_as_a_replay_delivers_packets()
+    {
+        var model = new CaptureModel(ProtoScope.Capture.CaptureFile.Open(Repo.LoopbackEcho), CaptureKind.Replay, speed: 0);
+        model.Pause();
+        model.Start();
+        void StepTo(int packets)
+        {
+            for (int n = model.Table.Count; n < packets; n++) model.Step();
+            Assert.True(SpinWait.SpinUntil(() => model.Table.Count >= packets, TimeSpan.FromSeconds(10)));
+        }
+        StepTo(1);
+        using var screen = new Screen(model);
+        screen.Type("l");
+        var ladder = Assert.IsType<LadderView>(screen.Window.Current);
+        Assert.Single(ladder.Lines.Lines, l => l.Frame > 0 && l.Text.Contains("[S]"));
+        Assert.DoesNotContain(ladder.Lines.Lines, l => l.Text.Contains("[S.]"));
+
+        StepTo(3);
+        screen.Refresh();
+        var arrows = ladder.Lines.Lines.Where(l => l.Frame > 0).Where((_, i) => i % 2 == 1).Select(l => l.Text).ToList();
+        Assert.Equal(3, arrows.Count);
+        Assert.Contains("[S.]", arrows[1]);
+        Assert.Contains("ESTABLISHED", string.Join('\n', arrows));
+        Assert.Contains("[S.]", screen.Text);
+    }
+
     private static readonly Regex FrameLine = new(
         @"^[ !] (?<dir>orig|resp) . (?<kind>frame|datagram)\s+(?<index>\d+)\s+(@(?<offset>\d+))?\s+(?<length>\d+)\s+(?<first>\d+)(-(?<last>\d+))?\s+(?<segs>\d+)\s+(?<how>(sticky ?)?(split)?)");
 

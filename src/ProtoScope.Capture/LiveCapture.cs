@@ -22,9 +22,13 @@ public sealed class LiveCapture : IPacketSource
     private readonly LibPcapLiveDevice _device;
     private readonly LiveCaptureOptions _options;
     private readonly ConcurrentQueue<QueuedPacket> _queue = new();
-    private readonly ManualResetEventSlim _arrived = new(false);
+    // Little spinning: the consumer mostly waits for packets that are milliseconds away.
+    private readonly ManualResetEventSlim _arrived = new(false, spinCount: 1);
     private readonly Thread _thread;
-    private readonly int _waitMs;
+    private readonly int _blockTimeoutMs;
+
+    /// <summary>How long <see cref="Read"/> waits before it returns Timeout; a packet ends the wait at once.</summary>
+    private const int ConsumerWaitMs = 100;
     private byte[]? _lent;
     private long _queuedBytes;
     private long _captured;
@@ -51,7 +55,7 @@ public sealed class LiveCapture : IPacketSource
         _device = device;
         _options = options;
         LinkType = (int)device.LinkType;
-        _waitMs = Math.Max(1, (int)options.ReadTimeout.TotalMilliseconds);
+        _blockTimeoutMs = Math.Max(1, (int)options.ReadTimeout.TotalMilliseconds);
         _thread = new Thread(CaptureLoop) { IsBackground = true, Name = $"capture {name}", Priority = ThreadPriority.AboveNormal };
     }
 
@@ -72,7 +76,7 @@ public sealed class LiveCapture : IPacketSource
             Mode = options.Promiscuous ? DeviceModes.Promiscuous : DeviceModes.None,
             Snaplen = options.Snaplen,
             ReadTimeout = Math.Max(1, (int)options.ReadTimeout.TotalMilliseconds),
-            BufferSize = options.BufferSize ?? (options.Immediate ? LiveCaptureOptions.ImmediateBufferSize : null),
+            BufferSize = options.BufferSize ?? (options.Immediate ? LiveCaptureOptions.ImmediateBufferSize : LiveCaptureOptions.DefaultBufferSize),
             Immediate = options.Immediate,
             TimestampResolution = TimestampResolution.Nanosecond,
         };
@@ -127,7 +131,7 @@ public sealed class LiveCapture : IPacketSource
 
     /// <summary>
     /// The next packet. The bytes stay valid until the next call. Returns <see cref="ReadStatus.Timeout"/>
-    /// after the read timeout without a packet, <see cref="ReadStatus.End"/> once stopped and drained.
+    /// after 100 ms without a packet, <see cref="ReadStatus.End"/> once stopped and drained.
     /// </summary>
     public unsafe ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data)
     {
@@ -158,7 +162,7 @@ public sealed class LiveCapture : IPacketSource
             _arrived.Reset();
             Interlocked.Exchange(ref _consumerWaiting, 1);
             if (_queue.IsEmpty && !_finished)
-                _arrived.Wait(_waitMs);
+                _arrived.Wait(ConsumerWaitMs);
             Interlocked.Exchange(ref _consumerWaiting, 0);
         }
     }
@@ -194,7 +198,7 @@ public sealed class LiveCapture : IPacketSource
                         if (_options.Immediate) break;
                         long t = Environment.TickCount64;
                         if (quietSince == 0) quietSince = t;
-                        else if (t - quietSince > _waitMs + 20) break;
+                        else if (t - quietSince > _blockTimeoutMs + 20) break;
                         Thread.Sleep(1);
                     }
                 }
@@ -251,9 +255,9 @@ public sealed class LiveCapture : IPacketSource
 
     private void SampleStatistics()
     {
-        var s = _device.Statistics;
+        if (Libpcap.Stats(_device.Handle) is not { } s) return;
         lock (_statisticsLock)
-            _statistics = new CaptureStatistics(s.ReceivedPackets, s.DroppedPackets, s.InterfaceDroppedPackets, 0, 0);
+            _statistics = new CaptureStatistics(s.Received, s.Dropped, s.InterfaceDropped, 0, 0);
     }
 
     public void Dispose()

@@ -26,7 +26,7 @@ internal static class CaptureCommand
         var format = CommonOptions.Format();
         var snaplen = new Option<int>("--snaplen", "-s") { Description = "Bytes to keep of each packet (0 for the default, 262144).", DefaultValueFactory = _ => LiveCaptureOptions.DefaultSnaplen };
         var noPromisc = new Option<bool>("--no-promisc", "-p") { Description = "Do not put the interface into promiscuous mode." };
-        var bufferSize = new Option<int?>("--buffer-size", "-B") { Description = "libpcap's capture buffer in MiB (default 2): raise it if the kernel drops packets." };
+        var bufferSize = new Option<int?>("--buffer-size", "-B") { Description = "libpcap's capture buffer in MiB (default 16): raise it if the kernel drops packets." };
         var ring = new Option<string?>("--ring", "-b") { Description = "With -w, a ring of files like dumpcap's: files:N,filesize:MB or files:N,duration:S." };
         var dropUser = new Option<string?>("--drop-user", "-Z") { Description = "After opening the interface, switch to this user (as tcpdump -Z) before reading a packet." };
         var cmd = new Command("capture", "Capture live packets: print them as `read` does, or save them to pcap.")

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProtoScope.Core.Session;
 
 namespace ProtoScope.Cli;
 
@@ -10,4 +11,24 @@ internal static class CommonOptions
         option.AcceptOnlyFromAmong("text", "jsonl");
         return option;
     }
+
+    /// <summary>The session's limit of tracked TCP connections and UDP conversations (see ConversationTable).</summary>
+    public static Option<int> MaxConnections()
+    {
+        var option = new Option<int>("--max-conns")
+        {
+            Description = "Track at most this many TCP connections and UDP conversations; packets of further ones are shown untracked and counted.",
+            DefaultValueFactory = _ => ConversationTable.DefaultMaxConversations,
+        };
+        option.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-conns must be at least 1");
+        });
+        return option;
+    }
+
+    /// <summary>The warning printed after a pass that hit the conversation limit; null when it was not hit.</summary>
+    public static string? LimitWarning(CaptureSession session) => session.Conversations.UntrackedPackets == 0 ? null
+        : $"warning: the limit of {session.Conversations.MaxConversations} tracked connections was reached; "
+          + $"{session.Conversations.UntrackedPackets} packets of further connections were shown untracked (raise it with --max-conns)";
 }

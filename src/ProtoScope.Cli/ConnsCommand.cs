@@ -12,17 +12,18 @@ internal static class ConnsCommand
     {
         var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
         var format = CommonOptions.Format();
-        var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!));
+        var maxConns = CommonOptions.MaxConnections();
+        var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format, maxConns };
+        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(maxConns)));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string format)
+    private static int Run(CliContext ctx, string path, string format, int maxConns)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType);
+        var session = new CaptureSession(source.LinkType, maxConversations: maxConns);
+        // A damaged file still lists the connections of the packets before the damage, then says what is wrong.
         string? error = SessionReader.ReadAll(source, session, null);
-        if (error is not null) return ctx.Fail(error);
 
         var all = session.Conversations.Tcp.Cast<Conversation>().Concat(session.Conversations.Udp)
             .OrderBy(c => c.FirstFrame).ThenBy(c => c.Proto, StringComparer.Ordinal);
@@ -46,6 +47,8 @@ internal static class ConnsCommand
                 text.Write('\n');
             }
         }
-        return ExitCodes.Ok;
+        // On stderr, so stdout stays the table or JSON Lines: the connections beyond the limit are not in it.
+        ctx.Warn(CommonOptions.LimitWarning(session));
+        return error is null ? ExitCodes.Ok : ctx.Fail(error);
     }
 }

@@ -33,15 +33,6 @@ internal static class EchoCommand
     private static Option<int> Seed() => new("--seed") { Description = "Seed of the generated sizes and bytes.", DefaultValueFactory = _ => 1 };
     private static Option<double> Timeout(double seconds) => new("--timeout") { Description = "Seconds to wait for each echo.", DefaultValueFactory = _ => seconds };
 
-    private static void Log(CliContext ctx, string line)
-    {
-        lock (ctx)
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(line + "\n");
-            ctx.Stdout.Write(bytes);
-            ctx.Stdout.Flush();
-        }
-    }
 
     private static Command TcpServer(CliContext ctx)
     {
@@ -58,7 +49,7 @@ internal static class EchoCommand
             TcpEchoServer server;
             try
             {
-                server = TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, MaxClients = r.GetValue(maxClients) }, l => Log(ctx, l));
+                server = TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, MaxClients = r.GetValue(maxClients) }, ctx.WriteLine);
             }
             catch (SocketException e)
             {
@@ -66,9 +57,9 @@ internal static class EchoCommand
             }
             using (server)
             {
-                Log(ctx, $"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxFrame})");
+                ctx.WriteLine($"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxFrame})");
                 var summary = await server.RunAsync(ctx.Stopping);
-                Log(ctx, summary.ToString());
+                ctx.WriteLine(summary.ToString());
             }
             return ExitCodes.Ok;
         });
@@ -102,7 +93,7 @@ internal static class EchoCommand
                 Framing = spec!, Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
             };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
-            var result = await TcpEchoClient.RunAsync(options, l => Log(ctx, l), ctx.Stopping);
+            var result = await TcpEchoClient.RunAsync(options, ctx.WriteLine, ctx.Stopping);
             return result.Success ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;
@@ -124,7 +115,7 @@ internal static class EchoCommand
             UdpEchoServer server;
             try
             {
-                server = UdpEchoServer.Start(new UdpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, Raw = r.GetValue(raw), ReceiveBuffer = r.GetValue(receiveBuffer) }, l => Log(ctx, l));
+                server = UdpEchoServer.Start(new UdpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, Raw = r.GetValue(raw), ReceiveBuffer = r.GetValue(receiveBuffer) }, ctx.WriteLine);
             }
             catch (SocketException e)
             {
@@ -132,9 +123,9 @@ internal static class EchoCommand
             }
             using (server)
             {
-                Log(ctx, $"listening on udp {server.LocalEndPoint} ({(r.GetValue(raw) ? "raw" : spec!.Name + " framing")})");
+                ctx.WriteLine($"listening on udp {server.LocalEndPoint} ({(r.GetValue(raw) ? "raw" : spec!.Name + " framing")})");
                 var summary = await server.RunAsync(ctx.Stopping);
-                Log(ctx, summary.ToString());
+                ctx.WriteLine(summary.ToString());
             }
             return ExitCodes.Ok;
         });
@@ -165,7 +156,7 @@ internal static class EchoCommand
                 Message = r.GetValue(message), Framing = spec!, Raw = r.GetValue(raw), Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
             };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
-            var result = await UdpEchoClient.RunAsync(options, l => Log(ctx, l), ctx.Stopping);
+            var result = await UdpEchoClient.RunAsync(options, ctx.WriteLine, ctx.Stopping);
             return result.Success ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;

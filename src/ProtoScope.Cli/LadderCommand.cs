@@ -15,15 +15,16 @@ internal static class LadderCommand
         var expand = new Option<bool>("--expand") { Description = "Draw every packet; do not collapse runs of data and ACKs." };
         var color = new Option<string>("--color") { Description = "Colour: auto (when stdout is a terminal), always or never.", DefaultValueFactory = _ => "auto" };
         color.AcceptOnlyFromAmong("auto", "always", "never");
-        var cmd = new Command("ladder", "Draw one TCP connection as a ladder: handshake, data and teardown with each side's TCP state.") { file, conn, expand, color };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(conn), r.GetValue(expand), r.GetValue(color)!));
+        var maxConns = CommonOptions.MaxConnections();
+        var cmd = new Command("ladder", "Draw one TCP connection as a ladder: handshake, data and teardown with each side's TCP state.") { file, conn, expand, color, maxConns };
+        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(conn), r.GetValue(expand), r.GetValue(color)!, r.GetValue(maxConns)));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, int id, bool expand, string color)
+    internal static int Run(CliContext ctx, string path, int id, bool expand, string color, int maxConns = ConversationTable.DefaultMaxConversations)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType);
+        var session = new CaptureSession(source.LinkType, maxConversations: maxConns);
         var steps = new List<LadderStep>();
         string? error = SessionReader.ReadAll(source, session, s =>
         {
@@ -33,16 +34,18 @@ internal static class LadderCommand
             steps.Add(new LadderStep(a.Frame, p.Src, p.SrcPort, p.Flags, a.RelativeSeq, a.RelativeAck, a.HasRelativeAck,
                 p.PayloadLength, a.Role, a.SenderState, a.ReceiverState));
         });
-        if (error is not null) return ctx.Fail(error);
+        ctx.Warn(CommonOptions.LimitWarning(session));
         var tcp = session.Conversations.Tcp;
         if (id < 0 || id >= tcp.Count)
-            return ctx.Fail(tcp.Count == 0
+            return ctx.Fail(error ?? (tcp.Count == 0
                 ? $"{path} has no TCP connection to draw"
-                : $"no TCP connection {id} in {path}: ids go from 0 to {tcp.Count - 1} (see 'protoscope conns {path}')");
+                : $"no TCP connection {id} in {path}: ids go from 0 to {tcp.Count - 1} (see 'protoscope conns {path}')"));
 
         bool colour = color == "always" || (color == "auto" && ctx.StdoutIsTerminal && Environment.GetEnvironmentVariable("NO_COLOR") is null or "");
         using var text = ctx.OpenText();
+        // A damaged file still draws the packets before the damage, then says what is wrong.
         text.Write(LadderFormat.Render(tcp[id], steps, expand, colour));
-        return ExitCodes.Ok;
+        text.Flush();
+        return error is null ? ExitCodes.Ok : ctx.Fail(error);
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text;
 using ProtoScope.Capture;
+using ProtoScope.Core.Formatting;
 
 namespace ProtoScope.Cli;
 
@@ -19,11 +20,36 @@ internal sealed class CliContext(Stream stdout, TextWriter stderr, bool stdoutIs
     /// </summary>
     public CancellationToken Stopping { get; } = stopping;
 
+    /// <summary>A one-line warning on stderr (escaped like <see cref="Fail"/>); the exit code is unchanged.</summary>
+    public void Warn(string? message)
+    {
+        if (message is not null) Stderr.WriteLine($"protoscope: {TerminalText.Escape(message)}");
+    }
+
+    /// <summary>
+    /// Writes one line to stdout at once, from any thread (peer logs arrive from many connections). The line is
+    /// escaped (<see cref="TerminalText"/>): peer logs carry endpoints, sizes and reasons, never payload bytes, but an
+    /// exception message or a future field could carry a peer's text.
+    /// </summary>
+    public void WriteLine(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(TerminalText.Escape(line) + "\n");
+        lock (Stdout)
+        {
+            Stdout.Write(bytes);
+            Stdout.Flush();
+        }
+    }
+
     public StreamWriter OpenText() => new(Stdout, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { AutoFlush = false };
 
+    /// <summary>
+    /// Prints the one-line error and returns exit code 2. The message is escaped (<see cref="TerminalText"/>): it
+    /// often quotes a file name or an argument, which may hold escape sequences of their own.
+    /// </summary>
     public int Fail(string message)
     {
-        Stderr.WriteLine($"protoscope: {message}");
+        Stderr.WriteLine($"protoscope: {TerminalText.Escape(message)}");
         return ExitCodes.BadInput;
     }
 }
@@ -55,12 +81,13 @@ public static class ProtoScopeCli
         root.Subcommands.Add(CaptureCommand.Create(ctx));
         root.Subcommands.Add(ReplayCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
+        root.Subcommands.Add(DemoCommand.Create(ctx));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
             foreach (var error in parse.Errors)
-                stderr.WriteLine($"protoscope: {error.Message}");
+                stderr.WriteLine($"protoscope: {TerminalText.Escape(error.Message)}");
             stderr.WriteLine("Run 'protoscope --help' for usage.");
             return ExitCodes.BadInput;
         }

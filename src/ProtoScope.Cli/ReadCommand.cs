@@ -13,15 +13,16 @@ internal static class ReadCommand
         var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
         var format = CommonOptions.Format();
         var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets." };
-        var cmd = new Command("read", "Print every packet of a capture, tcpdump-style or as JSON Lines.") { file, format, count };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(count)));
+        var maxConns = CommonOptions.MaxConnections();
+        var cmd = new Command("read", "Print every packet of a capture, tcpdump-style or as JSON Lines.") { file, format, count, maxConns };
+        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(count), r.GetValue(maxConns)));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string format, long? limit)
+    internal static int Run(CliContext ctx, string path, string format, long? limit, int maxConns = ConversationTable.DefaultMaxConversations)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType, source.TimestampUnit);
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: maxConns);
         using var text = format == "text" ? ctx.OpenText() : null;
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
         var tcpdump = new TcpdumpFormat();
@@ -32,6 +33,7 @@ internal static class ReadCommand
             {
                 text?.Flush();
                 json?.Flush();
+                ctx.Warn(CommonOptions.LimitWarning(session));
                 return ctx.Fail($"{source.Error}; the {session.PacketCount} packets before it are shown");
             }
             session.Add(header, data);
@@ -46,6 +48,9 @@ internal static class ReadCommand
                 json.EndLine();
             }
         }
+        text?.Flush();
+        json?.Flush();
+        ctx.Warn(CommonOptions.LimitWarning(session));
         return ExitCodes.Ok;
     }
 }

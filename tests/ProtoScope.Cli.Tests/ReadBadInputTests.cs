@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace ProtoScope.Cli.Tests;
 
 /// <summary>Bad input gets one line on stderr that names the file and the problem, exit code 2, and nothing is lost.</summary>
-public sealed class ReadBadInputTests : IDisposable
+public sealed partial class ReadBadInputTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("protoscope-bad-").FullName;
 
@@ -79,9 +79,17 @@ public sealed class ReadBadInputTests : IDisposable
         var whole = File.ReadAllBytes(Corpus("dns_tcp.pcap"));
         var boundaries = RecordBoundaries(whole);
         var path = Path.Combine(_dir, "cut.pcap");
-        for (int cut = 24; cut < whole.Length; cut++)
+        for (int cut = 1; cut < whole.Length; cut++)
         {
             File.WriteAllBytes(path, whole[..cut]);
+            if (cut < 24)
+            {
+                // Not even the file header: nothing to show.
+                var header = CliRunner.Run("read", path, "--format", "jsonl");
+                AssertOneLineError(header, path);
+                Assert.Equal("", header.Stdout);
+                continue;
+            }
             var r = CliRunner.Run("read", path, "--format", "jsonl");
             int complete = boundaries.Count(b => b <= cut) - 1;
             Assert.Equal(complete, r.JsonLines().Count());

@@ -24,8 +24,12 @@ public class ReadMatchesTsharkTests
     [MemberData(nameof(CorpusCaptures))]
     public void Every_packet_agrees_with_tshark(string capture) => AssertAgrees(Path.Combine(Repo.Corpus, capture));
 
-    [Fact]
-    public void The_sample_capture_agrees_with_tshark() => AssertAgrees(Path.Combine(Repo.Captures, "loopback-echo.pcap"));
+    public static TheoryData<string> SampleCaptures() =>
+        new(Directory.EnumerateFiles(Repo.Captures, "*.pcap").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    [Theory]
+    [MemberData(nameof(SampleCaptures))]
+    public void The_sample_captures_agree_with_tshark(string name) => AssertAgrees(Path.Combine(Repo.Captures, name));
 
     /// <summary>Fresh loopback traffic recorded by tcpdump while this test runs.</summary>
     [Fact]

@@ -63,8 +63,10 @@ public static class PacketJson
         w.WriteStartArray("flags");
         foreach (var name in TcpFlagNotation.JsonNames(p.Flags)) w.WriteStringValue(name);
         w.WriteEndArray();
-        w.WriteNumber("seq", a.RelativeSeq);
+        // A packet the session did not track (beyond its conversation limit) has no relative numbers: show the raw ones.
+        w.WriteNumber("seq", a.Conversation >= 0 ? a.RelativeSeq : p.SequenceNumber);
         if (a.HasRelativeAck) w.WriteNumber("ack", a.RelativeAck);
+        else if (a.Conversation < 0 && (p.Flags & TcpFlags.Ack) != 0) w.WriteNumber("ack", p.AcknowledgmentNumber);
         w.WriteNumber("seq_raw", p.SequenceNumber);
         w.WriteNumber("ack_raw", p.AcknowledgmentNumber);
         w.WriteNumber("win", p.Window);

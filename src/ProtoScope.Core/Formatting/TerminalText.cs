@@ -4,11 +4,23 @@ using System.Text;
 namespace ProtoScope.Core.Formatting;
 
 /// <summary>
-/// Renders captured bytes for a terminal. Bytes off the wire are hostile: an escape sequence can move the cursor,
-/// retitle the window or hide text, and bidirectional controls can reorder a line. So nothing but printable
-/// characters reaches the terminal: control characters are written as escapes, the way <c>cat -v</c> and
-/// Wireshark's follow view make them visible (<c>\x1b</c>, <c>\r</c>, <c>\u202e</c>), and a backslash as <c>\\</c>.
+/// Renders captured bytes, and any text taken from packets, files or the command line, for a terminal. Such text is
+/// hostile: an escape sequence can move the cursor, retitle the window (ESC ] 0 ; title BEL) or clear it (CSI 2 J),
+/// and bidirectional controls can reorder a line (CVE-2021-42574). So nothing but printable characters reaches the
+/// terminal: control characters are written as escapes, the way <c>cat -v</c> and Wireshark's follow view make them
+/// visible, and a backslash as <c>\\</c>, so every escape in the output stands for an escaped character. Every view
+/// (CLI lines and messages, echo logs, the TUI) goes through here.
 /// </summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>C0 controls and DEL: <c>\n</c>, <c>\t</c>, <c>\r</c> (kept as such when multi-line), others <c>\x1b</c>, <c>\x00</c>, <c>\x7f</c>.</item>
+/// <item>C1 controls (U+0080–U+009F; U+009B is a one-character CSI), format characters (bidi overrides U+202A–U+202E,
+/// isolates U+2066–U+2069, zero-width marks), line and paragraph separators, private-use and unassigned code points:
+/// <c>\u009b</c>, <c>\u202e</c>; beyond the BMP <c>\U000e0001</c>.</item>
+/// <item>Bytes that are not UTF-8, and unpaired surrogates in strings: <c>\xff</c>, <c>\ud800</c>.</item>
+/// </list>
+/// Printable text in any script is kept as it is.
+/// </remarks>
 public static class TerminalText
 {
     /// <summary>
@@ -41,6 +53,34 @@ public static class TerminalText
         var sb = new StringBuilder(bytes.Length);
         AppendEscaped(sb, bytes, multiline: false);
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> escaped on one line: for messages, log lines and names that may quote a file name, an
+    /// argument or a peer's words. Returns the same string when nothing needs escaping.
+    /// </summary>
+    public static string Escape(string text)
+    {
+        if (!NeedsEscape(text)) return text;
+        var sb = new StringBuilder(text.Length + 16);
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (Rune.TryGetRuneAt(text, i, out Rune rune))
+            {
+                AppendRune(sb, rune, multiline: false);
+                i += rune.Utf16SequenceLength - 1;
+            }
+            else
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)text[i]:x4}");
+        }
+        return sb.ToString();
+    }
+
+    private static bool NeedsEscape(string text)
+    {
+        foreach (char c in text)
+            if (c < 0x20 || c >= 0x7F || c == '\\') return true;
+        return false;
     }
 
     /// <summary>
@@ -90,6 +130,7 @@ public static class TerminalText
         else if (v == '\t') sb.Append("\\t");
         else if (v == '\r') sb.Append("\\r");
         else if (v < 0x20 || v == 0x7f) sb.Append(CultureInfo.InvariantCulture, $"\\x{v:x2}");
+        else if (IsControl(rune) && v > 0xFFFF) sb.Append(CultureInfo.InvariantCulture, $"\\U{v:x8}");
         else if (IsControl(rune)) sb.Append(CultureInfo.InvariantCulture, $"\\u{v:x4}");
         else sb.Append(rune.ToString());
     }

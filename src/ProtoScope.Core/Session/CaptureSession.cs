@@ -15,11 +15,13 @@ public sealed class CaptureSession
     private DecodedPacket _current;
     private PacketAnalysis _analysis;
 
-    public CaptureSession(int linkType, int timestampUnit = 1_000_000, PacketTable? table = null)
+    /// <param name="maxConversations">The limit of tracked conversations (<see cref="ConversationTable.MaxConversations"/>).</param>
+    public CaptureSession(int linkType, int timestampUnit = 1_000_000, PacketTable? table = null, int maxConversations = ConversationTable.DefaultMaxConversations)
     {
         LinkType = linkType;
         TimestampUnit = timestampUnit;
         Table = table;
+        Conversations = new ConversationTable(maxConversations);
     }
 
     /// <summary>Where each packet is stored as it is added; null when the caller only streams (the CLI verbs).</summary>
@@ -29,7 +31,7 @@ public sealed class CaptureSession
 
     /// <summary>Sub-second units per second in the source's record headers (1,000,000 or 1,000,000,000), for messages.</summary>
     public int TimestampUnit { get; }
-    public ConversationTable Conversations { get; } = new();
+    public ConversationTable Conversations { get; }
     public long PacketCount { get; private set; }
     public long FirstTimestamp { get; private set; }
     public long LastTimestamp { get; private set; }
@@ -70,6 +72,7 @@ public sealed class CaptureSession
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)
     {
         var conn = Conversations.FindOrAddTcp(p, frame, timestamp);
+        if (conn is null) return;
         var dir = conn.DirectionOf(p);
         conn.LearnBase(dir, p);
         _analysis.Conversation = conn.Id;
@@ -89,6 +92,7 @@ public sealed class CaptureSession
     private void AddUdp(in DecodedPacket p, long frame, long timestamp)
     {
         var conv = Conversations.FindOrAddUdp(p, frame, timestamp);
+        if (conv is null) return;
         var dir = conv.DirectionOf(p);
         conv.Track(dir, p);
         Count(conv, dir, p, frame, timestamp);

@@ -7,8 +7,19 @@ namespace ProtoScope.Core.Session;
 /// Finds the conversation of each packet and numbers conversations from 0 in order of first appearance,
 /// separately for TCP and UDP, as tshark's tcp.stream and udp.stream do.
 /// </summary>
-public sealed class ConversationTable
+/// <remarks>
+/// Memory grows with every conversation kept (about 850 bytes per TCP connection, measured by HostileTrafficTests; see docs/limits-and-safety.md), and a
+/// capture of a SYN flood or a port scan holds one per packet. So the table keeps at most
+/// <see cref="MaxConversations"/> (TCP and UDP together); a packet that would open one more is still decoded and
+/// shown, without a stream number or TCP role, and counted in <see cref="UntrackedPackets"/>. Conversations already
+/// tracked carry on. This is Suricata's flow memcap without its emergency eviction: evicting would renumber streams
+/// and no longer agree with tshark, so the first conversations of the capture are the ones kept.
+/// </remarks>
+public sealed class ConversationTable(int maxConversations = ConversationTable.DefaultMaxConversations)
 {
+    /// <summary>The default of <see cref="MaxConversations"/>: under 1 GB of tracking state.</summary>
+    public const int DefaultMaxConversations = 1_000_000;
+
     private readonly Dictionary<FlowKey, TcpConnection> _tcpByKey = new();
     private readonly Dictionary<FlowKey, UdpConversation> _udpByKey = new();
     private readonly List<TcpConnection> _tcp = new();
@@ -17,11 +28,27 @@ public sealed class ConversationTable
     public IReadOnlyList<TcpConnection> Tcp => _tcp;
     public IReadOnlyList<UdpConversation> Udp => _udp;
 
-    public TcpConnection FindOrAddTcp(in DecodedPacket p, long frame, long timestamp)
+    /// <summary>The most TCP connections and UDP conversations, together, that the table keeps.</summary>
+    public int MaxConversations { get; } = maxConversations > 0
+        ? maxConversations
+        : throw new ArgumentOutOfRangeException(nameof(maxConversations), maxConversations, "the conversation limit must be positive");
+
+    /// <summary>Packets that would have opened a conversation beyond <see cref="MaxConversations"/>: decoded and shown, not tracked.</summary>
+    public long UntrackedPackets { get; private set; }
+
+    public bool IsFull => _tcp.Count + _udp.Count >= MaxConversations;
+
+    /// <summary>The packet's connection, a new one, or null when it would be new and the table is full.</summary>
+    public TcpConnection? FindOrAddTcp(in DecodedPacket p, long frame, long timestamp)
     {
         var key = FlowKey.Of(p, out _);
         if (_tcpByKey.TryGetValue(key, out var conn) && !StartsNewStream(conn, p))
             return conn;
+        if (IsFull)
+        {
+            UntrackedPackets++;
+            return null;
+        }
         conn = new TcpConnection(_tcp.Count, p, frame, timestamp);
         _tcp.Add(conn);
         _tcpByKey[key] = conn;
@@ -35,15 +62,20 @@ public sealed class ConversationTable
     private static bool StartsNewStream(TcpConnection conn, in DecodedPacket p)
     {
         if ((p.Flags & (TcpFlags.Syn | TcpFlags.Ack)) != TcpFlags.Syn) return false;
-        var d = conn.DirectionOf(p);
-        return conn.HasBaseSeq[(int)d] && conn.BaseSeq[(int)d] != p.SequenceNumber
-            && !(conn.SynSeq[(int)d] is null && conn.BaseSeq[(int)d] + 1 == p.SequenceNumber);
+        ref readonly var b = ref conn.BaseOf(conn.DirectionOf(p));
+        return b.HasBase && b.Base != p.SequenceNumber && !(!b.HasSyn && b.Base + 1 == p.SequenceNumber);
     }
 
-    public UdpConversation FindOrAddUdp(in DecodedPacket p, long frame, long timestamp)
+    /// <summary>The datagram's conversation, a new one, or null when it would be new and the table is full.</summary>
+    public UdpConversation? FindOrAddUdp(in DecodedPacket p, long frame, long timestamp)
     {
         var key = FlowKey.Of(p, out _);
         if (_udpByKey.TryGetValue(key, out var conv)) return conv;
+        if (IsFull)
+        {
+            UntrackedPackets++;
+            return null;
+        }
         conv = new UdpConversation(_udp.Count, p, frame, timestamp);
         _udp.Add(conv);
         _udpByKey[key] = conv;

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ProtoScope.Core.Tcp;
 
 /// <summary>
@@ -10,7 +8,10 @@ namespace ProtoScope.Core.Tcp;
 /// </summary>
 public sealed class ConnectionHistory
 {
-    private readonly StringBuilder _letters = new(16);
+    // A bare char buffer rather than a StringBuilder: one small array per connection (the model's unit of memory);
+    // the string is made only when asked for.
+    private char[] _letters = new char[8];
+    private int _length;
     private uint _seen;
 
     /// <summary>The bits Zeek uses per letter for the originator; the responder's are these shifted left by 16.</summary>
@@ -20,11 +21,15 @@ public sealed class ConnectionHistory
         Syn = 0x1, Fin = 0x2, Rst = 0x4, FinRst = 0x8, Data = 0x10, Ack = 0x20, MultiFlag = 0x40,
     }
 
-    public override string ToString() => _letters.ToString();
+    public override string ToString() => new(_letters, 0, _length);
 
-    public int Length => _letters.Length;
+    public int Length => _length;
 
-    public void Add(char letter) => _letters.Append(letter);
+    public void Add(char letter)
+    {
+        if (_length == _letters.Length) Array.Resize(ref _letters, _length * 2);
+        _letters[_length++] = letter;
+    }
 
     /// <summary>
     /// Records <paramref name="letter"/> (upper case for the originator, lower for the responder) unless this kind was
@@ -35,7 +40,7 @@ public sealed class ConnectionHistory
         uint bit = isOrig ? (uint)mask : (uint)mask << 16;
         if ((_seen & bit) != 0) return true;
         _seen |= bit;
-        _letters.Append(isOrig ? letter : char.ToLowerInvariant(letter));
+        Add(isOrig ? letter : char.ToLowerInvariant(letter));
         return false;
     }
 
@@ -53,6 +58,7 @@ public sealed class ConnectionHistory
     /// <summary>Zeek's ReplaceHistory, used when it flips a connection that began with a SYN-ACK ("H" becomes "^h").</summary>
     public void Replace(string letters)
     {
-        _letters.Clear().Append(letters);
+        _length = 0;
+        foreach (char c in letters) Add(c);
     }
 }

@@ -38,14 +38,16 @@ public sealed partial class TcpConnection : Conversation
     public TcpEndpoint Endpoint(Direction d) => d == Direction.Orig ? Originator : Responder;
 
     /// <summary>
-    /// The sequence number that relative numbers count from, per direction (index by <see cref="Direction"/>):
-    /// the ISN when the SYN was seen, so the SYN is 0 and the first data byte 1, as in Wireshark.
+    /// The sequence number that relative numbers count from, per direction: the ISN when the SYN was seen, so the SYN
+    /// is 0 and the first data byte 1, as in Wireshark; and the raw ISN of the SYN seen in that direction, if any (a
+    /// new SYN with another ISN starts a new stream). Two inline structs rather than arrays: a connection is the
+    /// model's unit of memory, and 100k connections in a capture are common.
     /// </summary>
-    public readonly uint[] BaseSeq = new uint[2];
-    public readonly bool[] HasBaseSeq = new bool[2];
+    private SequenceBase _origBase, _respBase;
 
-    /// <summary>The raw ISN of the SYN seen in each direction, if any: a new SYN with another ISN starts a new stream.</summary>
-    public readonly uint?[] SynSeq = new uint?[2];
+    public ref readonly SequenceBase BaseOf(Direction d) => ref d == Direction.Orig ? ref _origBase : ref _respBase;
+
+    private ref SequenceBase BaseAt(int i) => ref i == 0 ? ref _origBase : ref _respBase;
 
     /// <summary>Zeek's history letters for this connection.</summary>
     public ConnectionHistory History { get; } = new();
@@ -273,35 +275,37 @@ public sealed partial class TcpConnection : Conversation
     {
         Flip();
         (Originator, Responder) = (Responder, Originator);
-        (BaseSeq[0], BaseSeq[1]) = (BaseSeq[1], BaseSeq[0]);
-        (HasBaseSeq[0], HasBaseSeq[1]) = (HasBaseSeq[1], HasBaseSeq[0]);
-        (SynSeq[0], SynSeq[1]) = (SynSeq[1], SynSeq[0]);
+        (_origBase, _respBase) = (_respBase, _origBase);
         History.Add('^');
     }
 
     internal void LearnBase(Direction d, in DecodedPacket p)
     {
-        int i = (int)d;
+        ref var b = ref BaseAt((int)d);
         if ((p.Flags & TcpFlags.Syn) != 0)
         {
-            if (!HasBaseSeq[i] || SynSeq[i] is null)
+            if (!b.HasBase || !b.HasSyn)
             {
-                BaseSeq[i] = p.SequenceNumber;
-                HasBaseSeq[i] = true;
+                b.Base = p.SequenceNumber;
+                b.HasBase = true;
             }
-            SynSeq[i] ??= p.SequenceNumber;
+            if (!b.HasSyn)
+            {
+                b.SynSeq = p.SequenceNumber;
+                b.HasSyn = true;
+            }
             return;
         }
-        if (!HasBaseSeq[i])
+        if (!b.HasBase)
         {
             // No SYN seen in this direction: count from one before the first sequence number seen, so that
             // byte gets relative number 1 (Wireshark's rule for captures that start mid-connection).
-            BaseSeq[i] = p.SequenceNumber - 1;
-            HasBaseSeq[i] = true;
+            b.Base = p.SequenceNumber - 1;
+            b.HasBase = true;
         }
     }
 
-    public uint RelativeSeq(Direction d, uint raw) => raw - BaseSeq[(int)d];
+    public uint RelativeSeq(Direction d, uint raw) => raw - BaseAt((int)d).Base;
 
     /// <summary>
     /// An ACK counts in the other direction's sequence space. When nothing has been seen from the other side
@@ -309,12 +313,23 @@ public sealed partial class TcpConnection : Conversation
     /// </summary>
     public uint RelativeAck(Direction d, uint raw)
     {
-        int other = 1 - (int)d;
-        if (!HasBaseSeq[other])
+        ref var other = ref BaseAt(1 - (int)d);
+        if (!other.HasBase)
         {
-            BaseSeq[other] = raw - 1;
-            HasBaseSeq[other] = true;
+            other.Base = raw - 1;
+            other.HasBase = true;
         }
-        return raw - BaseSeq[other];
+        return raw - other.Base;
     }
+}
+
+/// <summary>Where one direction's relative sequence numbers start (see <see cref="TcpConnection.BaseOf"/>).</summary>
+public struct SequenceBase
+{
+    /// <summary>The raw sequence number that counts as relative 0.</summary>
+    public uint Base;
+    public bool HasBase;
+    /// <summary>The raw ISN of the SYN seen in this direction, when <see cref="HasSyn"/>.</summary>
+    public uint SynSeq;
+    public bool HasSyn;
 }

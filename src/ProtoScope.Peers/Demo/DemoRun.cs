@@ -24,6 +24,16 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
         if (Pause > TimeSpan.Zero) await Task.Delay(Pause, Cancel);
     }
 
+    /// <summary>
+    /// Waits before an application's close long enough that its TCP has acknowledged the peer's FIN on its
+    /// own (Linux delays an ACK by at most 200 ms): the teardown then shows four separate segments instead of
+    /// a FIN that carries the ACK.
+    /// </summary>
+    public Task TeardownPauseAsync(string step) =>
+        StepAsync(step).ContinueWith(_ => Task.Delay(Pause < MinimumTeardownPause ? MinimumTeardownPause - Pause : TimeSpan.Zero, Cancel), Cancel).Unwrap();
+
+    private static readonly TimeSpan MinimumTeardownPause = TimeSpan.FromMilliseconds(300);
+
     public Socket Listen()
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

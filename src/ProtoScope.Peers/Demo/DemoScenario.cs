@@ -30,20 +30,20 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
 
     private static async Task Handshake(DemoRun run)
     {
-        using var server = TcpEchoServer.Start(new TcpEchoServerOptions { Port = run.Port }, run.Log);
-        using var stop = new CancellationTokenSource();
-        var serving = server.RunAsync(stop.Token);
-        using (var client = await run.ConnectAsync())
-        {
-            await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("hello, 你好"));
-            await run.ReceiveFrameAsync(client);
-            await run.StepAsync("client closes with FIN");
-            SocketText.SendFin(client);
-            await run.ReceiveEndAsync(client);
-        }
+        using var listener = run.Listen();
+        using var client = await run.ConnectAsync();
+        using var accepted = await listener.AcceptAsync();
+        await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("hello, 你好"));
+        var request = await run.ReceiveFrameAsync(accepted);
+        await run.SendFrameAsync(accepted, request);
+        await run.ReceiveFrameAsync(client);
+        await run.StepAsync("client closes with FIN");
+        SocketText.SendFin(client);
+        await run.ReceiveEndAsync(accepted);
+        await run.TeardownPauseAsync("server's TCP acknowledges the FIN; the server application closes a moment later");
+        SocketText.SendFin(accepted);
+        await run.ReceiveEndAsync(client);
         await run.StepAsync(null);
-        stop.Cancel();
-        await serving;
     }
 
     private static async Task TeardownServerFirst(DemoRun run)
@@ -58,7 +58,7 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         await run.StepAsync("server closes first with FIN");
         SocketText.SendFin(accepted);
         await run.ReceiveEndAsync(client);
-        await run.StepAsync("client answers with its own FIN");
+        await run.TeardownPauseAsync("client's TCP acknowledges the FIN; the client application answers with its own FIN");
         SocketText.SendFin(client);
         await run.ReceiveEndAsync(accepted);
         await run.StepAsync(null);

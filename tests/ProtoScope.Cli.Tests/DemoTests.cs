@@ -1,0 +1,139 @@
+using System.Text.Json;
+using ProtoScope.Cli.Tests.Oracles;
+
+namespace ProtoScope.Cli.Tests;
+
+/// <summary>
+/// Each classroom demo, run for real with capture on loopback: the capture shows what the demo promises
+/// (checked with conns and frames, whose own correctness is checked against Zeek and tshark elsewhere),
+/// and tshark reads it without a warning.
+/// </summary>
+public sealed class DemoTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("protoscope-demo-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string RunDemo(string scenario, int port)
+    {
+        var path = Path.Combine(_dir, scenario + ".pcap");
+        var r = CliRunner.Run("demo", scenario, "--no-ui", "-w", path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var warnings = TsharkWarnings(path);
+        Assert.True(warnings.Length == 0, warnings);
+        return path;
+    }
+
+    private static string TsharkWarnings(string path)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("tshark", ["-n", "-r", path]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        p.StandardOutput.ReadToEnd();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return string.Join("\n", stderr.Split('\n').Where(l => l.Length > 0 && !l.Contains("Running as user", StringComparison.Ordinal) && !l.Contains("could be dangerous", StringComparison.Ordinal)));
+    }
+
+    private static List<JsonElement> Conns(string path) => CliRunner.Run("conns", path, "--format", "jsonl").JsonLines().ToList();
+
+    private static JsonElement OnlyTcp(string path) => Assert.Single(Conns(path), c => c.GetProperty("proto").GetString() == "tcp");
+
+    [Fact]
+    public void Handshake_shows_three_way_open_and_four_way_close()
+    {
+        var c = OnlyTcp(RunDemo("handshake", 19101));
+        Assert.Equal("three-way", c.GetProperty("open").GetString());
+        Assert.Equal("four-way", c.GetProperty("close").GetString());
+        Assert.Equal("SF", c.GetProperty("conn_state").GetString());
+    }
+
+    [Fact]
+    public void Teardown_server_first_has_the_responder_FIN_first()
+    {
+        var c = OnlyTcp(RunDemo("teardown-server-first", 19102));
+        string history = c.GetProperty("history").GetString()!;
+        Assert.Equal("four-way", c.GetProperty("close").GetString());
+        Assert.True(history.IndexOf('f') < history.IndexOf('F'), history);
+    }
+
+    [Fact]
+    public void Half_close_carries_data_after_the_first_FIN()
+    {
+        var c = OnlyTcp(RunDemo("half-close", 19103));
+        string history = c.GetProperty("history").GetString()!;
+        Assert.True(history.IndexOf('F') < history.LastIndexOf('d'), history);
+    }
+
+    [Fact]
+    public void Reset_is_reset_by_the_originator()
+    {
+        var c = OnlyTcp(RunDemo("reset", 19104));
+        Assert.Equal("reset-by-orig", c.GetProperty("close").GetString());
+        Assert.Equal("RSTO", c.GetProperty("conn_state").GetString());
+    }
+
+    [Fact]
+    public void Refused_is_a_SYN_answered_by_RST()
+    {
+        var c = OnlyTcp(RunDemo("refused", 19105));
+        Assert.Equal("refused", c.GetProperty("open").GetString());
+        Assert.Equal("REJ", c.GetProperty("conn_state").GetString());
+    }
+
+    [Fact]
+    public void Sticky_frames_share_a_segment()
+    {
+        var path = RunDemo("sticky", 19106);
+        var frames = CliRunner.Run("frames", path, "--format", "jsonl").JsonLines().Where(f => f.GetProperty("dir").GetString() == "orig").ToList();
+        Assert.Equal(10, frames.Count);
+        Assert.All(frames, f => Assert.True(f.GetProperty("sticky").GetBoolean()));
+        Assert.True(frames.Select(f => f.GetProperty("first_frame").GetInt64()).Distinct().Count() < frames.Count);
+    }
+
+    [Fact]
+    public void Split_frame_spans_several_segments()
+    {
+        var path = RunDemo("split", 19107);
+        var frame = Assert.Single(CliRunner.Run("frames", path, "--format", "jsonl").JsonLines(), f => f.GetProperty("dir").GetString() == "orig");
+        Assert.Equal(200_000, frame.GetProperty("length").GetInt32());
+        Assert.True(frame.GetProperty("segments").GetInt32() > 1);
+    }
+
+    [Fact]
+    public void Udp_datagrams_echo_and_the_oversized_one_gets_no_reply()
+    {
+        var path = RunDemo("udp", 19108);
+        var udp = Conns(path).Where(c => c.GetProperty("proto").GetString() == "udp").ToList();
+        Assert.Contains(udp, c => c.GetProperty("orig_pkts").GetInt32() == 3 && c.GetProperty("resp_pkts").GetInt32() == 3);
+        Assert.Contains(udp, c => c.GetProperty("orig_bytes").GetInt32() == 2004 && c.GetProperty("resp_pkts").GetInt32() == 0);
+    }
+}
+
+/// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>
+public class SampleCaptureTests
+{
+    private static string Sample(string name) => Path.Combine(Repo.Captures, name);
+
+    [Fact]
+    public void Loopback_echo_frames_are_what_the_python_peers_sent()
+    {
+        var frames = CliRunner.Run("frames", Sample("loopback-echo.pcap"), "--payload", "--format", "jsonl").JsonLines()
+            .Where(f => f.GetProperty("proto").GetString() == "tcp" && f.GetProperty("dir").GetString() == "orig")
+            .Select(f => f.TryGetProperty("payload_b64", out var b) ? Convert.FromBase64String(b.GetString()!) : Array.Empty<byte>())
+            .ToList();
+        var expected = new List<byte[]>
+        {
+            "hello"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes("你好，世界"), Array.Empty<byte>(), "sticky-1"u8.ToArray(), "sticky-2"u8.ToArray(), "sticky-3"u8.ToArray(),
+            Enumerable.Repeat(Enumerable.Range(0, 256).Select(i => (byte)i), 300).SelectMany(b => b).ToArray(),
+        };
+        Assert.Equal(expected, frames);
+    }
+
+    [Fact]
+    public void Sticky_sample_has_ten_frames_in_one_segment()
+    {
+        var frames = CliRunner.Run("frames", Sample("sticky.pcap"), "--format", "jsonl").JsonLines().Where(f => f.GetProperty("dir").GetString() == "orig").ToList();
+        Assert.Equal(10, frames.Count);
+        Assert.Single(frames.Select(f => f.GetProperty("first_frame").GetInt64()).Distinct());
+    }
+}

@@ -28,72 +28,54 @@ internal static class FollowCommand
     {
         if (conn < 0) return ctx.Fail($"--conn {conn} is negative; give a TCP stream number as `protoscope read` shows it");
         using var text = ctx.OpenText();
-        var view = new FollowView(text, conn, hex);
-        string? failure = OnePass.Run(path, new Reassembler(view));
-        if (failure is null && !view.Found)
+        var output = new TextOutput(text, conn, hex);
+        var follower = new StreamFollower(conn, output, hex);
+        string? failure = OnePass.Run(path, new Reassembler(follower));
+        follower.Flush();
+        if (failure is null && follower.Connection is null)
         {
             text.Flush();
             return ctx.Fail($"{path} has no TCP stream {conn} with data or a handshake; `protoscope read {path}` shows the stream numbers");
         }
-        view.Summary();
+        text.Write(string.Create(CultureInfo.InvariantCulture,
+            $"\n=== orig -> resp: {follower.BytesOf(Direction.Orig)} bytes, {follower.MissingOf(Direction.Orig)} missing, {EndName(follower.EndOf(Direction.Orig))}; resp -> orig: {follower.BytesOf(Direction.Resp)} bytes, {follower.MissingOf(Direction.Resp)} missing, {EndName(follower.EndOf(Direction.Resp))} ===\n"));
         text.Flush();
         return failure is null ? ExitCodes.Ok : ctx.Fail(failure);
     }
 
-    /// <summary>Prints both directions of one connection as the reassembler delivers them.</summary>
-    private sealed class FollowView(TextWriter text, int conn, bool hex) : IStreamConsumerFactory
+    private static string EndName(StreamEnd? end) => end switch
+    {
+        StreamEnd.Fin => "FIN",
+        StreamEnd.Reset => "RST",
+        StreamEnd.CaptureEnd => "open at capture end",
+        _ => "no data",
+    };
+
+    /// <summary>The follow text: a header per turn, the text (or a hex dump), gaps marked.</summary>
+    private sealed class TextOutput(TextWriter text, int conn, bool hex) : IFollowOutput
     {
         private readonly StringBuilder _line = new();
-        private readonly long[] _bytes = new long[2];
-        private readonly long[] _gaps = new long[2];
-        private readonly string[] _ends = ["", ""];
-        private Direction? _last;
-        private byte[] _carry = [];
-        private TcpConnection? _connection;
 
-        public bool Found => _connection is not null;
-
-        public IStreamConsumer? Create(TcpConnection connection, Direction direction)
-        {
-            if (connection.Id != conn) return null;
-            if (_connection is null)
-            {
-                _connection = connection;
-                text.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"Follow TCP stream {conn}: {Endpoint(connection.OrigAddress.ToString(), connection.OrigPort)} (orig) <-> {Endpoint(connection.RespAddress.ToString(), connection.RespPort)} (resp)\n"));
-            }
-            return new Side(this, direction);
-        }
+        public void Opened(TcpConnection connection) =>
+            text.Write(string.Create(CultureInfo.InvariantCulture,
+                $"Follow TCP stream {conn}: {Endpoint(connection.OrigAddress.ToString(), connection.OrigPort)} (orig) <-> {Endpoint(connection.RespAddress.ToString(), connection.RespPort)} (resp)\n"));
 
         private static string Endpoint(string address, ushort port) => address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
 
-        private void Header(Direction d, long offset, long frame)
+        public void Turn(Direction d, long offset, long frame)
         {
-            if (_last == d) return;
-            FlushText();
-            _last = d;
             string arrow = d == Direction.Orig ? "orig -> resp" : "resp -> orig";
             text.Write(string.Create(CultureInfo.InvariantCulture, $"\n=== {arrow} (offset {offset}, packet {frame}) ===\n"));
         }
 
-        private void Data(Direction d, ReadOnlySpan<byte> bytes, long offset, long frame)
+        public void Text(Direction d, string escaped) => text.Write(escaped);
+
+        public void TurnEnded(Direction d)
         {
-            Header(d, offset, frame);
-            _bytes[(int)d] += bytes.Length;
-            if (hex)
-            {
-                HexDump(bytes, offset);
-                return;
-            }
-            // A UTF-8 character may straddle two segments: keep its first bytes until the next one.
-            byte[] joined = _carry.Length == 0 ? bytes.ToArray() : [.. _carry, .. bytes];
-            int used = TerminalText.AppendEscaped(_line, joined, multiline: true, final: false);
-            _carry = joined[used..];
-            text.Write(_line);
-            _line.Clear();
+            if (!hex) text.Write('\n');
         }
 
-        private void HexDump(ReadOnlySpan<byte> bytes, long offset)
+        public void Bytes(Direction d, ReadOnlySpan<byte> bytes, long offset)
         {
             var i = CultureInfo.InvariantCulture;
             for (int row = 0; row < bytes.Length; row += 16)
@@ -110,51 +92,8 @@ internal static class FollowCommand
             _line.Clear();
         }
 
-        private void FlushText()
-        {
-            if (_carry.Length > 0)
-            {
-                TerminalText.AppendEscaped(_line, _carry, multiline: true);
-                text.Write(_line);
-                _line.Clear();
-                _carry = [];
-            }
-            if (_last is not null && !hex) text.Write('\n');
-        }
-
-        private void Gap(Direction d, in StreamGap gap)
-        {
-            FlushText();
-            _last = null;
-            if (gap.LengthKnown) _gaps[(int)d] += gap.Length;
+        public void Gap(Direction d, in StreamGap gap) =>
             text.Write(string.Create(CultureInfo.InvariantCulture,
                 $"\n[gap in {OnePass.DirectionName(d)} at offset {gap.Offset}, packet {gap.Frame}: {gap.Describe()}]\n"));
-        }
-
-        private void End(Direction d, StreamEnd end, long offset)
-        {
-            _ends[(int)d] = end switch
-            {
-                StreamEnd.Fin => "FIN",
-                StreamEnd.Reset => "RST",
-                _ => "open at capture end",
-            };
-        }
-
-        public void Summary()
-        {
-            FlushText();
-            text.Write(string.Create(CultureInfo.InvariantCulture,
-                $"\n=== orig -> resp: {_bytes[0]} bytes, {_gaps[0]} missing, {Or(_ends[0])}; resp -> orig: {_bytes[1]} bytes, {_gaps[1]} missing, {Or(_ends[1])} ===\n"));
-        }
-
-        private static string Or(string end) => end.Length > 0 ? end : "no data";
-
-        private sealed class Side(FollowView view, Direction direction) : IStreamConsumer
-        {
-            public void OnData(ReadOnlySpan<byte> bytes, long offset, long frame) => view.Data(direction, bytes, offset, frame);
-            public void OnGap(in StreamGap gap) => view.Gap(direction, gap);
-            public void OnEnd(StreamEnd end, long offset, long frame) => view.End(direction, end, offset);
-        }
     }
 }

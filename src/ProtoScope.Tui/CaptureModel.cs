@@ -1,4 +1,6 @@
 using ProtoScope.Capture;
+using ProtoScope.Core.Framing;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Tui;
@@ -34,6 +36,12 @@ public sealed class CaptureModel : IDisposable
         Speed = speed;
         Table = new PacketTable(source.LinkType);
         Session = new CaptureSession(source.LinkType, source is CaptureFile file ? file.TimestampUnit : 1_000_000_000, Table);
+        // Reassembly and framing run in the same pass: the Frames view reads the log, and a framing error marks its
+        // packet in the table for the display filter. Every conversation is tried; those that never parse as
+        // frames are "not framed", not errors.
+        Frames = new FramedMessageLog(Table);
+        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = PreviewBytes }, Frames);
+        Session.Reassembly = new Reassembler(framer, framer);
         _fileSize = kind != CaptureKind.Live && File.Exists(source.Name) ? new FileInfo(source.Name).Length : 0;
         _reader = new Thread(Read) { IsBackground = true, Name = "protoscope reader" };
     }
@@ -42,6 +50,12 @@ public sealed class CaptureModel : IDisposable
     public string Name => _source.Name;
     public PacketTable Table { get; }
     public CaptureSession Session { get; }
+
+    /// <summary>Bytes of each message kept for the Frames view's preview.</summary>
+    public const int PreviewBytes = 32;
+
+    /// <summary>The length-prefixed frames and UDP datagrams of every conversation, as the one pass finds them.</summary>
+    public FramedMessageLog Frames { get; }
     public CaptureState State => _state;
     public string? Error { get; private set; }
 
@@ -128,9 +142,12 @@ public sealed class CaptureModel : IDisposable
                 if (_stop) break;
                 Session.Add(header, data);
                 Interlocked.Add(ref _bytesRead, data.Length);
-                if (Volatile.Read(ref _steps) > 0 && Interlocked.Decrement(ref _steps) >= 0 && _state == CaptureState.Paused)
+                // Steps asked for in a row each let a packet through: pause again only after the last one.
+                if (Volatile.Read(ref _steps) > 0 && Interlocked.Decrement(ref _steps) == 0 && _state == CaptureState.Paused)
                     _running.Reset();
             }
+            // Streams still open and frames still in progress end here: a truncated last frame is reported now.
+            Session.Reassembly!.Finish(Session.PacketCount);
             _state = _stop ? CaptureState.Stopped : CaptureState.Done;
         }
         catch (Exception e) when (e is CaptureError or IOException or InvalidOperationException)

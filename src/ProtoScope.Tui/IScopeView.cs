@@ -1,8 +1,7 @@
 namespace ProtoScope.Tui;
 
 /// <summary>
-/// One of the main window's views (Packets, Connections; Ladder, Frames and Follow when the tracker, reassembly
-/// and framing land): its own key, its own content, and a tick to pick up what the reader added. Adding a view
+/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow): its own key, its own content, and a tick to pick up what the reader added. Adding a view
 /// is one class implementing this and one line in <see cref="MainWindow"/>'s list.
 /// </summary>
 public interface IScopeView

@@ -4,12 +4,13 @@ using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Session;
 using ProtoScope.Tui.Connections;
 using ProtoScope.Tui.Packets;
+using ProtoScope.Tui.Streams;
 
 namespace ProtoScope.Tui;
 
 /// <summary>
 /// The main screen: a header with the capture's name and load progress, the view in front (Packets,
-/// Connections, ...), the display filter bar, the colour legend, a status line and the key bar. A timer on the
+/// Connections, Ladder, Frames, Follow), the display filter bar, the colour legend, a status line and the key bar. A timer on the
 /// UI thread picks up what the reader thread added, ten times a second.
 /// </summary>
 public sealed class MainWindow : Window
@@ -58,15 +59,20 @@ public sealed class MainWindow : Window
             new Shortcut(new Key('/'), "Filter", () => FilterField.SetFocus()),
             new Shortcut(Key.D1, "Packets", () => Show(Packets!)),
             new Shortcut(Key.D2, "Conns", () => Show(Connections!)),
+            new Shortcut(Key.L, "Ladder", () => OpenSelected(Ladder!)),
+            new Shortcut(Key.F, "Frames", () => OpenSelected(Frames!)),
+            new Shortcut(Key.F.WithShift, "Follow", () => OpenSelected(Follow!)),
             new Shortcut(Key.Space, "Pause", TogglePause),
             new Shortcut(Key.S, "Save", Save),
             new Shortcut(new Key('?'), "Help", ShowHelp),
         ]);
 
         Packets = new PacketsView(model) { Follow = model.Kind != CaptureKind.File };
-        Connections = new ConnectionsView(model, OpenConversation);
-        _views.Add(Packets);
-        _views.Add(Connections);
+        Connections = new ConnectionsView(model, c => OpenView(c is Core.Tcp.TcpConnection ? Ladder! : Frames!, c), OpenConversation);
+        Ladder = new LadderView(model, SelectPacket);
+        Frames = new FramesView(model, SelectPacket);
+        Follow = new FollowView(model, SelectPacket);
+        _views.AddRange([Packets, Connections, Ladder, Frames, Follow]);
         _current = Packets;
         _content.Add(Packets.View);
 
@@ -88,6 +94,9 @@ public sealed class MainWindow : Window
 
     public PacketsView Packets { get; }
     public ConnectionsView Connections { get; }
+    public LadderView Ladder { get; }
+    public FramesView Frames { get; }
+    public FollowView Follow { get; }
     public TextField FilterField { get; }
     public IScopeView Current => _current;
     public string StatusText => _status.Text;
@@ -172,6 +181,61 @@ public sealed class MainWindow : Window
         view.Tick();
     }
 
+    /// <summary>
+    /// The conversation the user points at: the Connections view's selected row, the conversation a Ladder, Frames
+    /// or Follow view shows, else the selected packet's.
+    /// </summary>
+    public Conversation? SelectedConversation()
+    {
+        if (_current is ConnectionsView connections) return connections.Selected;
+        if (_current is ConversationView { Conversation: { } shown }) return shown;
+        int row = Packets.SelectedRow;
+        if (row < 0) return null;
+        var chunk = _model.Table.ChunkOf(row, out int i);
+        int id = chunk.Conversation[i];
+        var conversations = _model.Session.Conversations;
+        return (Core.Decoding.Transport)chunk.Transport[i] switch
+        {
+            Core.Decoding.Transport.Tcp when id >= 0 && id < conversations.Tcp.Count => conversations.Tcp[id],
+            Core.Decoding.Transport.Udp when id >= 0 && id < conversations.Udp.Count => conversations.Udp[id],
+            _ => null,
+        };
+    }
+
+    /// <summary>Opens <paramref name="view"/> for the selected conversation (see <see cref="SelectedConversation"/>).</summary>
+    public void OpenSelected(ConversationView view)
+    {
+        if (SelectedConversation() is { } c) OpenView(view, c);
+        else
+        {
+            _message = "select a TCP or UDP packet or connection first";
+            Tick();
+        }
+    }
+
+    private void OpenView(ConversationView view, Conversation c)
+    {
+        _message = null;
+        view.Open(c);
+        Show(view);
+    }
+
+    /// <summary>Selects packet <paramref name="frame"/> in the packet list and shows it; a filter that hides it is cleared first.</summary>
+    public void SelectPacket(long frame)
+    {
+        int row = (int)(frame - 1);
+        if (row < 0 || row >= _model.Table.Count) return;
+        if (_filter is { } f && f.Rows.IndexOf(row) < 0)
+        {
+            FilterField.Text = "";
+            ApplyFilter("");
+        }
+        Show(Packets);
+        Packets.SelectTableRow(row);
+        _message = $"packet {frame}";
+        Tick();
+    }
+
     private void OpenConversation(Conversation c)
     {
         string field = c.Proto == "tcp" ? "tcp.stream" : "udp.stream";
@@ -216,6 +280,16 @@ public sealed class MainWindow : Window
         {
             case '/':
                 FilterField.SetFocus();
+                return true;
+            case 'l':
+                OpenSelected(Ladder);
+                return true;
+            case 'f':
+                OpenSelected(Frames);
+                return true;
+            case 'F':
+            case 'w':
+                OpenSelected(Follow);
                 return true;
             case '?':
                 ShowHelp();

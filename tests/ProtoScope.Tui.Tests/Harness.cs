@@ -16,6 +16,9 @@ public static class Repo
 {
     public static string Root { get; } = FindRoot();
 
+    /// <summary>captures/loopback-echo.pcap: what scripts/record-loopback.sh sent over 127.0.0.1.</summary>
+    public static string LoopbackEcho => Path.Combine(Root, "captures", "loopback-echo.pcap");
+
     public static string Corpus(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", relative));
 
     private static string FindRoot()
@@ -45,9 +48,12 @@ public sealed class Screen : IDisposable
     }
 
     /// <summary>Opens a corpus capture and waits until it is fully read.</summary>
-    public static Screen Open(string corpusCapture, CaptureKind kind = CaptureKind.File)
+    public static Screen Open(string corpusCapture, CaptureKind kind = CaptureKind.File) => OpenPath(Repo.Corpus(corpusCapture), kind);
+
+    /// <summary>Opens a capture by its path and waits until it is fully read.</summary>
+    public static Screen OpenPath(string path, CaptureKind kind = CaptureKind.File)
     {
-        var model = new CaptureModel(CaptureFile.Open(Repo.Corpus(corpusCapture)), kind);
+        var model = new CaptureModel(CaptureFile.Open(path), kind);
         model.Start();
         Assert.True(model.WaitUntilRead(TimeSpan.FromSeconds(30)), "the capture did not finish loading");
         return new Screen(model);
@@ -79,6 +85,12 @@ public sealed class Screen : IDisposable
         Window.Tick();
         Window.Packets.Source.Filter?.Wait();
         Window.Tick();
+        // The Follow view reassembles on a worker; its lines are swapped in on the next tick.
+        if (Window.Follow.Building is { } building)
+        {
+            building.Wait(TimeSpan.FromSeconds(30));
+            Window.Tick();
+        }
         _app.LayoutAndDraw(true);
     }
 

@@ -138,8 +138,8 @@ public class MainWindowTests
         foreach (var f in firsts)
             Assert.Contains(screen.Lines, l => l.Contains($"{f[1]}:{f[2]}") && l.Contains($"{f[3]}:{f[4]}") && l.Contains(" UDP "));
 
-        // Enter shows that conversation's packets: the filter tshark would use for it.
-        screen.Press(Key.Enter);
+        // p shows that conversation's packets: the filter tshark would use for it.
+        screen.Type("p");
         Assert.IsType<PacketsView>(screen.Window.Current);
         string stream = screen.Window.FilterField.Text;
         Assert.StartsWith("udp.stream == ", stream);

@@ -11,6 +11,12 @@ public readonly record struct LadderStep(
     PacketRole Role, TcpState SenderState, TcpState ReceiverState);
 
 /// <summary>
+/// One line of a ladder: its text, the packet it draws (0 for the heading) and that packet's role;
+/// <see cref="Packets"/> is more than 1 for a collapsed run starting at <see cref="Frame"/>.
+/// </summary>
+public readonly record struct LadderLine(string Text, long Frame, PacketRole Role, int Packets);
+
+/// <summary>
 /// Draws a TCP connection as a sequence diagram for an 80-column terminal: the originator's lifeline on the left,
 /// the responder's on the right, per packet a line with its role and an arrow with flags, relative seq/ack and
 /// length, and each endpoint's RFC 9293 state beside its lifeline whenever it changes. Runs of plain data and ACKs
@@ -28,14 +34,26 @@ public static class LadderFormat
     public static string Render(TcpConnection c, IReadOnlyList<LadderStep> steps, bool expand, bool colour)
     {
         var sb = new StringBuilder();
+        foreach (var line in Lines(c, steps, expand, colour)) sb.Append(line.Text).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The ladder line by line, each with the packet it draws (<see cref="LadderLine.Frame"/>; the first packet of
+    /// a collapsed run; 0 for the heading), so an interactive view can map a selected line back to its packet.
+    /// </summary>
+    public static List<LadderLine> Lines(TcpConnection c, IReadOnlyList<LadderStep> steps, bool expand, bool colour)
+    {
+        var lines = new List<LadderLine>(steps.Count * 2 + 8);
+        void Add(string text, long frame = 0, PacketRole role = PacketRole.None, int count = 1) => lines.Add(new LadderLine(text, frame, role, count));
         string orig = ConnectionTableFormat.Endpoint(c.OrigAddress.ToString(), c.OrigPort);
         string resp = ConnectionTableFormat.Endpoint(c.RespAddress.ToString(), c.RespPort);
-        sb.Append("TCP connection ").Append(c.Id).Append(": ").Append(orig).Append(" -> ").Append(resp).Append('\n');
-        sb.Append("opened ").Append(c.Open.Name()).Append(", closed ").Append(c.Close.Name())
-          .Append("; Zeek conn_state ").Append(c.ConnState).Append(", history ").Append(c.History).Append('\n').Append('\n');
-        sb.Append(Centred("originator", "responder")).Append('\n');
-        sb.Append(Centred(orig, resp)).Append('\n');
-        sb.Append(ArrowLine("frame", TcpState.Closed.Name(), TcpState.Closed.Name(), Lane(""), colour)).Append('\n');
+        Add($"TCP connection {c.Id}: {orig} -> {resp}");
+        Add($"opened {c.Open.Name()}, closed {c.Close.Name()}; Zeek conn_state {c.ConnState}, history {c.History}");
+        Add("");
+        Add(Centred("originator", "responder"));
+        Add(Centred(orig, resp));
+        Add(ArrowLine("frame", TcpState.Closed.Name(), TcpState.Closed.Name(), Lane(""), colour));
 
         TcpState left = TcpState.Closed, right = TcpState.Closed;
         for (int i = 0; i < steps.Count; i++)
@@ -43,7 +61,7 @@ public static class LadderFormat
             int run = expand ? 0 : QuietRun(steps, i, left, right, c);
             if (run >= CollapseAtLeast)
             {
-                AppendCollapsed(sb, steps, i, run);
+                Add(Collapsed(steps, i, run), steps[i].Frame, PacketRole.Data, run);
                 i += run - 1;
                 continue;
             }
@@ -51,12 +69,12 @@ public static class LadderFormat
             bool fromOrig = FromOrig(s, c);
             var (newLeft, newRight) = fromOrig ? (s.SenderState, s.ReceiverState) : (s.ReceiverState, s.SenderState);
             string label = s.Role.Label();
-            sb.Append(Pad(s.Frame.ToString(CultureInfo.InvariantCulture), FrameWidth, right: true).PadRight(LeftBar))
-              .Append('|').Append(Paint(Centre(label, LaneWidth), RoleColour(s.Role), colour)).Append('|').Append('\n');
-            sb.Append(ArrowLine("", newLeft != left ? newLeft.Name() : "", newRight != right ? newRight.Name() : "", Arrow(s, fromOrig), colour)).Append('\n');
+            Add(Pad(s.Frame.ToString(CultureInfo.InvariantCulture), FrameWidth, right: true).PadRight(LeftBar) +
+                "|" + Paint(Centre(label, LaneWidth), RoleColour(s.Role), colour) + "|", s.Frame, s.Role);
+            Add(ArrowLine("", newLeft != left ? newLeft.Name() : "", newRight != right ? newRight.Name() : "", Arrow(s, fromOrig), colour), s.Frame, s.Role);
             (left, right) = (newLeft, newRight);
         }
-        return sb.ToString();
+        return lines;
     }
 
     private static bool FromOrig(in LadderStep s, TcpConnection c) => s.SrcPort == c.OrigPort && s.Src == c.OrigAddress;
@@ -76,7 +94,7 @@ public static class LadderFormat
         return n;
     }
 
-    private static void AppendCollapsed(StringBuilder sb, IReadOnlyList<LadderStep> steps, int start, int count)
+    private static string Collapsed(IReadOnlyList<LadderStep> steps, int start, int count)
     {
         int segments = 0, acks = 0;
         long bytes = 0;
@@ -90,7 +108,7 @@ public static class LadderFormat
         if (acks > 0) text.Append(segments > 0 ? ", " : "").Append(acks).Append(acks == 1 ? " ack" : " acks");
         text.Append(" …");
         string frames = $"{steps[start].Frame}-{steps[start + count - 1].Frame}";
-        sb.Append(frames.PadLeft(FrameWidth).PadRight(LeftBar)).Append('|').Append(Centre(text.ToString(), LaneWidth)).Append('|').Append('\n');
+        return frames.PadLeft(FrameWidth).PadRight(LeftBar) + "|" + Centre(text.ToString(), LaneWidth) + "|";
     }
 
     private static string Size(long bytes) => bytes switch

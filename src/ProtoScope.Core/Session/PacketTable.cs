@@ -29,11 +29,12 @@ public sealed class PacketChunk
         Network = new byte[rows];
         Transport = new byte[rows];
         Role = new byte[rows];
+        States = new byte[rows];
         Fault = new byte[rows];
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1;
+    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
@@ -63,6 +64,11 @@ public sealed class PacketChunk
     public readonly byte[] Transport;
     /// <summary>The connection tracker's <see cref="PacketRole"/> (None for anything but TCP).</summary>
     public readonly byte[] Role;
+    /// <summary>
+    /// The tracker's RFC 9293 states after the packet: the sender's in the low four bits, the receiver's in the high
+    /// four (<see cref="PacketTable.SenderState"/>, <see cref="PacketTable.ReceiverState"/>); the ladder draws them.
+    /// </summary>
+    public readonly byte[] States;
     /// <summary><see cref="PacketFault"/> bits.</summary>
     public readonly byte[] Fault;
 }
@@ -173,6 +179,7 @@ public sealed class PacketTable
         chunk.Network[i] = (byte)p.Network;
         chunk.Transport[i] = (byte)p.Transport;
         chunk.Role[i] = (byte)a.Role;
+        chunk.States[i] = (byte)((int)a.SenderState | (int)a.ReceiverState << 4);
         chunk.Fault[i] = p.HasError ? (byte)PacketFault.Decode : (byte)0;
         Volatile.Write(ref _count, row + 1);
         return row;
@@ -180,6 +187,12 @@ public sealed class PacketTable
 
     /// <summary>Sets the role of a row already added (for a layer that learns a role after the packet, e.g. a retransmission seen from the other side). Writer thread only.</summary>
     public void SetRole(int row, PacketRole role) => ChunkOf(row, out int i).Role[i] = (byte)role;
+
+    /// <summary>The RFC 9293 state of the endpoint that sent <paramref name="row"/>'s segment, after it (Closed for anything but TCP).</summary>
+    public TcpState SenderState(int row) => (TcpState)(ChunkOf(row, out int i).States[i] & 0xF);
+
+    /// <summary>The RFC 9293 state of the endpoint <paramref name="row"/>'s segment was sent to, after it.</summary>
+    public TcpState ReceiverState(int row) => (TcpState)(ChunkOf(row, out int i).States[i] >> 4);
 
     /// <summary>Marks a problem found after the row was added (e.g. a framing error). Writer thread only.</summary>
     public void AddFault(int row, PacketFault fault) => ChunkOf(row, out int i).Fault[i] |= (byte)fault;

@@ -6,21 +6,24 @@ namespace ProtoScope.Tui.Connections;
 
 /// <summary>
 /// Every TCP connection and UDP conversation of the capture, one row each, sortable by any column
-/// (<c>&lt;</c> and <c>&gt;</c> pick the column, <c>r</c> reverses). Enter shows the connection's packets.
+/// (<c>&lt;</c> and <c>&gt;</c> pick the column, <c>r</c> reverses). Enter opens the connection's ladder (a UDP
+/// conversation's frames); <c>p</c> shows its packets.
 /// </summary>
 public sealed class ConnectionsView : IScopeView
 {
     private static readonly string[] Columns = ["Conn", "Proto", "Originator", "Responder", "Pkts →", "Pkts ←", "Bytes →", "Bytes ←", "Start", "Duration"];
     private readonly CaptureModel _model;
     private readonly Action<Conversation> _open;
+    private readonly Action<Conversation> _showPackets;
     private readonly ConversationSource _source;
     private int _tcpSeen = -1, _udpSeen = -1;
     private long _lastSort;
 
-    public ConnectionsView(CaptureModel model, Action<Conversation> open)
+    public ConnectionsView(CaptureModel model, Action<Conversation> open, Action<Conversation> showPackets)
     {
         _model = model;
         _open = open;
+        _showPackets = showPackets;
         _source = new ConversationSource(model.Table);
         Table = new TableView
         {
@@ -46,6 +49,9 @@ public sealed class ConnectionsView : IScopeView
     public View View { get; }
     public TableView Table { get; }
 
+    /// <summary>The conversation under the cursor, or null.</summary>
+    public Conversation? Selected => Table.Value?.SelectedCell.Y is int row && row >= 0 && row < _source.Rows ? _source.At(row) : null;
+
     /// <summary>The column the rows are sorted by, and whether descending.</summary>
     public int SortColumn { get; private set; }
     public bool Descending { get; private set; }
@@ -60,10 +66,9 @@ public sealed class ConnectionsView : IScopeView
 
     public bool HandleKey(Key key)
     {
-        if (key == Key.Enter)
+        if (key == Key.Enter || key.AsRune.Value == 'p')
         {
-            int row = Table.Value?.SelectedCell.Y ?? -1;
-            if (row >= 0 && row < _source.Rows) _open(_source.At(row));
+            if (Selected is { } c) (key == Key.Enter ? _open : _showPackets)(c);
             return true;
         }
         if (key.AsRune.Value is '<' or '>' or 'r')
@@ -110,7 +115,7 @@ public sealed class ConnectionsView : IScopeView
             return Descending ? -c : c;
         });
         _source.Set(rows);
-        Table.Title = $"Connections ({tcp} TCP, {udp} UDP), sorted by {Columns[SortColumn]} {(Descending ? "↓" : "↑")}  < > column  r reverse  Enter packets";
+        Table.Title = $"Connections ({tcp} TCP, {udp} UDP), sorted by {Columns[SortColumn]} {(Descending ? "↓" : "↑")}  < > column  r reverse  Enter ladder/frames  p packets";
         Table.Update();
         int at = selected is null ? 0 : Math.Max(0, rows.IndexOf(selected));
         if (rows.Count > 0) Table.SetSelection(0, at, false);

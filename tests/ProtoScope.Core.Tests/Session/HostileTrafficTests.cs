@@ -17,6 +17,7 @@ namespace ProtoScope.Core.Tests.Session;
 /// that disagree, framing lengths that never end. The session must stay correct where it can, bounded where it
 /// cannot, and say what it dropped.
 /// </summary>
+[Collection(MemoryMeasurement.Name)]
 public class HostileTrafficTests
 {
     private static void Note(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
@@ -335,4 +336,14 @@ public class HostileTrafficTests
             foreach (char c in text)
                 Assert.True(c == '\n' || (c >= 0x20 && c != 0x7F && !(c >= 0x80 && c <= 0x9F) && c != '\u202e'), $"U+{(int)c:X4} in: {text}");
     }
+}
+
+/// <summary>
+/// Tests that measure the process's retained memory run alone: another test allocating at the same time would
+/// count against their bound.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurement
+{
+    public const string Name = "memory measurement";
 }

@@ -36,10 +36,36 @@ public class ConnsLiveCaptureTests
     [InlineData("::1")]
     public void Loopback_connection_closed_by_the_client_is_classified_and_drawn(string host)
     {
-        int port = 20000 + Random.Shared.Next(20000);
+        int port = FreePort(host);
         string file = LiveCapture.Record(null, null, "lo", "client-close", host, port, $"tcp port {port}");
         try { Check("client-close", file, host, host); }
         finally { File.Delete(file); }
+    }
+
+    /// <summary>
+    /// A port nothing listens on, below Linux's ephemeral range (32768 up), so no concurrent test's client socket
+    /// can be holding it either.
+    /// </summary>
+    private static int FreePort(string host)
+    {
+        var address = System.Net.IPAddress.Parse(host);
+        while (true)
+        {
+            int port = 20000 + Random.Shared.Next(12000);
+            var probe = new System.Net.Sockets.TcpListener(address, port);
+            try
+            {
+                probe.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+            finally
+            {
+                probe.Stop();
+            }
+        }
     }
 
     private static void Check(string mode, string file, string client, string server)

@@ -34,6 +34,30 @@ internal static class EchoCommand
     private static Option<double> Timeout(double seconds) => new("--timeout") { Description = "Seconds to wait for each echo.", DefaultValueFactory = _ => seconds };
 
 
+    /// <summary>
+    /// Starts a server (a port in use is a one-line error), says where it listens, serves until a stop signal,
+    /// then prints its summary.
+    /// </summary>
+    private static async Task<int> ServeAsync<TServer>(CliContext ctx, string verb, IPAddress address, int port,
+        Func<TServer> start, Func<TServer, string> banner, Func<TServer, Task<object>> run) where TServer : IDisposable
+    {
+        TServer server;
+        try
+        {
+            server = start();
+        }
+        catch (SocketException e)
+        {
+            return ctx.Fail($"cannot {verb} {address}:{port}: {SocketText.Describe(e)}; pick another --port");
+        }
+        using (server)
+        {
+            ctx.WriteLine(banner(server));
+            ctx.WriteLine((await run(server)).ToString()!);
+        }
+        return ExitCodes.Ok;
+    }
+
     private static Command TcpServer(CliContext ctx)
     {
         var bind = Bind();
@@ -46,22 +70,10 @@ internal static class EchoCommand
         {
             if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
             if (!IPAddress.TryParse(r.GetValue(bind), out var address)) return ctx.Fail($"--bind {r.GetValue(bind)} is not an IP address");
-            TcpEchoServer server;
-            try
-            {
-                server = TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, MaxClients = r.GetValue(maxClients) }, ctx.WriteLine);
-            }
-            catch (SocketException e)
-            {
-                return ctx.Fail($"cannot listen on {address}:{r.GetValue(port)}: {SocketText.Describe(e)}; pick another --port");
-            }
-            using (server)
-            {
-                ctx.WriteLine($"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxFrame})");
-                var summary = await server.RunAsync(ctx.Stopping);
-                ctx.WriteLine(summary.ToString());
-            }
-            return ExitCodes.Ok;
+            return await ServeAsync(ctx, "listen on", address, r.GetValue(port),
+                () => TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, MaxClients = r.GetValue(maxClients) }, ctx.WriteLine),
+                server => $"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxFrame})",
+                async server => await server.RunAsync(ctx.Stopping));
         });
         return cmd;
     }
@@ -112,22 +124,10 @@ internal static class EchoCommand
         {
             if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
             if (!IPAddress.TryParse(r.GetValue(bind), out var address)) return ctx.Fail($"--bind {r.GetValue(bind)} is not an IP address");
-            UdpEchoServer server;
-            try
-            {
-                server = UdpEchoServer.Start(new UdpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, Raw = r.GetValue(raw), ReceiveBuffer = r.GetValue(receiveBuffer) }, ctx.WriteLine);
-            }
-            catch (SocketException e)
-            {
-                return ctx.Fail($"cannot bind {address}:{r.GetValue(port)}: {SocketText.Describe(e)}; pick another --port");
-            }
-            using (server)
-            {
-                ctx.WriteLine($"listening on udp {server.LocalEndPoint} ({(r.GetValue(raw) ? "raw" : spec!.Name + " framing")})");
-                var summary = await server.RunAsync(ctx.Stopping);
-                ctx.WriteLine(summary.ToString());
-            }
-            return ExitCodes.Ok;
+            return await ServeAsync(ctx, "bind", address, r.GetValue(port),
+                () => UdpEchoServer.Start(new UdpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, Raw = r.GetValue(raw), ReceiveBuffer = r.GetValue(receiveBuffer) }, ctx.WriteLine),
+                server => $"listening on udp {server.LocalEndPoint} ({(r.GetValue(raw) ? "raw" : spec!.Name + " framing")})",
+                async server => await server.RunAsync(ctx.Stopping));
         });
         return cmd;
     }

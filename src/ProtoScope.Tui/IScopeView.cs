@@ -1,15 +1,12 @@
 namespace ProtoScope.Tui;
 
 /// <summary>
-/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow): its own key, its own content, and a tick to pick up what the reader added. Adding a view
-/// is one class implementing this and one line in <see cref="MainWindow"/>'s list.
+/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow): its own content and a tick to pick up what the reader added. Adding a view
+/// is one class implementing this and one line, its key, in <see cref="MainWindow"/>'s list.
 /// </summary>
 public interface IScopeView
 {
     string Title { get; }
-
-    /// <summary>The key that shows this view.</summary>
-    Key Key { get; }
 
     View View { get; }
 

@@ -23,7 +23,11 @@ public sealed class MainWindow : Window
     private readonly Label _header;
     private readonly ProgressBar _progress;
     private readonly Label _status;
-    private readonly List<IScopeView> _views = [];
+    private readonly (Key Key, Func<IScopeView> View)[] _views;
+    private ConnectionsView? _connections;
+    private LadderView? _ladder;
+    private FramesView? _frames;
+    private FollowView? _follow;
     private readonly double[] _speeds = [1, 2, 10, 0];
     private IScopeView _current;
     private string? _message;
@@ -58,21 +62,19 @@ public sealed class MainWindow : Window
             new Shortcut(Key.Q, "Quit", () => _app.RequestStop()),
             new Shortcut(new Key('/'), "Filter", () => FilterField.SetFocus()),
             new Shortcut(Key.D1, "Packets", () => Show(Packets!)),
-            new Shortcut(Key.D2, "Conns", () => Show(Connections!)),
-            new Shortcut(Key.L, "Ladder", () => OpenSelected(Ladder!)),
-            new Shortcut(Key.F, "Frames", () => OpenSelected(Frames!)),
-            new Shortcut(Key.F.WithShift, "Follow", () => OpenSelected(Follow!)),
+            new Shortcut(Key.D2, "Conns", () => Show(Connections)),
+            new Shortcut(Key.L, "Ladder", () => OpenSelected(Ladder)),
+            new Shortcut(Key.F, "Frames", () => OpenSelected(Frames)),
+            new Shortcut(Key.F.WithShift, "Follow", () => OpenSelected(Follow)),
             new Shortcut(Key.Space, "Pause", TogglePause),
             new Shortcut(Key.S, "Save", Save),
             new Shortcut(new Key('?'), "Help", ShowHelp),
         ]);
 
         Packets = new PacketsView(model) { Follow = model.Kind != CaptureKind.File };
-        Connections = new ConnectionsView(model, c => OpenView(c is Core.Tcp.TcpConnection ? Ladder! : Frames!, c), OpenConversation);
-        Ladder = new LadderView(model, SelectPacket);
-        Frames = new FramesView(model, SelectPacket);
-        Follow = new FollowView(model, SelectPacket);
-        _views.AddRange([Packets, Connections, Ladder, Frames, Follow]);
+        // The other views are built the first time they are shown: building their tables at start-up delayed the
+        // first screen of packets (see docs/performance.md).
+        _views = [(Key.D1, () => Packets), (Key.D2, () => Connections), (Key.D3, () => Ladder), (Key.D4, () => Frames), (Key.D5, () => Follow)];
         _current = Packets;
         _content.Add(Packets.View);
 
@@ -93,10 +95,10 @@ public sealed class MainWindow : Window
     }
 
     public PacketsView Packets { get; }
-    public ConnectionsView Connections { get; }
-    public LadderView Ladder { get; }
-    public FramesView Frames { get; }
-    public FollowView Follow { get; }
+    public ConnectionsView Connections => _connections ??= new ConnectionsView(_model, c => OpenView(c is Core.Tcp.TcpConnection ? Ladder : Frames, c), OpenConversation);
+    public LadderView Ladder => _ladder ??= new LadderView(_model, SelectPacket);
+    public FramesView Frames => _frames ??= new FramesView(_model, SelectPacket);
+    public FollowView Follow => _follow ??= new FollowView(_model, SelectPacket);
     public TextField FilterField { get; }
     public IScopeView Current => _current;
     public string StatusText => _status.Text;
@@ -263,11 +265,11 @@ public sealed class MainWindow : Window
             return false;
         }
         if (_current.HandleKey(key)) return true;
-        foreach (var view in _views)
+        foreach (var (viewKey, view) in _views)
         {
-            if (key == view.Key)
+            if (key == viewKey)
             {
-                Show(view);
+                Show(view());
                 return true;
             }
         }

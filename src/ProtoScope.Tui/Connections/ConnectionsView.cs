@@ -45,7 +45,6 @@ public sealed class ConnectionsView : IScopeView
     }
 
     public string Title => "Connections";
-    public Key Key => Key.D2;
     public View View { get; }
     public TableView Table { get; }
 

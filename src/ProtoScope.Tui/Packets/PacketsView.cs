@@ -91,7 +91,6 @@ public sealed class PacketsView : IScopeView
     }
 
     public string Title => "Packets";
-    public Key Key => Key.D1;
     public View View { get; }
     public TableView List { get; }
     public TreeView Details { get; }

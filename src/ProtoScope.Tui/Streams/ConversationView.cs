@@ -11,11 +11,10 @@ public abstract class ConversationView : IScopeView
 {
     private readonly Action<long> _selectPacket;
 
-    protected ConversationView(CaptureModel model, string title, Key key, Action<long> selectPacket)
+    protected ConversationView(CaptureModel model, string title, Action<long> selectPacket)
     {
         Model = model;
         Title = title;
-        Key = key;
         _selectPacket = selectPacket;
         Lines = new LineTable(title);
         View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
@@ -25,7 +24,6 @@ public abstract class ConversationView : IScopeView
 
     protected CaptureModel Model { get; }
     public string Title { get; }
-    public Key Key { get; }
     public View View { get; }
     public LineTable Lines { get; }
 

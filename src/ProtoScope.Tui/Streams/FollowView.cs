@@ -20,7 +20,7 @@ namespace ProtoScope.Tui.Streams;
 /// <c>protoscope follow</c> prints them whole.
 /// </remarks>
 public sealed class FollowView(CaptureModel model, Action<long> selectPacket)
-    : ConversationView(model, "Follow", Key.D5, selectPacket)
+    : ConversationView(model, "Follow", selectPacket)
 {
     public const int MaxLines = 50_000;
     /// <summary>Longer lines are wrapped: a cell is one screen line.</summary>

@@ -12,7 +12,7 @@ namespace ProtoScope.Tui.Streams;
 /// first packet.
 /// </summary>
 public sealed class FramesView(CaptureModel model, Action<long> selectPacket)
-    : ConversationView(model, "Frames", Key.D4, selectPacket)
+    : ConversationView(model, "Frames", selectPacket)
 {
     private readonly List<LoggedMessage> _messages = [];
     private FramingFailure[] _failures = [];

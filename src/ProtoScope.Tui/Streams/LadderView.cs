@@ -12,7 +12,7 @@ namespace ProtoScope.Tui.Streams;
 /// again. <c>e</c> expands collapsed runs of data and ACKs; Enter selects the packet of the arrow under the cursor.
 /// </summary>
 public sealed class LadderView(CaptureModel model, Action<long> selectPacket)
-    : ConversationView(model, "Ladder", Key.D3, selectPacket)
+    : ConversationView(model, "Ladder", selectPacket)
 {
     private readonly List<LadderStep> _steps = [];
     private int _scanned;

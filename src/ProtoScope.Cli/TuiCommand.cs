@@ -10,6 +10,19 @@ namespace ProtoScope.Cli;
 /// </summary>
 internal static class TuiCommand
 {
+    /// <summary>
+    /// When the arguments look like the UI (none, an option such as -i, or a file), starts Terminal.Gui's start-up
+    /// work at once on another thread (<see cref="ProtoScopeTui.Prepare"/>), so it overlaps with parsing the command
+    /// line and opening the capture. A wrong guess costs only that work, done in the background and never waited for.
+    /// </summary>
+    public static void PrepareIfLikely(string[] args)
+    {
+        bool ui = args.Length == 0
+            || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
+            || File.Exists(args[0]);
+        if (ui) ProtoScopeTui.Prepare();
+    }
+
     public static void AddTo(RootCommand root, CliContext ctx)
     {
         var file = new Argument<string?>("file") { Description = "A pcap or pcapng capture to open in the terminal UI.", Arity = ArgumentArity.ZeroOrOne };

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 
@@ -19,7 +20,7 @@ public sealed class StreamFramer : IStreamConsumer
     private readonly int _conversation;
     private readonly Direction _direction;
     private readonly FramingSpec _spec;
-    private readonly byte[] _header = new byte[8];
+    private LengthPrefix _header;
     private int _headerHeld;
     private bool _stopped;
     private long _index;
@@ -88,12 +89,12 @@ public sealed class StreamFramer : IStreamConsumer
             {
                 _segments++;
                 int take = Math.Min(headerSize - _headerHeld, n - pos);
-                bytes.Slice(pos, take).CopyTo(_header.AsSpan(_headerHeld));
+                bytes.Slice(pos, take).CopyTo(((Span<byte>)_header)[_headerHeld..]);
                 _headerHeld += take;
                 pos += take;
                 if (_headerHeld < headerSize) return;
                 _headerHeld = 0;
-                prefix = _header.AsSpan(0, headerSize);
+                prefix = ((ReadOnlySpan<byte>)_header)[..headerSize];
             }
             if (!FrameReader.TryReadPayloadLength(prefix, _spec, out long payloadLength, out FrameError error))
             {
@@ -175,4 +176,11 @@ public sealed class StreamFramer : IStreamConsumer
         bool notFramed = notFramedCandidate && _owner.DetectNotFramed && _index == 0;
         _owner.Sink.OnFailure(new FramingFailure(_conversation, "tcp", _direction, offset ?? _frameStart, frame, reason, notFramed));
     }
+}
+
+/// <summary>A length prefix split across segments, held inline (at most 8 bytes): no array per direction.</summary>
+[InlineArray(8)]
+internal struct LengthPrefix
+{
+    private byte _first;
 }

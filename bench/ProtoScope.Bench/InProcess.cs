@@ -5,7 +5,7 @@ namespace ProtoScope.Bench;
 
 /// <summary>
 /// In-process timings (Stopwatch, median of N runs after one warm-up, excluding process start-up) of the bare
-/// libpcap loop, the CaptureFile reader, decoding alone and the full analysis (with reassembly and framing) over one file, and the memory the analysed model
+/// libpcap loops (pcap_next_ex pointers, and GetNextPacket as the issue defines the baseline), the CaptureFile reader, decoding alone and the full analysis (with reassembly and framing) over one file, and the memory the analysed model
 /// holds. Prints one tab-separated line per measurement for scripts/bench.sh.
 /// </summary>
 internal static class InProcess
@@ -13,6 +13,7 @@ internal static class InProcess
     public static int Run(string path, int runs)
     {
         var (bare, bareCpu) = Median(runs, () => BareRead.Run(path, "pointers"));
+        var (barePacket, barePacketCpu) = Median(runs, () => BareRead.Run(path, "packet"));
         var (reader, readerCpu) = Median(runs, () => Analysis.ReadOnly(path));
         var (decode, decodeCpu) = Median(runs, () => Analysis.DecodeOnly(path));
         var (full, fullCpu) = Median(runs, () => Analysis.Run(path));
@@ -35,6 +36,9 @@ internal static class InProcess
         Console.WriteLine($"full_ms\t{full:0.0}");
         Console.WriteLine($"ratio\t{full / bare:0.00}");
         Console.WriteLine($"bare_cpu_ms\t{bareCpu:0.0}");
+        Console.WriteLine($"bare_packet_ms\t{barePacket:0.0}");
+        Console.WriteLine($"bare_packet_cpu_ms\t{barePacketCpu:0.0}");
+        Console.WriteLine($"cpu_ratio_packet\t{fullCpu / barePacketCpu:0.00}");
         Console.WriteLine($"reader_cpu_ms\t{readerCpu:0.0}");
         Console.WriteLine($"full_cpu_ms\t{fullCpu:0.0}");
         Console.WriteLine($"cpu_ratio\t{fullCpu / bareCpu:0.00}");

@@ -48,7 +48,7 @@ internal static class InProcess
     /// Medians of wall time and of the process's CPU time (user + system, all threads, so the GC's too). On a shared
     /// machine the CPU time is the steadier figure: wall time includes waiting for a core.
     /// </summary>
-    private static (double Wall, double Cpu) Median<T>(int runs, Func<T> work)
+    internal static (double Wall, double Cpu) Median<T>(int runs, Func<T> work)
     {
         GC.KeepAlive(work());
         var wall = new double[runs];

@@ -49,6 +49,11 @@ public abstract class Conversation
     public Direction DirectionOf(in DecodedPacket p) =>
         p.SrcPort == OrigPort && p.Src == OrigAddress ? Direction.Orig : Direction.Resp;
 
+    /// <summary>Whether the packet travels between this conversation's two endpoints, in either direction.</summary>
+    internal bool Connects(in DecodedPacket p) =>
+        p.SrcPort == OrigPort && p.DstPort == RespPort && p.Src == OrigAddress && p.Dst == RespAddress
+        || p.SrcPort == RespPort && p.DstPort == OrigPort && p.Src == RespAddress && p.Dst == OrigAddress;
+
     /// <summary>Swaps originator and responder (Zeek flips a connection whose first packet came from the responder).</summary>
     protected void Flip()
     {

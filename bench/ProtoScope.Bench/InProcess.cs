@@ -5,17 +5,18 @@ namespace ProtoScope.Bench;
 
 /// <summary>
 /// In-process timings (Stopwatch, median of N runs after one warm-up, excluding process start-up) of the bare
-/// libpcap loop, the CaptureFile reader, decoding alone and the full analysis (with reassembly and framing) over one file, and the memory the analysed model
+/// libpcap loops (pcap_next_ex pointers, and GetNextPacket as the issue defines the baseline), the CaptureFile reader, decoding alone and the full analysis (with reassembly and framing) over one file, and the memory the analysed model
 /// holds. Prints one tab-separated line per measurement for scripts/bench.sh.
 /// </summary>
 internal static class InProcess
 {
     public static int Run(string path, int runs)
     {
-        var (bare, bareCpu) = Median(runs, () => BareRead.Run(path, "pointers"));
-        var (reader, readerCpu) = Median(runs, () => Analysis.ReadOnly(path));
-        var (decode, decodeCpu) = Median(runs, () => Analysis.DecodeOnly(path));
-        var (full, fullCpu) = Median(runs, () => Analysis.Run(path));
+        var (bare, bareCpu, _) = Median(runs, () => BareRead.Run(path, "pointers"));
+        var (barePacket, barePacketCpu, _) = Median(runs, () => BareRead.Run(path, "packet"));
+        var (reader, readerCpu, _) = Median(runs, () => Analysis.ReadOnly(path));
+        var (decode, decodeCpu, _) = Median(runs, () => Analysis.DecodeOnly(path));
+        var (full, fullCpu, fullGc) = Median(runs, () => Analysis.Run(path));
 
         // Bytes held by the analysed model: everything reachable after the pass that was not before it.
         long before = GC.GetTotalMemory(forceFullCollection: true);
@@ -34,7 +35,11 @@ internal static class InProcess
         Console.WriteLine($"decode_cpu_ms\t{decodeCpu:0.0}");
         Console.WriteLine($"full_ms\t{full:0.0}");
         Console.WriteLine($"ratio\t{full / bare:0.00}");
+        Console.WriteLine($"full_gc_pause_ms\t{fullGc:0.0}");
         Console.WriteLine($"bare_cpu_ms\t{bareCpu:0.0}");
+        Console.WriteLine($"bare_packet_ms\t{barePacket:0.0}");
+        Console.WriteLine($"bare_packet_cpu_ms\t{barePacketCpu:0.0}");
+        Console.WriteLine($"cpu_ratio_packet\t{fullCpu / barePacketCpu:0.00}");
         Console.WriteLine($"reader_cpu_ms\t{readerCpu:0.0}");
         Console.WriteLine($"full_cpu_ms\t{fullCpu:0.0}");
         Console.WriteLine($"cpu_ratio\t{fullCpu / bareCpu:0.00}");
@@ -45,14 +50,16 @@ internal static class InProcess
     }
 
     /// <summary>
-    /// Medians of wall time and of the process's CPU time (user + system, all threads, so the GC's too). On a shared
-    /// machine the CPU time is the steadier figure: wall time includes waiting for a core.
+    /// Medians of wall time, of the process's CPU time (user + system, all threads, so the GC's too) and of the time
+    /// the garbage collector paused the run. On a shared machine the CPU time is the steadier figure: wall time
+    /// includes waiting for a core.
     /// </summary>
-    internal static (double Wall, double Cpu) Median<T>(int runs, Func<T> work)
+    internal static (double Wall, double Cpu, double GcPause) Median<T>(int runs, Func<T> work)
     {
         GC.KeepAlive(work());
         var wall = new double[runs];
         var cpu = new double[runs];
+        var paused = new double[runs];
         using var self = Process.GetCurrentProcess();
         for (int i = 0; i < runs; i++)
         {
@@ -60,13 +67,15 @@ internal static class InProcess
             GC.WaitForPendingFinalizers();
             self.Refresh();
             var cpuBefore = self.TotalProcessorTime;
+            TimeSpan pausedBefore = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             GC.KeepAlive(work());
             wall[i] = clock.Elapsed.TotalMilliseconds;
+            paused[i] = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
             self.Refresh();
             cpu[i] = (self.TotalProcessorTime - cpuBefore).TotalMilliseconds;
         }
-        return (Middle(wall), Middle(cpu));
+        return (Middle(wall), Middle(cpu), Middle(paused));
     }
 
     private static double Middle(double[] values)

@@ -13,7 +13,7 @@ internal static class InProcessConns
 {
     public static int Run(string path, int runs)
     {
-        var (track, trackCpu) = InProcess.Median(runs, () => Track(path));
+        var (track, trackCpu, _) = InProcess.Median(runs, () => Track(path));
 
         long before = GC.GetTotalMemory(forceFullCollection: true);
         CaptureSession session = Track(path);

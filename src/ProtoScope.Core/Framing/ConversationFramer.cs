@@ -1,4 +1,3 @@
-using System.Buffers;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
@@ -36,7 +35,6 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
 {
     private readonly ConversationFramerOptions _options;
     private readonly List<long[]?> _udpCounters = [];
-    private byte[] _scratch = new byte[2048];
 
     public ConversationFramer(ConversationFramerOptions options, IMessageSink sink)
     {
@@ -55,13 +53,6 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
             ? new StreamFramer(this, connection.Id, direction)
             : null;
 
-    /// <summary>A buffer for one packet's bytes, shared by all framers: the one pass never runs two at once.</summary>
-    internal byte[] Scratch(int size)
-    {
-        if (_scratch.Length < size) _scratch = new byte[Math.Max(size, _scratch.Length * 2)];
-        return _scratch;
-    }
-
     public void OnDatagram(UdpConversation conversation, Direction direction, ReadOnlySpan<byte> payload, in DecodedPacket packet, long frame)
     {
         if (!(_options.Include?.Invoke(conversation) ?? true)) return;
@@ -75,22 +66,38 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
         Sink.OnMessage(datagram, KeepPayloads ? payload : payload[..Math.Min(payload.Length, PreviewBytes)], error);
         if (_options.Spec is null || payload.IsEmpty || payload.Length < packet.PayloadLength) return;
 
-        byte[] copy = Scratch(payload.Length);
-        payload.CopyTo(copy);
-        var whole = new ReadOnlySequence<byte>(copy, 0, payload.Length);
-        var buffer = whole;
-        int count = 0;
-        while (!buffer.IsEmpty && FrameReader.TryReadFrame(ref buffer, Spec, out _, out _) == FrameStatus.Frame) count++;
-        if (!buffer.IsEmpty || count == 0) return;
-        buffer = whole;
+        // The datagram is framed only when it is exactly one or more whole frames: count them first.
+        int count = 0, at = 0;
+        while (at < payload.Length && NextFrame(payload, at, out _, out int next))
+        {
+            count++;
+            at = next;
+        }
+        if (at != payload.Length || count == 0) return;
+        at = 0;
         for (int i = 0; i < count; i++)
         {
-            long start = whole.Length - buffer.Length;
-            FrameReader.TryReadFrame(ref buffer, Spec, out ReadOnlySequence<byte> framePayload, out _);
-            var message = new FramedMessage(conversation.Id, "udp", MessageKind.Frame, direction, counters[2 + d]++, start,
-                framePayload.Length, frame, frame, 1, count > 1);
-            long shown = KeepPayloads ? framePayload.Length : Math.Min(framePayload.Length, PreviewBytes);
-            Sink.OnMessage(message, framePayload.Slice(0, shown).FirstSpan, null);
+            NextFrame(payload, at, out long length, out int next);
+            var message = new FramedMessage(conversation.Id, "udp", MessageKind.Frame, direction, counters[2 + d]++, at,
+                length, frame, frame, 1, count > 1);
+            long shown = KeepPayloads ? length : Math.Min(length, PreviewBytes);
+            at = next;
+            Sink.OnMessage(message, payload.Slice(next - (int)length, (int)shown), null);
         }
+    }
+
+    /// <summary>Reads the frame at <paramref name="at"/>: false when its prefix is bad or it does not fit in the datagram.</summary>
+    private bool NextFrame(ReadOnlySpan<byte> datagram, int at, out long length, out int next)
+    {
+        next = at;
+        if (datagram.Length - at < Spec.HeaderSize
+            || !FrameReader.TryReadPayloadLength(datagram[at..], Spec, out length, out _)
+            || length > datagram.Length - at - Spec.HeaderSize)
+        {
+            length = 0;
+            return false;
+        }
+        next = at + Spec.HeaderSize + (int)length;
+        return true;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace ProtoScope.Core.Framing;
 
@@ -98,6 +99,24 @@ public static class FrameReader
         if (!TryGetPayloadLength(length, spec, out long payloadLength, out FrameError error))
             return error;
         return new FrameError(FrameErrorKind.PayloadTruncated, (ulong)payloadLength, 0, reader.Remaining);
+    }
+
+    /// <summary>
+    /// The span form for callers that hold contiguous bytes (the inspector's framers): reads the length prefix at the
+    /// start of <paramref name="prefix"/>, which must hold at least <see cref="FramingSpec.HeaderSize"/> bytes, and
+    /// checks it as <see cref="TryReadFrame"/> does.
+    /// </summary>
+    internal static bool TryReadPayloadLength(ReadOnlySpan<byte> prefix, FramingSpec spec, out long payloadLength, out FrameError error)
+    {
+        bool big = spec.ByteOrder == ByteOrder.BigEndian;
+        ulong length = spec.HeaderSize switch
+        {
+            1 => prefix[0],
+            2 => big ? BinaryPrimitives.ReadUInt16BigEndian(prefix) : BinaryPrimitives.ReadUInt16LittleEndian(prefix),
+            4 => big ? BinaryPrimitives.ReadUInt32BigEndian(prefix) : BinaryPrimitives.ReadUInt32LittleEndian(prefix),
+            _ => big ? BinaryPrimitives.ReadUInt64BigEndian(prefix) : BinaryPrimitives.ReadUInt64LittleEndian(prefix),
+        };
+        return TryGetPayloadLength(length, spec, out payloadLength, out error);
     }
 
     private static bool TryGetPayloadLength(ulong length, FramingSpec spec, out long payloadLength, out FrameError error)

@@ -1,11 +1,12 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Core.Framing;
 
 /// <summary>
-/// Cuts one reassembled TCP direction into length-prefixed frames with <see cref="FrameReader"/>, and tells for
+/// Cuts one reassembled TCP direction into length-prefixed frames (the prefix is read by <see cref="FrameReader"/>), and tells for
 /// each frame which packets carried it. Holds only what the frame in progress needs: its length prefix (at most 8
 /// bytes) and, when payloads are kept, its payload (at most <see cref="FramingSpec.MaxFrame"/>), else a preview.
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class StreamFramer : IStreamConsumer
     private readonly int _conversation;
     private readonly Direction _direction;
     private readonly FramingSpec _spec;
-    private readonly byte[] _header = new byte[8];
+    private LengthPrefix _header;
     private int _headerHeld;
     private bool _stopped;
     private long _index;
@@ -32,7 +33,9 @@ public sealed class StreamFramer : IStreamConsumer
     private bool _inPayload;
     private long _payloadLength;
     private long _payloadGot;
+    /// <summary>What is kept of the frame in progress (all of it, or a preview), in a pooled array of at least that length.</summary>
     private byte[] _payload = [];
+    private int _payloadKept;
 
     internal StreamFramer(ConversationFramer owner, int conversation, Direction direction)
     {
@@ -45,69 +48,75 @@ public sealed class StreamFramer : IStreamConsumer
     public void OnData(ReadOnlySpan<byte> bytes, long offset, long frame)
     {
         if (_stopped) return;
-        byte[] chunk = _owner.Scratch(bytes.Length);
-        bytes.CopyTo(chunk);
-        int n = bytes.Length, pos = 0;
+        int n = bytes.Length, pos = 0, headerSize = _spec.HeaderSize;
         while (pos < n)
         {
             if (_inPayload)
             {
                 int take = (int)Math.Min(_payloadLength - _payloadGot, n - pos);
-                KeepPayload(chunk.AsSpan(pos, take));
+                KeepPayload(bytes.Slice(pos, take));
                 pos += take;
                 _segments++;
                 if (_payloadGot == _payloadLength)
                 {
                     _inPayload = false;
-                    Complete(frame, stickyEnd: pos < n, _payloadLength, _payload);
+                    Complete(frame, stickyEnd: pos < n, _payloadLength, _payload.AsSpan(0, _payloadKept));
+                    ReturnPayload();
                 }
                 continue;
             }
+            ReadOnlySpan<byte> prefix;
             if (_headerHeld == 0)
             {
                 _frameStart = offset + pos;
                 _firstFrame = frame;
                 _segments = 1;
                 _stickyStart = pos > 0;
+                if (n - pos >= headerSize)
+                {
+                    // The common case: the whole length prefix is in this segment, read it in place.
+                    prefix = bytes.Slice(pos, headerSize);
+                    pos += headerSize;
+                }
+                else
+                {
+                    bytes[pos..].CopyTo(_header);
+                    _headerHeld = n - pos;
+                    return;
+                }
             }
             else
             {
                 _segments++;
+                int take = Math.Min(headerSize - _headerHeld, n - pos);
+                bytes.Slice(pos, take).CopyTo(((Span<byte>)_header)[_headerHeld..]);
+                _headerHeld += take;
+                pos += take;
+                if (_headerHeld < headerSize) return;
+                _headerHeld = 0;
+                prefix = ((ReadOnlySpan<byte>)_header)[..headerSize];
             }
-            ReadOnlySequence<byte> buffer = _headerHeld == 0
-                ? new ReadOnlySequence<byte>(chunk, pos, n - pos)
-                : ByteChain.Of(_header.AsMemory(0, _headerHeld), chunk.AsMemory(pos, n - pos));
-            long before = buffer.Length;
-            switch (FrameReader.TryReadFrame(ref buffer, _spec, out ReadOnlySequence<byte> payload, out FrameError error))
+            if (!FrameReader.TryReadPayloadLength(prefix, _spec, out long payloadLength, out FrameError error))
             {
-                case FrameStatus.Frame:
-                    pos += (int)(before - buffer.Length - _headerHeld);
-                    _headerHeld = 0;
-                    Complete(frame, stickyEnd: pos < n, payload.Length, Preview(payload));
-                    break;
-                case FrameStatus.Error:
-                    Fail(error.ToString(), frame, notFramedCandidate: true);
-                    return;
-                default:
-                    if (before < _spec.HeaderSize)
-                    {
-                        chunk.AsSpan(pos, n - pos).CopyTo(_header.AsSpan(_headerHeld));
-                        _headerHeld += n - pos;
-                    }
-                    else
-                    {
-                        FrameError partial = FrameReader.DescribeTruncation(buffer, _spec);
-                        _headerHeld = 0;
-                        _inPayload = true;
-                        _payloadLength = (long)partial.Length;
-                        _payloadGot = 0;
-                        _payload = new byte[(int)Math.Min(_payloadLength, _owner.KeepPayloads ? _payloadLength : _owner.PreviewBytes)];
-                        foreach (ReadOnlyMemory<byte> piece in buffer.Slice(_spec.HeaderSize))
-                            KeepPayload(piece.Span);
-                    }
-                    pos = n;
-                    break;
+                Fail(error.ToString(), frame, notFramedCandidate: true);
+                return;
             }
+            if (n - pos >= payloadLength)
+            {
+                // The whole payload is here too: hand it on straight from the segment, no copy.
+                ReadOnlySpan<byte> payload = bytes.Slice(pos, (int)payloadLength);
+                pos += (int)payloadLength;
+                Complete(frame, stickyEnd: pos < n, payloadLength, payload[..(int)KeptLength(payloadLength)]);
+                continue;
+            }
+            // The frame continues in later segments: keep what a view will be shown of it.
+            _inPayload = true;
+            _payloadLength = payloadLength;
+            _payloadGot = 0;
+            _payloadKept = (int)KeptLength(payloadLength);
+            _payload = ArrayPool<byte>.Shared.Rent(_payloadKept);
+            KeepPayload(bytes[pos..]);
+            return;
         }
     }
 
@@ -131,24 +140,26 @@ public sealed class StreamFramer : IStreamConsumer
         else if (_headerHeld > 0)
             Fail(new FrameError(FrameErrorKind.HeaderTruncated, (ulong)_spec.HeaderSize, 0, _headerHeld).ToString(), frame, notFramedCandidate: true);
         _stopped = true;
-        _payload = [];
+        ReturnPayload();
     }
+
+    private long KeptLength(long payloadLength) => _owner.KeepPayloads ? payloadLength : Math.Min(payloadLength, _owner.PreviewBytes);
 
     private void KeepPayload(ReadOnlySpan<byte> bytes)
     {
-        if (_payloadGot < _payload.Length)
+        if (_payloadGot < _payloadKept)
         {
-            int room = (int)Math.Min(_payload.Length - _payloadGot, bytes.Length);
+            int room = (int)Math.Min(_payloadKept - _payloadGot, bytes.Length);
             bytes[..room].CopyTo(_payload.AsSpan((int)_payloadGot));
         }
         _payloadGot += bytes.Length;
     }
 
-    private ReadOnlySpan<byte> Preview(in ReadOnlySequence<byte> payload)
+    private void ReturnPayload()
     {
-        long wanted = _owner.KeepPayloads ? payload.Length : Math.Min(payload.Length, _owner.PreviewBytes);
-        ReadOnlySequence<byte> part = payload.Slice(0, wanted);
-        return part.IsSingleSegment ? part.FirstSpan : part.ToArray();
+        if (_payload.Length > 0) ArrayPool<byte>.Shared.Return(_payload);
+        _payload = [];
+        _payloadKept = 0;
     }
 
     private void Complete(long frame, bool stickyEnd, long length, ReadOnlySpan<byte> payload)
@@ -161,26 +172,15 @@ public sealed class StreamFramer : IStreamConsumer
     private void Fail(string reason, long frame, bool notFramedCandidate, long? offset = null)
     {
         _stopped = true;
-        _payload = [];
+        ReturnPayload();
         bool notFramed = notFramedCandidate && _owner.DetectNotFramed && _index == 0;
         _owner.Sink.OnFailure(new FramingFailure(_conversation, "tcp", _direction, offset ?? _frameStart, frame, reason, notFramed));
     }
 }
 
-/// <summary>A two-piece <see cref="ReadOnlySequence{T}"/>: a held length prefix followed by the bytes that complete it.</summary>
-internal sealed class ByteChain : ReadOnlySequenceSegment<byte>
+/// <summary>A length prefix split across segments, held inline (at most 8 bytes): no array per direction.</summary>
+[InlineArray(8)]
+internal struct LengthPrefix
 {
-    private ByteChain(ReadOnlyMemory<byte> memory, long runningIndex)
-    {
-        Memory = memory;
-        RunningIndex = runningIndex;
-    }
-
-    public static ReadOnlySequence<byte> Of(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second)
-    {
-        var head = new ByteChain(first, 0);
-        var tail = new ByteChain(second, first.Length);
-        head.Next = tail;
-        return new ReadOnlySequence<byte>(head, 0, tail, second.Length);
-    }
+    private byte _first;
 }

@@ -25,8 +25,9 @@ internal sealed class HalfStream
 
     private readonly Reassembler _owner;
     private readonly ConnectionStreams _connection;
-    private readonly List<Held> _held = [];
-    private readonly RecentBytes _recent;
+    /// <summary>Made on the first out-of-order segment: most directions never need one.</summary>
+    private List<Held>? _held;
+    private RecentBytes _recent;
     private uint _next;
     private long _offset;
     private uint? _finSeq;
@@ -47,6 +48,8 @@ internal sealed class HalfStream
     public bool Ended { get; private set; }
     public long Buffered { get; private set; }
     public ReassemblyStats Stats;
+
+    private int HeldCount => _held?.Count ?? 0;
 
     private uint SeqAt(long offset) => _next + (uint)(offset - _offset);
 
@@ -78,7 +81,7 @@ internal sealed class HalfStream
         {
             _peerAck = ack;
             _hasPeerAck = true;
-            if (_held.Count > 0) Drain(frame);
+            if (HeldCount > 0) Drain(frame);
         }
     }
 
@@ -117,7 +120,7 @@ internal sealed class HalfStream
             start = _offset;
         }
         long capturedEnd = start + captured.Length;
-        if (start == _offset && _held.Count == 0)
+        if (start == _offset && HeldCount == 0)
         {
             // The common case: in order, nothing held. Deliver straight from the packet, no copy.
             Deliver(captured, frame);
@@ -167,22 +170,22 @@ internal sealed class HalfStream
     /// <summary>Gives up the first hole (the buffer limit was reached). Returns false when nothing is held.</summary>
     public bool GiveUpFirstHole(long frame, long limit, string which)
     {
-        if (_held.Count == 0) return false;
+        if (HeldCount == 0) return false;
         if (!_noted)
         {
             _noted = true;
             _owner.Note(_connection, this, frame, $"out-of-order buffer limit reached ({which} {limit} bytes): holes given up as gaps from stream offset {_offset}");
         }
-        if (_held[0].Start > _offset) EmitGap(_held[0].Start - _offset, GapCause.BufferLimit, frame);
+        if (_held![0].Start > _offset) EmitGap(_held[0].Start - _offset, GapCause.BufferLimit, frame);
         Drain(frame);
         return true;
     }
 
     private void Flush(long frame)
     {
-        while (_held.Count > 0)
+        while (HeldCount > 0)
         {
-            if (_held[0].Start > _offset) EmitGap(_held[0].Start - _offset, GapCause.Lost, frame);
+            if (_held![0].Start > _offset) EmitGap(_held[0].Start - _offset, GapCause.Lost, frame);
             Drain(frame);
         }
     }
@@ -190,15 +193,15 @@ internal sealed class HalfStream
     /// <summary>Delivers held segments from the front while they are in order, or while the peer has acknowledged past the hole before them.</summary>
     private void Drain(long frame)
     {
-        while (_held.Count > 0)
+        while (HeldCount > 0)
         {
-            Held first = _held[0];
+            Held first = _held![0];
             if (first.Start > _offset)
             {
                 if (!(_hasPeerAck && SequenceNumber.AfterOrEqual(_peerAck, SeqAt(first.Start)))) break;
                 EmitGap(first.Start - _offset, GapCause.Lost, frame);
             }
-            _held.RemoveAt(0);
+            _held!.RemoveAt(0);
             Release(first.Bytes?.Length ?? 0);
             if (first.Bytes is null) EmitGap(first.Length, GapCause.Snaplen, first.Frame);
             else Deliver(first.Bytes, first.Frame);
@@ -214,6 +217,7 @@ internal sealed class HalfStream
     {
         long end = start + (bytes ? captured.Length : holeLength);
         if (end <= start) return;
+        _held ??= [];
         int i = 0;
         long at = start;
         bool overlapped = false;
@@ -283,7 +287,7 @@ internal sealed class HalfStream
 
     private void CheckFin(long frame)
     {
-        if (_finSeq is uint fin && _held.Count == 0 && OffsetOf(fin) <= _offset) End(StreamEnd.Fin, frame);
+        if (_finSeq is uint fin && HeldCount == 0 && OffsetOf(fin) <= _offset) End(StreamEnd.Fin, frame);
     }
 
     private void End(StreamEnd how, long frame)
@@ -291,8 +295,11 @@ internal sealed class HalfStream
         if (Ended) return;
         Ended = true;
         _recent.Release();
-        foreach (Held h in _held) Release(h.Bytes?.Length ?? 0);
-        _held.Clear();
+        if (_held is not null)
+        {
+            foreach (Held h in _held) Release(h.Bytes?.Length ?? 0);
+            _held = null;
+        }
         Consumer.OnEnd(how, _offset, frame);
     }
 

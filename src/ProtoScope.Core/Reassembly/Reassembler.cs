@@ -4,17 +4,36 @@ using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Reassembly;
 
-/// <summary>Both directions of one TCP connection and the out-of-order bytes they hold together.</summary>
+/// <summary>
+/// Both directions of one TCP connection and the out-of-order bytes they hold together. Per direction fields
+/// rather than arrays: one of these exists for every connection with a direction still open.
+/// </summary>
 internal sealed class ConnectionStreams(TcpConnection connection)
 {
     public TcpConnection Connection { get; } = connection;
-    public readonly HalfStream?[] Halves = new HalfStream?[2];
-    /// <summary>Set once the factory was asked for a direction, so it is asked once even when it answers null.</summary>
-    public readonly bool[] Asked = new bool[2];
-    public long Buffered;
+    private HalfStream? _orig, _resp;
     /// <summary>Who sends on each half: halves stay bound to their sender when the tracker swaps roles.</summary>
-    public readonly NetAddress[] Sender = new NetAddress[2];
-    public readonly ushort[] SenderPort = new ushort[2];
+    private NetAddress _origSender, _respSender;
+    private ushort _origSenderPort, _respSenderPort;
+    /// <summary>Bit i set once the factory was asked for direction i, so it is asked once even when it answers null.</summary>
+    private byte _asked;
+    public long Buffered;
+
+    public HalfStream? Half(Direction d) => d == Direction.Orig ? _orig : _resp;
+
+    public bool Asked(Direction d) => (_asked & (1 << (int)d)) != 0;
+
+    public HalfStream? Other(HalfStream half) => ReferenceEquals(_orig, half) ? _resp : _orig;
+
+    public Direction DirectionOf(HalfStream half) => ReferenceEquals(_orig, half) ? Direction.Orig : Direction.Resp;
+
+    /// <summary>Records that <paramref name="d"/> was asked for, who sends on it and what (if anything) consumes it.</summary>
+    public void Bind(Direction d, in DecodedPacket p, HalfStream? half)
+    {
+        _asked |= (byte)(1 << (int)d);
+        if (d == Direction.Orig) (_origSender, _origSenderPort, _orig) = (p.Src, p.SrcPort, half);
+        else (_respSender, _respSenderPort, _resp) = (p.Src, p.SrcPort, half);
+    }
 
     /// <summary>
     /// The half a packet belongs to: the one bound to its sender if any, else the session's direction. The
@@ -23,12 +42,15 @@ internal sealed class ConnectionStreams(TcpConnection connection)
     /// </summary>
     public Direction HalfOf(in DecodedPacket p, Direction sessionDirection)
     {
-        for (int i = 0; i < 2; i++)
-            if (Asked[i] && SenderPort[i] == p.SrcPort && Sender[i] == p.Src) return (Direction)i;
-        for (int i = 0; i < 2; i++)
-            if (Asked[i]) return (Direction)(1 - i);
+        if (Asked(Direction.Orig) && _origSenderPort == p.SrcPort && _origSender == p.Src) return Direction.Orig;
+        if (Asked(Direction.Resp) && _respSenderPort == p.SrcPort && _respSender == p.Src) return Direction.Resp;
+        if (Asked(Direction.Orig)) return Direction.Resp;
+        if (Asked(Direction.Resp)) return Direction.Orig;
         return sessionDirection;
     }
+
+    /// <summary>Both directions were bound and have nothing more to deliver: the connection's reassembly is over.</summary>
+    public bool Over => _asked == 3 && (_orig?.Ended ?? true) && (_resp?.Ended ?? true);
 }
 
 /// <summary>
@@ -49,7 +71,9 @@ public sealed class Reassembler
 {
     private readonly IStreamConsumerFactory? _streams;
     private readonly IDatagramConsumer? _datagrams;
+    /// <summary>By connection id: null before the connection's first segment, <see cref="Over"/> once both directions ended (their state is freed).</summary>
     private readonly List<ConnectionStreams?> _byId = [];
+    private static readonly ConnectionStreams Over = new(null!);
     private readonly List<ReassemblyNote> _notes = [];
 
     public Reassembler(IStreamConsumerFactory? streams, IDatagramConsumer? datagrams = null, ReassemblyOptions? options = null)
@@ -70,9 +94,13 @@ public sealed class Reassembler
     /// <summary>Called for each note as it happens (the list keeps only the first ones).</summary>
     public event Action<ReassemblyNote>? Noted;
 
-    /// <summary>What happened to one direction's segments; default when the direction was never reassembled.</summary>
+    /// <summary>
+    /// What happened to one direction's segments so far; default when the direction was never reassembled, or once
+    /// both directions of the connection have ended: then the reassembler has freed the connection's state, so that
+    /// a capture of many connections holds only the open ones.
+    /// </summary>
     public ReassemblyStats Stats(int connection, Direction direction) =>
-        connection < _byId.Count && _byId[connection]?.Halves[(int)direction] is HalfStream h ? h.Stats : default;
+        connection < _byId.Count && _byId[connection]?.Half(direction) is HalfStream h ? h.Stats : default;
 
     /// <summary>Takes the packet the session just analysed. <paramref name="data"/> is the captured packet, not kept.</summary>
     public void Add(CaptureSession session, ReadOnlySpan<byte> data)
@@ -94,6 +122,7 @@ public sealed class Reassembler
     {
         while (_byId.Count <= connection.Id) _byId.Add(null);
         ConnectionStreams conn = _byId[connection.Id] ??= new ConnectionStreams(connection);
+        if (ReferenceEquals(conn, Over)) return;
         dir = conn.HalfOf(in p, dir);
         HalfStream? half = Half(conn, dir, in p);
         TcpFlags flags = p.Flags;
@@ -120,39 +149,38 @@ public sealed class Reassembler
                 else if ((flags & TcpFlags.Fin) != 0) half.Fin(seq + (uint)p.PayloadLength, frame);
             }
         }
-        if ((flags & TcpFlags.Ack) != 0 && (flags & TcpFlags.Rst) == 0 && conn.Halves[1 - (int)dir] is HalfStream other)
+        if ((flags & TcpFlags.Ack) != 0 && (flags & TcpFlags.Rst) == 0 && conn.Half(dir == Direction.Orig ? Direction.Resp : Direction.Orig) is HalfStream other)
             other.PeerAcked(p.AcknowledgmentNumber, frame);
+        if (conn.Over) _byId[connection.Id] = Over;
     }
 
     private HalfStream? Half(ConnectionStreams conn, Direction dir, in DecodedPacket p)
     {
-        int i = (int)dir;
-        if (conn.Halves[i] is HalfStream h) return h;
-        if (conn.Asked[i]) return null;
+        if (conn.Half(dir) is HalfStream h) return h;
+        if (conn.Asked(dir)) return null;
         // Ask when the direction has something to reassemble: a SYN, data or a FIN.
         if ((p.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0 && p.PayloadLength == 0) return null;
-        conn.Asked[i] = true;
-        conn.Sender[i] = p.Src;
-        conn.SenderPort[i] = p.SrcPort;
         IStreamConsumer? consumer = _streams!.Create(conn.Connection, dir);
-        return consumer is null ? null : conn.Halves[i] = new HalfStream(this, conn, consumer, Options.RetransmissionCheckBytes);
+        HalfStream? half = consumer is null ? null : new HalfStream(this, conn, consumer, Options.RetransmissionCheckBytes);
+        conn.Bind(dir, in p, half);
+        return half;
     }
 
     /// <summary>Ends every open direction (holes become gaps, held bytes are delivered). Call once, after the last packet.</summary>
     public void Finish(long lastFrame)
     {
-        foreach (ConnectionStreams? conn in _byId)
+        for (int id = 0; id < _byId.Count; id++)
         {
-            if (conn is null) continue;
-            foreach (HalfStream? half in conn.Halves)
-                half?.Finish(lastFrame);
+            if (_byId[id] is not ConnectionStreams conn || ReferenceEquals(conn, Over)) continue;
+            conn.Half(Direction.Orig)?.Finish(lastFrame);
+            conn.Half(Direction.Resp)?.Finish(lastFrame);
         }
     }
 
     /// <summary>Keeps the per-connection and total bounds by giving up holes, the direction just added to first.</summary>
     internal void Enforce(ConnectionStreams conn, HalfStream half, long frame)
     {
-        HalfStream? other = conn.Halves[0] == half ? conn.Halves[1] : conn.Halves[0];
+        HalfStream? other = conn.Other(half);
         while (conn.Buffered > Options.MaxBufferedPerConnection)
         {
             if (!half.GiveUpFirstHole(frame, Options.MaxBufferedPerConnection, "per connection")
@@ -168,7 +196,7 @@ public sealed class Reassembler
 
     internal void Note(ConnectionStreams conn, HalfStream half, long frame, string text)
     {
-        var note = new ReassemblyNote(conn.Connection.Id, conn.Halves[0] == half ? Direction.Orig : Direction.Resp, frame, text);
+        var note = new ReassemblyNote(conn.Connection.Id, conn.DirectionOf(half), frame, text);
         if (_notes.Count < 10_000) _notes.Add(note);
         Noted?.Invoke(note);
     }

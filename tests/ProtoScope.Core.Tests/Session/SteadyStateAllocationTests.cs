@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Framing;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tests.Decoding;
 using ProtoScope.Core.Tests.Tcp;
@@ -48,10 +51,77 @@ public class SteadyStateAllocationTests
         Assert.Equal(0, allocated);
     }
 
-    /// <summary>Adds every packet to one session; returns the bytes this thread allocated after the first <paramref name="skip"/>.</summary>
-    private static long AllocatedWhileAdding(byte[][] packets, int linkType, int skip)
+    /// <summary>
+    /// With reassembly and length-prefix framing on, the same holds: segments that carry several frames, frames that
+    /// span segments (their preview kept in a pooled buffer) and length prefixes split across segments cost nothing.
+    /// </summary>
+    [Fact]
+    public void Reassembling_and_framing_an_established_connection_allocates_nothing_per_packet()
     {
-        var session = new CaptureSession(linkType, 1_000_000_000);
+        byte[] clientStream = FramedStream(seed: 1), serverStream = FramedStream(seed: 2);
+        var segments = new List<(Segment Segment, byte[] Payload)>
+        {
+            (new('C', "S", 1000, 0), []), (new('S', "S.", 5000, 1001), []), (new('C', ".", 1001, 5001), []),
+        };
+        int c = 0, s = 0;
+        const int clientMss = 100, serverMss = 77;
+        while (segments.Count < 3 + Warmup + Measured)
+        {
+            segments.Add((new('C', "P.", 1001 + (uint)c, 5001 + (uint)s, clientMss), clientStream[c..(c + clientMss)]));
+            c += clientMss;
+            segments.Add((new('S', ".", 5001 + (uint)s, 1001 + (uint)c), []));
+            segments.Add((new('S', "P.", 5001 + (uint)s, 1001 + (uint)c, serverMss), serverStream[s..(s + serverMss)]));
+            s += serverMss;
+            segments.Add((new('C', ".", 1001 + (uint)c, 5001 + (uint)s), []));
+        }
+        var packets = segments.Select(x =>
+        {
+            byte[] packet = SegmentScript.Build(x.Segment);
+            x.Payload.CopyTo(packet, 40);
+            return packet;
+        }).ToArray();
+        var sink = new CountingSink();
+        var framer = new ConversationFramer(new ConversationFramerOptions(), sink);
+
+        long allocated = AllocatedWhileAdding(packets, LinkType.Raw, skip: 3 + Warmup, new Reassembler(framer, framer));
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(0, sink.Failures);
+        Assert.True(sink.Spanning > 1000 && sink.Sticky > 1000, $"{sink.Spanning} frames spanning segments, {sink.Sticky} sharing one");
+    }
+
+    /// <summary>Frames of 0 to 299 payload bytes, enough for every segment of the test.</summary>
+    private static byte[] FramedStream(int seed)
+    {
+        var random = new Random(seed);
+        var stream = new List<byte>();
+        while (stream.Count < (Warmup + Measured) / 4 * 100 + 1000)
+        {
+            var frame = new byte[4 + random.Next(300)];
+            BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)(frame.Length - 4));
+            random.NextBytes(frame.AsSpan(4));
+            stream.AddRange(frame);
+        }
+        return [.. stream];
+    }
+
+    private sealed class CountingSink : IMessageSink
+    {
+        public long Spanning, Sticky, Failures;
+
+        public void OnMessage(in FramedMessage message, ReadOnlySpan<byte> payload, string? error)
+        {
+            if (message.Segments > 1) Spanning++;
+            if (message.Sticky) Sticky++;
+        }
+
+        public void OnFailure(in FramingFailure failure) => Failures++;
+    }
+
+    /// <summary>Adds every packet to one session; returns the bytes this thread allocated after the first <paramref name="skip"/>.</summary>
+    private static long AllocatedWhileAdding(byte[][] packets, int linkType, int skip, Reassembler? reassembly = null)
+    {
+        var session = new CaptureSession(linkType, 1_000_000_000) { Reassembly = reassembly };
         var headers = packets.Select((p, i) => new PacketHeader(1_700_000_000_000_000_000L + i * 1_000L, p.Length, p.Length)).ToArray();
         for (int i = 0; i < skip; i++)
             session.Add(headers[i], packets[i]);

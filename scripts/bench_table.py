@@ -77,6 +77,11 @@ def main():
               f"{float(ip['model_bytes_per_packet']):>11.1f} {float(ip['model_bytes_per_conversation']):>12.0f}               "
               + " ".join(mib(k) for k in ["bare-pointers", "conns", "frames", "read", "tcpdump", "tshark"]))
     print()
+    print("Linearity (in process): ms for each quarter of the packets in one full run; equal when the cost per packet does not grow:")
+    for s in shapes:
+        ip = tsv(results / s / "inproc.tsv")
+        print(f"{s:<6} {ip.get('full_quarters_ms', '?'):>24}   GC pause per full run {float(ip.get('full_gc_pause_ms', 'nan')):.0f} ms")
+    print()
     print("full (in process): decode + track + reassemble + frame, frames counted; frames: protoscope frames --format jsonl (one JSON line per frame).")
     print("bare: SharpPcap GetNextPacketPointers loop; bare-pkt: GetNextPacket (polls the fd per packet); conns: protoscope conns --format jsonl;")
     print("read: protoscope read (tcpdump-style text); tshark: tshark -q -z conv,tcp. The machine is shared: figures are noisy.")

@@ -13,7 +13,11 @@ internal static class Analysis
 {
     public static CaptureSession Run(string path) => Run(path, out _);
 
-    public static CaptureSession Run(string path, out long frames)
+    /// <param name="split">
+    /// When given, the elapsed ticks after each equal share of <paramref name="splitPackets"/> packets are written
+    /// into it: a cost that grows linearly with packets shows as equal shares.
+    /// </param>
+    public static CaptureSession Run(string path, out long frames, long[]? split = null, long splitPackets = 0)
     {
         using var source = CaptureFile.Open(path);
         var sink = new CountingSink();
@@ -21,8 +25,18 @@ internal static class Analysis
         var reassembler = new Reassembler(framer, framer);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit) { Reassembly = reassembler };
         ReadStatus status;
+        long every = split is null ? long.MaxValue : Math.Max(1, splitPackets / split.Length), next = every;
+        int share = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while ((status = source.Read(out var header, out var data)) == ReadStatus.Packet)
+        {
             session.Add(header, data);
+            if (session.PacketCount == next && share < split!.Length)
+            {
+                split[share++] = clock.ElapsedTicks;
+                next += every;
+            }
+        }
         if (status == ReadStatus.Error) throw new InvalidOperationException(source.Error);
         reassembler.Finish(session.PacketCount);
         frames = sink.Messages;

@@ -17,6 +17,14 @@ internal static class InProcess
         var (reader, readerCpu, _) = Median(runs, () => Analysis.ReadOnly(path));
         var (decode, decodeCpu, _) = Median(runs, () => Analysis.DecodeOnly(path));
         var (full, fullCpu, fullGc) = Median(runs, () => Analysis.Run(path));
+        long packetsInFile = Analysis.Run(path).PacketCount;
+
+        // Linearity: the time of each quarter of the packets in one more full run (equal when the cost per packet
+        // does not grow with the packets and connections already seen).
+        var quarters = new long[4];
+        GC.Collect();
+        GC.KeepAlive(Analysis.Run(path, out _, quarters, packetsInFile));
+        string shares = string.Join(" ", quarters.Select((t, i) => $"{(t - (i == 0 ? 0 : quarters[i - 1])) * 1000.0 / Stopwatch.Frequency:0}"));
 
         // Bytes held by the analysed model: everything reachable after the pass that was not before it.
         long before = GC.GetTotalMemory(forceFullCollection: true);
@@ -36,6 +44,7 @@ internal static class InProcess
         Console.WriteLine($"full_ms\t{full:0.0}");
         Console.WriteLine($"ratio\t{full / bare:0.00}");
         Console.WriteLine($"full_gc_pause_ms\t{fullGc:0.0}");
+        Console.WriteLine($"full_quarters_ms\t{shares}");
         Console.WriteLine($"bare_cpu_ms\t{bareCpu:0.0}");
         Console.WriteLine($"bare_packet_ms\t{barePacket:0.0}");
         Console.WriteLine($"bare_packet_cpu_ms\t{barePacketCpu:0.0}");

@@ -63,7 +63,7 @@ internal static class InProcess
     /// the garbage collector paused the run. On a shared machine the CPU time is the steadier figure: wall time
     /// includes waiting for a core.
     /// </summary>
-    private static (double Wall, double Cpu, double GcPause) Median<T>(int runs, Func<T> work)
+    internal static (double Wall, double Cpu, double GcPause) Median<T>(int runs, Func<T> work)
     {
         GC.KeepAlive(work());
         var wall = new double[runs];

@@ -5,6 +5,7 @@ using ProtoScope.Bench;
 // bench traffic SHAPE [--port P] [--scale X]   make loopback traffic for a benchmark capture (tcpdump records it)
 // bench bare-read FILE [pointers|packet]        the bare libpcap read loop, no decoding
 // bench inproc FILE [RUNS]                      in-process medians (bare, reader, full) and model memory
+// bench inproc-conns FILE [RUNS]                decode + track only (no reassembly): median time and tracker memory
 // bench hot [BenchmarkDotNet arguments]         the BenchmarkDotNet hot-path benchmarks (PROTOSCOPE_BENCH_FILE)
 // bench ui [CAPTURE] [--model-only]             the UI model: first screen, full load, display filters, bytes per packet
 string verb = args.Length > 0 ? args[0] : "";
@@ -23,12 +24,14 @@ switch (verb)
         return 0;
     case "inproc":
         return InProcess.Run(Arg(1, ""), int.Parse(Arg(2, "5"), CultureInfo.InvariantCulture));
+    case "inproc-conns":
+        return InProcessConns.Run(Arg(1, ""), int.Parse(Arg(2, "3"), CultureInfo.InvariantCulture));
     case "hot":
         BenchmarkSwitcher.FromTypes([typeof(HotPaths)]).Run(args[1..]);
         return 0;
     case "ui":
         return UiModel.Run(args[1..]);
     default:
-        Console.Error.WriteLine("usage: bench traffic SHAPE [--port P] [--scale X] | bare-read FILE [pointers|packet] | inproc FILE [RUNS] | hot [BenchmarkDotNet args] | ui [CAPTURE] [--model-only]");
+        Console.Error.WriteLine("usage: bench traffic SHAPE [--port P] [--scale X] | bare-read FILE [pointers|packet] | inproc FILE [RUNS] | inproc-conns FILE [RUNS] | hot [BenchmarkDotNet args] | ui [CAPTURE] [--model-only]");
         return 2;
 }

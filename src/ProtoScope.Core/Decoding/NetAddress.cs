@@ -21,6 +21,13 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
 
     public bool IsNone => Version == 0;
 
+    /// <summary>The address's upper and lower 64 bits (an IPv4 address is the low 32 bits of <see cref="Low"/>), for hashing.</summary>
+    internal ulong High => _hi;
+    internal ulong Low => _lo;
+
+    /// <summary>The address <see cref="High"/>, <see cref="Low"/> and <see cref="Version"/> describe.</summary>
+    internal static NetAddress FromParts(ulong high, ulong low, byte version) => new(high, low, version);
+
     /// <summary>255.255.255.255 (Zeek's IPAddr::IsBroadcast: never flip a conversation towards it).</summary>
     public bool IsBroadcast => Version == 4 && _lo == 0xFFFF_FFFF;
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
@@ -35,6 +36,11 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
 {
     private readonly ConversationFramerOptions _options;
     private readonly List<long[]?> _udpCounters = [];
+    /// <summary>
+    /// Preview buffers of frames in progress, reused: a frame spanning segments needs one until it completes. Kept
+    /// here rather than in the shared ArrayPool, which may trim its arrays on any full GC and allocate again.
+    /// </summary>
+    private readonly Stack<byte[]> _spareBuffers = new();
 
     public ConversationFramer(ConversationFramerOptions options, IMessageSink sink)
     {
@@ -47,6 +53,19 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
     internal bool KeepPayloads => _options.KeepPayloads;
     internal int PreviewBytes => _options.PreviewBytes;
     internal bool DetectNotFramed => _options.DetectNotFramed;
+
+    /// <summary>A buffer of at least <paramref name="length"/> bytes for a frame in progress; give it back with <see cref="ReturnBuffer"/>.</summary>
+    internal byte[] RentBuffer(int length)
+    {
+        if (length > PreviewBytes) return ArrayPool<byte>.Shared.Rent(length);
+        return _spareBuffers.TryPop(out byte[]? buffer) ? buffer : new byte[PreviewBytes];
+    }
+
+    internal void ReturnBuffer(byte[] buffer)
+    {
+        if (buffer.Length == PreviewBytes) _spareBuffers.Push(buffer);
+        else if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
+    }
 
     public IStreamConsumer? Create(TcpConnection connection, Direction direction) =>
         _options.Spec is not null && (_options.Include?.Invoke(connection) ?? true)

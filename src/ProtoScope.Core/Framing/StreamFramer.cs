@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
@@ -33,7 +32,7 @@ public sealed class StreamFramer : IStreamConsumer
     private bool _inPayload;
     private long _payloadLength;
     private long _payloadGot;
-    /// <summary>What is kept of the frame in progress (all of it, or a preview), in a pooled array of at least that length.</summary>
+    /// <summary>What is kept of the frame in progress (all of it, or a preview), in a reused array of at least that length.</summary>
     private byte[] _payload = [];
     private int _payloadKept;
 
@@ -114,7 +113,7 @@ public sealed class StreamFramer : IStreamConsumer
             _payloadLength = payloadLength;
             _payloadGot = 0;
             _payloadKept = (int)KeptLength(payloadLength);
-            _payload = ArrayPool<byte>.Shared.Rent(_payloadKept);
+            _payload = _owner.RentBuffer(_payloadKept);
             KeepPayload(bytes[pos..]);
             return;
         }
@@ -157,7 +156,7 @@ public sealed class StreamFramer : IStreamConsumer
 
     private void ReturnPayload()
     {
-        if (_payload.Length > 0) ArrayPool<byte>.Shared.Return(_payload);
+        _owner.ReturnBuffer(_payload);
         _payload = [];
         _payloadKept = 0;
     }

@@ -20,9 +20,12 @@ public abstract class Conversation
     protected Conversation(int id, in DecodedPacket first, long frame, long timestamp)
     {
         Id = id;
-        OrigAddress = first.Src;
+        _origHigh = first.Src.High;
+        _origLow = first.Src.Low;
+        _respHigh = first.Dst.High;
+        _respLow = first.Dst.Low;
+        _version = first.Src.Version;
         OrigPort = first.SrcPort;
-        RespAddress = first.Dst;
         RespPort = first.DstPort;
         FirstFrame = frame;
         LastFrame = frame;
@@ -32,10 +35,16 @@ public abstract class Conversation
 
     public int Id { get; }
     public abstract string Proto { get; }
-    public NetAddress OrigAddress { get; protected set; }
-    public ushort OrigPort { get; protected set; }
-    public NetAddress RespAddress { get; protected set; }
-    public ushort RespPort { get; protected set; }
+
+    // The two addresses as their parts rather than two NetAddress values (24 bytes each, 7 of them padding):
+    // both come from one IP header, so they share one version.
+    private ulong _origHigh, _origLow, _respHigh, _respLow;
+    private readonly byte _version;
+
+    public NetAddress OrigAddress => NetAddress.FromParts(_origHigh, _origLow, _version);
+    public ushort OrigPort { get; private set; }
+    public NetAddress RespAddress => NetAddress.FromParts(_respHigh, _respLow, _version);
+    public ushort RespPort { get; private set; }
     public long FirstFrame { get; }
     public long LastFrame { get; internal set; }
     /// <summary>Nanoseconds since the epoch.</summary>
@@ -49,10 +58,15 @@ public abstract class Conversation
     public Direction DirectionOf(in DecodedPacket p) =>
         p.SrcPort == OrigPort && p.Src == OrigAddress ? Direction.Orig : Direction.Resp;
 
+    /// <summary>Whether the packet travels between this conversation's two endpoints, in either direction.</summary>
+    internal bool Connects(in DecodedPacket p) =>
+        p.SrcPort == OrigPort && p.DstPort == RespPort && p.Src == OrigAddress && p.Dst == RespAddress
+        || p.SrcPort == RespPort && p.DstPort == OrigPort && p.Src == RespAddress && p.Dst == OrigAddress;
+
     /// <summary>Swaps originator and responder (Zeek flips a connection whose first packet came from the responder).</summary>
     protected void Flip()
     {
-        (OrigAddress, RespAddress) = (RespAddress, OrigAddress);
+        (_origHigh, _origLow, _respHigh, _respLow) = (_respHigh, _respLow, _origHigh, _origLow);
         (OrigPort, RespPort) = (RespPort, OrigPort);
         (Orig, Resp) = (Resp, Orig);
     }

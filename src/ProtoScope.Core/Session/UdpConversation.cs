@@ -12,14 +12,16 @@ public sealed class UdpConversation : Conversation
         if (LikelyServerPorts.Udp(first.SrcPort) && !LikelyServerPorts.Udp(first.DstPort) && !first.Dst.IsBroadcast)
         {
             Flip();
-            History.Add('^');
+            _history.Add('^');
         }
     }
 
     public override string Proto => "udp";
 
     /// <summary>Zeek's history: D for the originator's first datagram, d for the responder's.</summary>
-    public ConnectionHistory History { get; } = new();
+    public ref readonly ConnectionHistory History => ref _history;
+
+    private ConnectionHistory _history;
 
     /// <summary>UDP payload bytes per side as the UDP length fields state them (Zeek's request_len / reply_len).</summary>
     public long OrigBytes { get; private set; }
@@ -32,7 +34,7 @@ public sealed class UdpConversation : Conversation
     internal void Track(Direction d, in DecodedPacket p)
     {
         bool orig = d == Direction.Orig;
-        History.Check(ConnectionHistory.Mask.Data, 'D', orig);
+        _history.Check(ConnectionHistory.Mask.Data, 'D', orig);
         long bytes = Math.Max(0, p.UdpLength - 8);
         if (orig) OrigBytes += bytes;
         else RespBytes += bytes;

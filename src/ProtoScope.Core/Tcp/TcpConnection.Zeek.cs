@@ -14,31 +14,28 @@ public sealed partial class TcpConnection
     /// <summary>Zeek's TOO_LARGE_SEQ_DELTA: a SYN or RST this far from the last sequence number is not trusted.</summary>
     private const int TooLargeSeqDelta = 1048576;
 
-    private bool IsOrig(TcpEndpoint e) => ReferenceEquals(e, Originator);
-    private TcpEndpoint Peer(TcpEndpoint e) => IsOrig(e) ? Responder : Originator;
-
-    private void TrackZeek(TcpEndpoint ep, in DecodedPacket p)
+    private void TrackZeek(ref TcpEndpoint ep, in DecodedPacket p)
     {
         var f = p.Flags;
         bool syn = (f & TcpFlags.Syn) != 0, ack = (f & TcpFlags.Ack) != 0, fin = (f & TcpFlags.Fin) != 0, rst = (f & TcpFlags.Rst) != 0;
         int len = p.PayloadLength;
         uint baseSeq = p.SequenceNumber, ackSeq = p.AcknowledgmentNumber;
-        bool isOrig = IsOrig(ep);
-        var peer = Peer(ep);
+        bool isOrig = IsOrig(ref ep);
+        ref var peer = ref Peer(ref ep);
 
         int segLen = len + (syn ? 1 : 0) + (fin ? 1 : 0);
         if (rst) segLen -= len; // data on a RST is not part of the stream
         uint onePast = unchecked(baseSeq + (uint)segLen);
 
-        InitEndpoint(ep, syn, baseSeq, onePast);
-        ulong relSeq = ZeekRelativeSeq(ep, baseSeq, ep.LastSeq, ep.SeqWraps, out _);
-        UpdateHistory(ep, syn, ack, fin, rst, relSeq, len);
+        InitEndpoint(ref ep, syn, baseSeq, onePast);
+        ulong relSeq = ZeekRelativeSeq(in ep, baseSeq, ep.LastSeq, ep.SeqWraps, out _);
+        UpdateHistory(ref ep, syn, ack, fin, rst, relSeq, len);
 
         // Zeek's update_window: a zero window is boring with or after a RST, or after the peer's FIN.
         if (p.Window == 0 && !rst && peer.ZeekState != ZeekEndpointState.Closed && ep.ZeekState != ZeekEndpointState.Reset)
-            ConnectionHistory.Scaled(History, IsOrig(ep) ? 'W' : 'w', ref ep.ZeroWindowCount, ref ep.ZeroWindowThreshold);
+            _history.Scaled(IsOrig(ref ep) ? 'W' : 'w', ref ep.ZeroWindowCount, ref ep.ZeroWindowScale);
 
-        if (fin) ep.FinCount++;
+        if (fin) ep.SentZeekFin = true;
 
         if (ack)
         {
@@ -46,7 +43,7 @@ public sealed partial class TcpConnection
                 peer.InitSequence(unchecked(ackSeq - 1), unchecked(ackSeq - 1)); // as if its SYN had been seen
             else
             {
-                ZeekRelativeSeq(peer, ackSeq, peer.AckSeq, peer.AckWraps, out bool ackUnderflow);
+                ZeekRelativeSeq(in peer, ackSeq, peer.AckSeq, peer.AckWraps, out bool ackUnderflow);
                 // Acknowledgments on RSTs are not trusted; a jump to exactly 0 is more likely broken than real.
                 if (!ackUnderflow && !rst)
                 {
@@ -56,11 +53,11 @@ public sealed partial class TcpConnection
             }
         }
 
-        UpdateLastSeq(ep, onePast, syn, fin, rst, len);
-        UpdateStateMachine(ep, peer, baseSeq, len, isOrig, syn, ack, fin, rst);
+        UpdateLastSeq(ref ep, onePast, syn, fin, rst, len);
+        UpdateStateMachine(ref ep, ref peer, baseSeq, len, isOrig, syn, ack, fin, rst);
     }
 
-    private static void InitEndpoint(TcpEndpoint ep, bool syn, uint firstSeq, uint lastSeq)
+    private static void InitEndpoint(ref TcpEndpoint ep, bool syn, uint firstSeq, uint lastSeq)
     {
         switch (ep.ZeekState)
         {
@@ -70,7 +67,7 @@ public sealed partial class TcpConnection
                 else ep.InitSequence(unchecked(firstSeq - 1), firstSeq);
                 break;
             case ZeekEndpointState.SynSent or ZeekEndpointState.SynAckSent:
-                if (syn && firstSeq != (uint)ep.StartSeq) ep.InitSequence(firstSeq, lastSeq);
+                if (syn && firstSeq != ep.StartSeq) ep.InitSequence(firstSeq, lastSeq);
                 break;
             case ZeekEndpointState.Established or ZeekEndpointState.Partial:
                 // A SYN inside a connection: guess that this SYN is the one that really set it up.
@@ -84,7 +81,7 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Zeek's get_relative_seq: a sequence number relative to the endpoint's start, across wraps.</summary>
-    private static ulong ZeekRelativeSeq(TcpEndpoint ep, uint cur, uint last, uint wraps, out bool underflow)
+    private static ulong ZeekRelativeSeq(in TcpEndpoint ep, uint cur, uint last, uint wraps, out bool underflow)
     {
         underflow = false;
         int delta = SequenceNumber.Diff(cur, last);
@@ -92,7 +89,7 @@ public sealed partial class TcpConnection
         else if (delta > 0) { if (cur < last) wraps++; }
         if (wraps == 0)
         {
-            delta = SequenceNumber.Diff(cur, (uint)ep.StartSeq);
+            delta = SequenceNumber.Diff(cur, ep.StartSeq);
             underflow = delta < 0;
             return unchecked((ulong)(long)delta);
         }
@@ -100,73 +97,73 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Zeek's update_history: one letter per kind of packet and side, SYN/FIN/RST again only with a new sequence number.</summary>
-    private void UpdateHistory(TcpEndpoint ep, bool syn, bool ack, bool fin, bool rst, ulong relSeq, int len)
+    private void UpdateHistory(ref TcpEndpoint ep, bool syn, bool ack, bool fin, bool rst, ulong relSeq, int len)
     {
         int bits = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
         if (bits > 1)
         {
-            if (fin && rst) Check(ep, ConnectionHistory.Mask.FinRst, 'I');
-            else Check(ep, ConnectionHistory.Mask.MultiFlag, 'Q');
+            if (fin && rst) Check(ref ep, ConnectionHistory.Mask.FinRst, 'I');
+            else Check(ref ep, ConnectionHistory.Mask.MultiFlag, 'Q');
         }
         else if (bits == 1)
         {
             if (syn)
             {
                 char code = ack ? 'H' : 'S';
-                if (Check(ep, ConnectionHistory.Mask.Syn, code) && relSeq != ep.HistLastSyn) AddHistory(ep, code);
+                if (Check(ref ep, ConnectionHistory.Mask.Syn, code) && relSeq != ep.HistLastSyn) AddHistory(ref ep, code);
                 ep.HistLastSyn = relSeq;
             }
             if (fin)
             {
                 // A FIN's sequence number is at the end of its data.
                 ulong finSeq = relSeq + (ulong)len;
-                if (Check(ep, ConnectionHistory.Mask.Fin, 'F') && finSeq != ep.HistLastFin) AddHistory(ep, 'F');
+                if (Check(ref ep, ConnectionHistory.Mask.Fin, 'F') && finSeq != ep.HistLastFin) AddHistory(ref ep, 'F');
                 ep.HistLastFin = finSeq;
             }
             if (rst)
             {
-                if (Check(ep, ConnectionHistory.Mask.Rst, 'R') && relSeq != ep.HistLastRst) AddHistory(ep, 'R');
+                if (Check(ref ep, ConnectionHistory.Mask.Rst, 'R') && relSeq != ep.HistLastRst) AddHistory(ref ep, 'R');
                 ep.HistLastRst = relSeq;
             }
         }
-        else if (len > 0) Check(ep, ConnectionHistory.Mask.Data, 'D');
-        else if (ack) Check(ep, ConnectionHistory.Mask.Ack, 'A');
+        else if (len > 0) Check(ref ep, ConnectionHistory.Mask.Data, 'D');
+        else if (ack) Check(ref ep, ConnectionHistory.Mask.Ack, 'A');
     }
 
     /// <summary>
     /// Zeek's TCP_Endpoint::CheckHistory, including its late flip: a connection that began with a SYN-ACK (history
     /// "H") and now shows an ACK or data is flipped, its history rewritten as "^h".
     /// </summary>
-    private bool Check(TcpEndpoint ep, ConnectionHistory.Mask mask, char code)
+    private bool Check(ref TcpEndpoint ep, ConnectionHistory.Mask mask, char code)
     {
-        if (code is 'A' or 'D' && History.Length == 1 && History.ToString() == "H")
+        if (code is 'A' or 'D' && _history.Length == 1 && _history.ToString() == "H")
         {
             FlipRoles();
-            History.Replace("^h");
+            _history.Replace("^h");
         }
-        return History.Check(mask, code, IsOrig(ep));
+        return _history.Check(mask, code, IsOrig(ref ep));
     }
 
-    private void AddHistory(TcpEndpoint ep, char code) => History.Add(IsOrig(ep) ? code : char.ToLowerInvariant(code));
+    private void AddHistory(ref TcpEndpoint ep, char code) => _history.Add(IsOrig(ref ep) ? code : char.ToLowerInvariant(code));
 
     /// <summary>Zeek's update_last_seq; a packet with data that does not advance the last sequence number is a retransmission (T).</summary>
-    private void UpdateLastSeq(TcpEndpoint ep, uint lastSeq, bool syn, bool fin, bool rst, int len)
+    private void UpdateLastSeq(ref TcpEndpoint ep, uint lastSeq, bool syn, bool fin, bool rst, int len)
     {
         int delta = SequenceNumber.Diff(lastSeq, ep.LastSeq);
         if ((syn || rst) && (delta > TooLargeSeqDelta || delta < -TooLargeSeqDelta)) { }
-        else if (fin && ep.LastSeq == unchecked((uint)ep.StartSeq + 1)) ep.UpdateLastSeq(lastSeq); // > 2 GB with only SYN and FIN seen
+        else if (fin && ep.LastSeq == unchecked(ep.StartSeq + 1)) ep.UpdateLastSeq(lastSeq); // > 2 GB with only SYN and FIN seen
         else if (ep.ZeekState == ZeekEndpointState.Reset) { }
         else if (delta > 0) ep.UpdateLastSeq(lastSeq);
         else if (len > 0)
-            ConnectionHistory.Scaled(History, IsOrig(ep) ? 'T' : 't', ref ep.RetransmitCount, ref ep.RetransmitThreshold);
+            _history.Scaled(IsOrig(ref ep) ? 'T' : 't', ref ep.RetransmitCount, ref ep.RetransmitScale);
     }
 
-    private void UpdateStateMachine(TcpEndpoint ep, TcpEndpoint peer, uint baseSeq, int len, bool isOrig, bool syn, bool ack, bool fin, bool rst)
+    private void UpdateStateMachine(ref TcpEndpoint ep, ref TcpEndpoint peer, uint baseSeq, int len, bool isOrig, bool syn, bool ack, bool fin, bool rst)
     {
         switch (ep.ZeekState)
         {
             case ZeekEndpointState.Inactive:
-                UpdateInactive(ep, peer, baseSeq, len, isOrig, syn, ack, fin, rst);
+                UpdateInactive(ref ep, ref peer, baseSeq, len, isOrig, syn, ack, fin, rst);
                 break;
             case ZeekEndpointState.SynSent or ZeekEndpointState.SynAckSent:
                 if (fin) ep.SetZeekState(ZeekEndpointState.Closed);
@@ -191,7 +188,7 @@ public sealed partial class TcpConnection
         }
     }
 
-    private void UpdateInactive(TcpEndpoint ep, TcpEndpoint peer, uint baseSeq, int len, bool isOrig, bool syn, bool ack, bool fin, bool rst)
+    private void UpdateInactive(ref TcpEndpoint ep, ref TcpEndpoint peer, uint baseSeq, int len, bool isOrig, bool syn, bool ack, bool fin, bool rst)
     {
         if (syn)
         {
@@ -199,7 +196,7 @@ public sealed partial class TcpConnection
                 ep.SetZeekState(ack ? ZeekEndpointState.SynAckSent : ZeekEndpointState.SynSent);
             else
             {
-                if (!ack && peer.ZeekState == ZeekEndpointState.SynAckSent && baseSeq == (uint)ep.StartSeq)
+                if (!ack && peer.ZeekState == ZeekEndpointState.SynAckSent && baseSeq == ep.StartSeq)
                 {
                     // SYN and SYN-ACK seen in reverse order (two interfaces, interrupt coalescing): flip and establish.
                     FlipRoles();

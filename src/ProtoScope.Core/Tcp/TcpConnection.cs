@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 
@@ -9,8 +10,16 @@ namespace ProtoScope.Core.Tcp;
 /// </summary>
 public sealed partial class TcpConnection : Conversation
 {
-    private TcpEndpoint? _firstFinBy;
-    private TcpEndpoint? _firstRstBy;
+    /// <summary>Which of the two endpoints did something first; an endpoint's slot does not change when roles flip.</summary>
+    private enum Slot : byte { None, First, Second }
+
+    // The endpoints held inline (no object each): _first sent the connection's first packet. Zeek may decide later
+    // that the other one is the originator (FlipRoles): then _rolesFlipped is set and nothing moves, so a ref to
+    // an endpoint taken before a flip still refers to the same endpoint after it, as a reference to an object would.
+    private TcpEndpoint _first, _second;
+    private bool _rolesFlipped;
+    private Slot _firstFinBy;
+    private Slot _firstRstBy;
     private bool _secondFinSeen;
     private bool _finsCrossed;
     private bool _firstFinAckedAlone;
@@ -32,10 +41,19 @@ public sealed partial class TcpConnection : Conversation
     public override string Proto => "tcp";
 
     /// <summary>The endpoint that opened the connection (Zeek's choice of originator).</summary>
-    public TcpEndpoint Originator { get; private set; } = new();
-    public TcpEndpoint Responder { get; private set; } = new();
+    public ref readonly TcpEndpoint Originator => ref _rolesFlipped ? ref _second : ref _first;
+    public ref readonly TcpEndpoint Responder => ref _rolesFlipped ? ref _first : ref _second;
 
-    public TcpEndpoint Endpoint(Direction d) => d == Direction.Orig ? Originator : Responder;
+    public ref readonly TcpEndpoint Endpoint(Direction d) => ref d == Direction.Orig ? ref Originator : ref Responder;
+
+    private ref TcpEndpoint EndpointAt(Direction d) => ref (d == Direction.Orig) != _rolesFlipped ? ref _first : ref _second;
+
+    /// <summary>The other endpoint of <paramref name="e"/>, which must be one of this connection's.</summary>
+    private ref TcpEndpoint Peer(ref TcpEndpoint e) => ref Unsafe.AreSame(ref e, ref _first) ? ref _second : ref _first;
+
+    private Slot SlotOf(ref TcpEndpoint e) => Unsafe.AreSame(ref e, ref _first) ? Slot.First : Slot.Second;
+
+    private bool IsOrig(ref TcpEndpoint e) => Unsafe.AreSame(ref e, ref _first) != _rolesFlipped;
 
     /// <summary>
     /// The sequence number that relative numbers count from, per direction: the ISN when the SYN was seen, so the SYN
@@ -49,21 +67,23 @@ public sealed partial class TcpConnection : Conversation
 
     private ref SequenceBase BaseAt(int i) => ref i == 0 ? ref _origBase : ref _respBase;
 
+    private ConnectionHistory _history;
+
     /// <summary>Zeek's history letters for this connection.</summary>
-    public ConnectionHistory History { get; } = new();
+    public ref readonly ConnectionHistory History => ref _history;
 
     /// <summary>Zeek's conn_state, computed from the endpoint states and the history (never stored).</summary>
     public string ConnState => ZeekConnState.Tcp(Originator.ZeekState, Responder.ZeekState, OrigBytes, RespBytes, History.ToString());
 
     /// <summary>Zeek's orig_bytes: sequence space the originator used (see <see cref="TcpEndpoint.Size"/>).</summary>
-    public long OrigBytes => Originator.Size(Responder);
-    public long RespBytes => Responder.Size(Originator);
+    public long OrigBytes => Originator.Size(in Responder);
+    public long RespBytes => Responder.Size(in Originator);
 
     public OpenKind Open
     {
         get
         {
-            TcpEndpoint o = Originator, r = Responder;
+            ref readonly TcpEndpoint o = ref Originator, r = ref Responder;
             if (o.SentSyn && r.SentSyn) return OpenKind.SimultaneousOpen;
             if (!o.SentSyn) return OpenKind.Midstream;
             if (r.SentSynAck) return OpenKind.ThreeWay;
@@ -77,8 +97,8 @@ public sealed partial class TcpConnection : Conversation
         {
             if (_secondFinSeen)
                 return _finsCrossed ? CloseKind.Simultaneous : _secondFinAckedFirst && !_firstFinAckedAlone ? CloseKind.ThreeWay : CloseKind.FourWay;
-            if (_firstRstBy is not null) return ReferenceEquals(_firstRstBy, Originator) ? CloseKind.ResetByOrig : CloseKind.ResetByResp;
-            return _firstFinBy is not null ? CloseKind.HalfClosed : CloseKind.Open;
+            if (_firstRstBy != Slot.None) return (_firstRstBy == Slot.Second) == _rolesFlipped ? CloseKind.ResetByOrig : CloseKind.ResetByResp;
+            return _firstFinBy != Slot.None ? CloseKind.HalfClosed : CloseKind.Open;
         }
     }
 
@@ -90,15 +110,15 @@ public sealed partial class TcpConnection : Conversation
     /// </summary>
     public void Track(in DecodedPacket p, ref PacketAnalysis analysis)
     {
-        var sender = Endpoint(DirectionOf(p));
-        var receiver = sender == Originator ? Responder : Originator;
-        analysis.Role = TrackStates(sender, receiver, p);
+        ref var sender = ref EndpointAt(DirectionOf(p));
+        ref var receiver = ref Peer(ref sender);
+        analysis.Role = TrackStates(ref sender, ref receiver, p);
         analysis.SenderState = sender.State;
         analysis.ReceiverState = receiver.State;
-        TrackZeek(sender, p);
+        TrackZeek(ref sender, p);
     }
 
-    private PacketRole TrackStates(TcpEndpoint s, TcpEndpoint r, in DecodedPacket p)
+    private PacketRole TrackStates(ref TcpEndpoint s, ref TcpEndpoint r, in DecodedPacket p)
     {
         var f = p.Flags;
         bool syn = (f & TcpFlags.Syn) != 0, ack = (f & TcpFlags.Ack) != 0, fin = (f & TcpFlags.Fin) != 0, rst = (f & TcpFlags.Rst) != 0;
@@ -116,7 +136,7 @@ public sealed partial class TcpConnection : Conversation
         {
             // RFC 9293 §3.10.7.4: an acceptable RST closes the receiver; the sender has aborted.
             s.SentRst = true;
-            _firstRstBy ??= s;
+            if (_firstRstBy == Slot.None) _firstRstBy = SlotOf(ref s);
             s.State = TcpState.Closed;
             r.State = TcpState.Closed;
             return PacketRole.Reset;
@@ -151,9 +171,9 @@ public sealed partial class TcpConnection : Conversation
                 // A SYN-ACK seen without its SYN: the peer must have sent one.
                 if (r.State is TcpState.Closed or TcpState.Listen && !r.SentAnything) r.State = TcpState.SynSent;
             }
-            ReceiveAck(s, r, ack, ackNo, fin);
-            if (fin) SendFin(s, r, seq, len, ack, ackNo);
-            Advance(s, segEnd, ack, ackNo, p.Window);
+            ReceiveAck(ref s, ref r, ack, ackNo, fin);
+            if (fin) SendFin(ref s, ref r, seq, len, ack, ackNo);
+            Advance(ref s, segEnd, ack, ackNo, p.Window);
             return role;
         }
 
@@ -166,13 +186,13 @@ public sealed partial class TcpConnection : Conversation
             s.SentHandshakeAck = true;
             if (s.State == TcpState.SynSent) s.State = TcpState.Established;
         }
-        bool rFinWasFirst = ReferenceEquals(_firstFinBy, r);
-        ReceiveAck(s, r, ack, ackNo, fin);
+        bool rFinWasFirst = _firstFinBy == SlotOf(ref r);
+        ReceiveAck(ref s, ref r, ack, ackNo, fin);
 
         if (newFin)
         {
-            role = _firstFinBy is null ? PacketRole.TeardownFin : PacketRole.TeardownSecondFin;
-            SendFin(s, r, seq, len, ack, ackNo);
+            role = _firstFinBy == Slot.None ? PacketRole.TeardownFin : PacketRole.TeardownSecondFin;
+            SendFin(ref s, ref r, seq, len, ack, ackNo);
         }
         else if (fin)
             role = PacketRole.Retransmission;
@@ -194,12 +214,12 @@ public sealed partial class TcpConnection : Conversation
         else
             role = len > 0 ? PacketRole.Data : PacketRole.Ack;
 
-        Advance(s, segEnd, ack, ackNo, p.Window);
+        Advance(ref s, segEnd, ack, ackNo, p.Window);
         return role;
     }
 
     /// <summary>What the receiver of an acknowledgment learns: its SYN or its FIN arrived (RFC 9293 §3.10.7.4, fifth check).</summary>
-    private static void ReceiveAck(TcpEndpoint s, TcpEndpoint r, bool ack, uint ackNo, bool fin)
+    private static void ReceiveAck(ref TcpEndpoint s, ref TcpEndpoint r, bool ack, uint ackNo, bool fin)
     {
         if (!ack) return;
         if (r.HasIsn && SequenceNumber.After(ackNo, r.Isn))
@@ -221,13 +241,13 @@ public sealed partial class TcpConnection : Conversation
         }
     }
 
-    private void SendFin(TcpEndpoint s, TcpEndpoint r, uint seq, int len, bool ack, uint ackNo)
+    private void SendFin(ref TcpEndpoint s, ref TcpEndpoint r, uint seq, int len, bool ack, uint ackNo)
     {
         s.SentFin = true;
         s.FinSeq = unchecked(seq + (uint)len);
-        if (_firstFinBy is null)
-            _firstFinBy = s;
-        else if (!ReferenceEquals(_firstFinBy, s))
+        if (_firstFinBy == Slot.None)
+            _firstFinBy = SlotOf(ref s);
+        else if (_firstFinBy != SlotOf(ref s))
         {
             _secondFinSeen = true;
             bool acksFirst = ack && SequenceNumber.After(ackNo, r.FinSeq);
@@ -255,7 +275,7 @@ public sealed partial class TcpConnection : Conversation
         };
     }
 
-    private static void Advance(TcpEndpoint s, uint segEnd, bool ack, uint ackNo, ushort window)
+    private static void Advance(ref TcpEndpoint s, uint segEnd, bool ack, uint ackNo, ushort window)
     {
         if (!s.HasNextSeq || SequenceNumber.After(segEnd, s.NextSeq))
         {
@@ -274,9 +294,9 @@ public sealed partial class TcpConnection : Conversation
     private void FlipRoles()
     {
         Flip();
-        (Originator, Responder) = (Responder, Originator);
+        _rolesFlipped = !_rolesFlipped;
         (_origBase, _respBase) = (_respBase, _origBase);
-        History.Add('^');
+        _history.Add('^');
     }
 
     internal void LearnBase(Direction d, in DecodedPacket p)
@@ -326,10 +346,11 @@ public sealed partial class TcpConnection : Conversation
 /// <summary>Where one direction's relative sequence numbers start (see <see cref="TcpConnection.BaseOf"/>).</summary>
 public struct SequenceBase
 {
+    // Both numbers before both flags, so the struct packs into 12 bytes.
     /// <summary>The raw sequence number that counts as relative 0.</summary>
     public uint Base;
-    public bool HasBase;
     /// <summary>The raw ISN of the SYN seen in this direction, when <see cref="HasSyn"/>.</summary>
     public uint SynSeq;
+    public bool HasBase;
     public bool HasSyn;
 }

@@ -10,7 +10,7 @@ namespace ProtoScope.Core.Tests.Session;
 
 /// <summary>
 /// The per-packet path of an established conversation allocates nothing: decode into the session's reused struct,
-/// find the conversation by its value-type key, track, count. Only a new conversation may allocate (its objects).
+/// find the conversation through the table's index, track, count. Only a new conversation may allocate (its objects).
 /// gopacket's reassembly tests pin the same property for its ordered path.
 /// </summary>
 public class SteadyStateAllocationTests

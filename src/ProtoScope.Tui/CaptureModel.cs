@@ -36,11 +36,12 @@ public sealed class CaptureModel : IDisposable
         Speed = speed;
         Table = new PacketTable(source.LinkType);
         Session = new CaptureSession(source.LinkType, source is CaptureFile file ? file.TimestampUnit : 1_000_000_000, Table);
-        // Reassembly and framing run in the same pass: the Frames view reads the log, and a framing error marks its
-        // packet in the table for the display filter. Every conversation is tried; those that never parse as
-        // frames are "not framed", not errors.
-        Frames = new FramedMessageLog(Table);
-        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = PreviewBytes }, Frames);
+        // Reassembly and framing run in the same pass so that a framing error marks its packet in the table for the
+        // display filter; the messages themselves are not kept (the Frames view frames its one conversation again
+        // from the stored packets). Every conversation is tried; those that never parse as frames are "not
+        // framed", not errors.
+        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = PreviewBytes },
+            new FramedMessageLog(Table, keepMessages: false));
         Session.Reassembly = new Reassembler(framer, framer);
         _fileSize = kind != CaptureKind.Live && File.Exists(source.Name) ? new FileInfo(source.Name).Length : 0;
         _reader = new Thread(Read) { IsBackground = true, Name = "protoscope reader" };
@@ -54,8 +55,6 @@ public sealed class CaptureModel : IDisposable
     /// <summary>Bytes of each message kept for the Frames view's preview.</summary>
     public const int PreviewBytes = 32;
 
-    /// <summary>The length-prefixed frames and UDP datagrams of every conversation, as the one pass finds them.</summary>
-    public FramedMessageLog Frames { get; }
     public CaptureState State => _state;
     public string? Error { get; private set; }
 

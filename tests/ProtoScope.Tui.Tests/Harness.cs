@@ -85,9 +85,10 @@ public sealed class Screen : IDisposable
         Window.Tick();
         Window.Packets.Source.Filter?.Wait();
         Window.Tick();
-        // The Follow view reassembles on a worker; its lines are swapped in on the next tick.
-        if (Window.Follow.Building is { } building)
+        // The Follow and Frames views reassemble on a worker; their lines are swapped in on the next tick.
+        foreach (var building in new[] { Window.Follow.Building, Window.Frames.Building })
         {
+            if (building is null) continue;
             building.Wait(TimeSpan.FromSeconds(30));
             Window.Tick();
         }

@@ -16,7 +16,9 @@ public readonly record struct LoggedMessage(FramedMessage Message, byte[] Previe
 /// Threading: the session's thread writes (through <see cref="IMessageSink"/>); any thread reads with
 /// <see cref="Read"/>. A lock guards the lists: the writer holds it for one list append.
 /// </remarks>
-public sealed class FramedMessageLog(PacketTable? table = null) : IMessageSink
+/// <param name="table">Where framing errors are marked on their packets, if anywhere.</param>
+/// <param name="keepMessages">False to keep only the failures (and the marks): a whole capture's messages cost a preview each.</param>
+public sealed class FramedMessageLog(PacketTable? table = null, bool keepMessages = true) : IMessageSink
 {
     private readonly object _gate = new();
     private readonly List<Entry?> _tcp = [];
@@ -47,6 +49,7 @@ public sealed class FramedMessageLog(PacketTable? table = null) : IMessageSink
 
     public void OnMessage(in FramedMessage message, ReadOnlySpan<byte> payload, string? error)
     {
+        if (!keepMessages) return;
         var logged = new LoggedMessage(message, payload.ToArray(), error);
         lock (_gate) Get(message.Proto, message.Conversation).Messages.Add(logged);
     }

@@ -1,59 +1,121 @@
 using System.Globalization;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Framing;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Tui.Streams;
 
 /// <summary>
-/// The length-prefixed frames (and for UDP the datagrams) of one conversation, as the one pass's framer found
-/// them (<see cref="CaptureModel.Frames"/>): direction, index, stream offset, length, the packets that carried it,
-/// how many segments, sticky or split, a preview; then where framing stopped and why. Enter selects the frame's
-/// first packet.
+/// The length-prefixed frames (and for UDP the datagrams) of one conversation: direction, index, stream offset,
+/// length, the packets that carried it, how many segments, sticky or split, a preview; then where framing stopped
+/// and why. Enter selects the frame's first packet.
 /// </summary>
+/// <remarks>
+/// The messages are not kept for every conversation in the model (a capture of a million frames would hold a
+/// million previews): like <see cref="FollowView"/>, this view runs the conversation's stored packets alone through
+/// the same reassembler and framer as <c>protoscope frames</c>, on a worker thread, and rebuilds at most once a
+/// second while packets arrive.
+/// </remarks>
 public sealed class FramesView(CaptureModel model, Action<long> selectPacket)
     : ConversationView(model, "Frames", selectPacket)
 {
-    private readonly List<LoggedMessage> _messages = [];
-    private FramingFailure[] _failures = [];
-    private int _drawnFailures = -1;
-    private int _drawn = -1;
+    private Task<Framed>? _building;
+    private long _builtLastFrame;
+    private long _lastBuild;
+
+    private sealed record Framed(List<LoggedMessage> Messages, FramingFailure[] Failures);
 
     protected override string Hint => "No connection chosen: select a packet or connection and press f.";
 
+    /// <summary>The rebuild in progress, if any (tests wait for it).</summary>
+    public Task? Building => _building;
+
     protected override void Restart(Conversation conversation)
     {
-        _messages.Clear();
-        _failures = [];
-        _drawn = _drawnFailures = -1;
+        _building = null;
+        _builtLastFrame = -1;
     }
 
     protected override void Refresh(bool force)
     {
         var c = Conversation!;
-        _failures = Model.Frames.Read(c.Proto, c.Id, _messages.Count, _messages);
-        if (!force && _messages.Count == _drawn && _failures.Length == _drawnFailures) return;
-        _drawn = _messages.Count;
-        _drawnFailures = _failures.Length;
+        if (_building is { IsCompleted: true } done)
+        {
+            _building = null;
+            Show(c, done.Result);
+        }
+        long last = c.LastFrame;
+        long now = Environment.TickCount64;
+        if (_building is null && last != _builtLastFrame && (force || now - _lastBuild >= 1000))
+        {
+            _builtLastFrame = last;
+            _lastBuild = now;
+            var table = Model.Table;
+            int first = (int)Math.Max(0, c.FirstFrame - 1), count = table.Count, unit = Model.Session.TimestampUnit;
+            _building = Task.Run(() => Build(table, c, first, count, unit));
+        }
+        if (force && _building is not null && Lines.Lines.Count == 0) Lines.Set([new ScopeLine("  framing…")]);
+    }
 
-        var lines = new List<ScopeLine>(_messages.Count + _failures.Length + 2)
+    /// <summary>
+    /// Frames the conversation's packets in a session of their own, where it is the first and only conversation;
+    /// frame numbers are mapped back to the capture's.
+    /// </summary>
+    private static Framed Build(PacketTable table, Conversation c, int first, int count, int timestampUnit)
+    {
+        var rows = new List<int>();
+        var transport = c is TcpConnection ? Transport.Tcp : Transport.Udp;
+        for (int row = first; row < count; row++)
+        {
+            var chunk = table.ChunkOf(row, out int i);
+            if (chunk.Conversation[i] == c.Id && (Transport)chunk.Transport[i] == transport) rows.Add(row);
+        }
+        var log = new FramedMessageLog();
+        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = CaptureModel.PreviewBytes }, log);
+        var reassembler = new Reassembler(framer, framer);
+        var session = new CaptureSession(table.LinkType, timestampUnit) { Reassembly = reassembler };
+        foreach (int row in rows)
+        {
+            var chunk = table.ChunkOf(row, out int i);
+            session.Add(new PacketHeader(chunk.Timestamp[i], chunk.CapturedLength[i], chunk.WireLength[i]), table.Bytes(row));
+        }
+        reassembler.Finish(session.PacketCount);
+
+        long Frame(long subFrame) => subFrame >= 1 && subFrame <= rows.Count ? rows[(int)subFrame - 1] + 1L : subFrame;
+        var messages = new List<LoggedMessage>();
+        var failures = log.Read(c.Proto, 0, 0, messages);
+        for (int k = 0; k < messages.Count; k++)
+        {
+            var m = messages[k];
+            messages[k] = m with { Message = m.Message with { Conversation = c.Id, FirstFrame = Frame(m.Message.FirstFrame), LastFrame = Frame(m.Message.LastFrame) } };
+        }
+        return new Framed(messages, [.. failures.Select(f => f with { Conversation = c.Id, Frame = Frame(f.Frame) })]);
+    }
+
+    private void Show(Conversation c, Framed framed)
+    {
+        var (messages, failures) = (framed.Messages, framed.Failures);
+        var lines = new List<ScopeLine>(messages.Count + failures.Length + 2)
         {
             new("  dir   kind      #  offset     length  packets          segs  how            preview", 0, LineKind.Heading),
         };
-        foreach (var m in _messages) lines.Add(Line(m));
-        foreach (var f in _failures)
+        foreach (var m in messages) lines.Add(Line(m));
+        foreach (var f in failures)
         {
             string dir = f.Direction == Direction.Orig ? "orig" : "resp";
             lines.Add(f.NotFramed
                 ? new ScopeLine($"  {dir}  not framed: {f.Reason} (offset {f.Offset})", 0, LineKind.Quiet)
                 : new ScopeLine($"! {dir}  framing error at offset {f.Offset}, packet {f.Frame}: {f.Reason}", f.Frame, LineKind.Error));
         }
-        if (_messages.Count == 0 && _failures.Length == 0)
+        if (messages.Count == 0 && failures.Length == 0)
             lines.Add(new ScopeLine(Model.State is CaptureState.Reading or CaptureState.Paused
                 ? "  no frames yet" : "  no frames: the conversation carried no payload"));
         Lines.Set(lines);
-        int frames = _messages.Count(m => m.Message.Kind == MessageKind.Frame), datagrams = _messages.Count - frames;
-        int errors = _failures.Count(f => !f.NotFramed);
+        int frames = messages.Count(m => m.Message.Kind == MessageKind.Frame), datagrams = messages.Count - frames;
+        int errors = failures.Count(f => !f.NotFramed);
         Lines.Table.Title = $"Frames — {Endpoints(c)}: {frames} frames" + (c.Proto == "udp" ? $", {datagrams} datagrams" : "") +
             (errors > 0 ? $", {errors} framing errors" : "") + "  Enter first packet";
     }

@@ -13,7 +13,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$root/.build/bench"
 bin="$work/bin"
-cli="$work/cli"
+cli="$root/.build/cli"
 runs="${BENCH_RUNS:-5}"
 scale="${BENCH_SCALE:-1}"
 tshark_timeout="${BENCH_TSHARK_TIMEOUT:-300}"
@@ -27,7 +27,8 @@ for tool in tcpdump capinfos tshark hyperfine python3; do
 done
 
 echo "bench: building Release..." >&2
-dotnet build "$root/src/ProtoScope.Cli/ProtoScope.Cli.csproj" -c Release -o "$cli" --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
+# The program as users run it: scripts/protoscope publishes it with ReadyToRun code into .build/cli.
+"$root/scripts/protoscope" --version >/dev/null
 dotnet build "$root/bench/ProtoScope.Bench/ProtoScope.Bench.csproj" -c Release -o "$bin" --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
 protoscope=(dotnet "$cli/protoscope.dll")
 bench=(dotnet "$bin/ProtoScope.Bench.dll")

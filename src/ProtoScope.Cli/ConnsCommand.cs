@@ -25,8 +25,7 @@ internal static class ConnsCommand
         // A damaged file still lists the connections of the packets before the damage, then says what is wrong.
         string? error = SessionReader.ReadAll(source, session, null);
 
-        var all = session.Conversations.Tcp.Cast<Conversation>().Concat(session.Conversations.Udp)
-            .OrderBy(c => c.FirstFrame).ThenBy(c => c.Proto, StringComparer.Ordinal);
+        var all = InOrderOfFirstPacket(session.Conversations);
         if (format == "jsonl")
         {
             using var json = new JsonLines(ctx.Stdout);
@@ -50,5 +49,20 @@ internal static class ConnsCommand
         // On stderr, so stdout stays the table or JSON Lines: the connections beyond the limit are not in it.
         ctx.Warn(CommonOptions.LimitWarning(session));
         return error is null ? ExitCodes.Ok : ctx.Fail(error);
+    }
+
+    /// <summary>
+    /// TCP connections and UDP conversations merged by first packet: each list is already in that order (a
+    /// conversation is numbered when its first packet is seen), so no sort is needed, and no packet starts both.
+    /// </summary>
+    private static IEnumerable<Conversation> InOrderOfFirstPacket(ConversationTable table)
+    {
+        var (tcp, udp) = (table.Tcp, table.Udp);
+        int t = 0, u = 0;
+        while (t < tcp.Count || u < udp.Count)
+        {
+            if (u == udp.Count || (t < tcp.Count && tcp[t].FirstFrame <= udp[u].FirstFrame)) yield return tcp[t++];
+            else yield return udp[u++];
+        }
     }
 }

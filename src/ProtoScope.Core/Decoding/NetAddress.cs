@@ -69,6 +69,19 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
 
     public override string ToString() => Version == 0 ? "" : ToIPAddress().ToString();
 
+    /// <summary>Writes the address in its usual text form (at most 45 characters; empty for none); IPv4 without allocating.</summary>
+    public bool TryFormat(Span<char> destination, out int written)
+    {
+        if (Version == 4)
+        {
+            uint v = (uint)_lo;
+            return destination.TryWrite(System.Globalization.CultureInfo.InvariantCulture, $"{v >> 24}.{(v >> 16) & 0xFF}.{(v >> 8) & 0xFF}.{v & 0xFF}", out written);
+        }
+        if (Version == 6) return ToIPAddress().TryFormat(destination, out written);
+        written = 0;
+        return true;
+    }
+
     /// <summary>Appends the address in its usual text form; IPv4 without allocating.</summary>
     public void AppendTo(System.Text.StringBuilder sb)
     {

@@ -15,9 +15,9 @@ public static class ConnectionJson
         w.WriteStartObject();
         w.WriteNumber("id", c.Id);
         w.WriteString("proto", c.Proto);
-        w.WriteString("orig_h", c.OrigAddress.ToString());
+        PacketJson.WriteAddress(w, "orig_h", c.OrigAddress);
         w.WriteNumber("orig_p", c.OrigPort);
-        w.WriteString("resp_h", c.RespAddress.ToString());
+        PacketJson.WriteAddress(w, "resp_h", c.RespAddress);
         w.WriteNumber("resp_p", c.RespPort);
         long origBytes, respBytes;
         if (c is TcpConnection t)

@@ -21,8 +21,8 @@ public static class PacketJson
         w.WriteString("link", LinkType.Name(p.LinkType));
         if (!p.Src.IsNone)
         {
-            w.WriteString("src", p.Src.ToString());
-            w.WriteString("dst", p.Dst.ToString());
+            WriteAddress(w, "src", p.Src);
+            WriteAddress(w, "dst", p.Dst);
         }
         w.WriteString("proto", p.ProtoName);
         if (p.HasPorts)
@@ -109,5 +109,13 @@ public static class PacketJson
             w.WriteEndObject();
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>An address as a JSON string, formatted on the stack: one per packet would otherwise be two allocations.</summary>
+    internal static void WriteAddress(Utf8JsonWriter w, string name, NetAddress address)
+    {
+        Span<char> text = stackalloc char[48];
+        address.TryFormat(text, out int length);
+        w.WriteString(name, text[..length]);
     }
 }

@@ -113,7 +113,7 @@ done
 
 if [ "${BENCH_HOT:-0}" = 1 ]; then
   echo "bench: BenchmarkDotNet hot paths over the mixed capture..." >&2
-  (cd "$work" && PROTOSCOPE_BENCH_FILE="$work/mixed-x$scale.pcap" "${bench[@]}" hot --filter '*' --join > "$work/results/hot.txt")
+  (cd "$work" && PROTOSCOPE_BENCH_FILE="$work/mixed-x$scale.pcap" "${bench[@]}" hot --filter '*' --join --job short > "$work/results/hot.txt")
   sed -n '/^| *Method/,/^$/p' "$work/results/hot.txt"
 fi
 

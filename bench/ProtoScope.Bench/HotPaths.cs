@@ -1,7 +1,10 @@
 using BenchmarkDotNet.Attributes;
 using PacketDotNet;
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Filtering;
+using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Bench;
 
@@ -16,8 +19,20 @@ public class HotPaths
     private Preloaded _packets = null!;
     private DecodedPacket _decoded;
 
+    private PacketTable _table = null!;
+    private DisplayFilter _filter = null!;
+
     [GlobalSetup]
-    public void Setup() => _packets = Preloaded.Load(Packets);
+    public void Setup()
+    {
+        _packets = Preloaded.Load(Packets);
+        _table = new PacketTable(_packets.LinkType);
+        var session = new CaptureSession(_packets.LinkType, 1_000_000_000, _table);
+        for (int i = 0; i < _packets.Count; i++)
+            session.Add(_packets.Headers[i], _packets.Bytes(i));
+        DisplayFilter.TryParse("tcp.flags.syn == 1 or (tcp.len > 100 and not tcp.port == 7000)", out var filter, out _);
+        _filter = filter!;
+    }
 
     /// <summary>Our span decoder: link, IP and TCP/UDP headers and TCP options into a reused struct.</summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Packets)]
@@ -66,6 +81,38 @@ public class HotPaths
         for (int i = 0; i < p.Count; i++)
             session.Add(p.Headers[i], p.Bytes(i));
         return session.Conversations.Tcp.Count;
+    }
+
+    /// <summary>The one pass with reassembly on and a consumer that takes the bytes and does nothing: reassembly's share.</summary>
+    [Benchmark(OperationsPerInvoke = Packets)]
+    public long TrackReassemble()
+    {
+        var p = _packets;
+        var consumer = new Discard();
+        var reassembler = new Reassembler(consumer);
+        var session = new CaptureSession(p.LinkType, 1_000_000_000) { Reassembly = reassembler };
+        for (int i = 0; i < p.Count; i++)
+            session.Add(p.Headers[i], p.Bytes(i));
+        reassembler.Finish(session.PacketCount);
+        return consumer.Bytes;
+    }
+
+    /// <summary>A display filter over the stored packet table, as the UI runs it: per packet scanned.</summary>
+    [Benchmark(OperationsPerInvoke = Packets)]
+    public long Filter()
+    {
+        var rows = new RowSet();
+        _filter.Scan(_table, 0, _table.Count, rows);
+        return rows.Count;
+    }
+
+    private sealed class Discard : IStreamConsumerFactory, IStreamConsumer
+    {
+        public long Bytes;
+        public IStreamConsumer? Create(TcpConnection connection, Direction direction) => this;
+        public void OnData(ReadOnlySpan<byte> bytes, long offset, long frame) => Bytes += bytes.Length;
+        public void OnGap(in StreamGap gap) { }
+        public void OnEnd(StreamEnd end, long offset, long frame) { }
     }
 
     /// <summary>The one pass with reassembly and framing on, as the frames verb runs it; frames counted.</summary>

@@ -20,58 +20,24 @@ namespace ProtoScope.Tui.Streams;
 /// <c>protoscope follow</c> prints them whole.
 /// </remarks>
 public sealed class FollowView(CaptureModel model, Action<long> selectPacket)
-    : ConversationView(model, "Follow", selectPacket)
+    : RebuiltConversationView<List<ScopeLine>>(model, "Follow", selectPacket)
 {
     public const int MaxLines = 50_000;
     /// <summary>Longer lines are wrapped: a cell is one screen line.</summary>
     public const int WrapAt = 160;
 
-    private Task<List<ScopeLine>>? _building;
-    private long _builtLastFrame;
-    private long _lastBuild;
-
     protected override string Hint => "No connection chosen: select a packet or connection and press F (or w).";
 
-    /// <summary>The rebuild in progress, if any (tests wait for it).</summary>
-    public Task? Building => _building;
+    protected override string Working => "  reassembling…";
 
-    protected override void Restart(Conversation conversation)
+    protected override void Show(Conversation conversation, List<ScopeLine> built)
     {
-        _building = null;
-        _builtLastFrame = -1;
+        Lines.Set(built);
+        Lines.Table.Title = $"Follow — {Endpoints(conversation)}";
     }
 
-    protected override void Refresh(bool force)
+    protected override List<ScopeLine> Build(PacketTable table, List<int> rows, Conversation c, int timestampUnit)
     {
-        var c = Conversation!;
-        if (_building is { IsCompleted: true } done)
-        {
-            _building = null;
-            Lines.Set(done.Result);
-        }
-        long last = c.LastFrame;
-        long now = Environment.TickCount64;
-        if (_building is null && last != _builtLastFrame && (force || now - _lastBuild >= 1000))
-        {
-            _builtLastFrame = last;
-            _lastBuild = now;
-            var table = Model.Table;
-            int first = (int)Math.Max(0, c.FirstFrame - 1), count = table.Count, unit = Model.Session.TimestampUnit;
-            _building = Task.Run(() => Build(table, c, first, count, unit));
-            Lines.Table.Title = $"Follow — {Endpoints(c)}";
-        }
-        if (force && _building is not null && Lines.Lines.Count == 0) Lines.Set([new ScopeLine("  reassembling…")]);
-    }
-
-    private static List<ScopeLine> Build(PacketTable table, Conversation c, int first, int count, int timestampUnit)
-    {
-        var rows = new List<int>();
-        var transport = c is TcpConnection ? Transport.Tcp : Transport.Udp;
-        for (int row = first; row < count; row++)
-        {
-            var chunk = table.ChunkOf(row, out int i);
-            if (chunk.Conversation[i] == c.Id && (Transport)chunk.Transport[i] == transport) rows.Add(row);
-        }
         var output = new Transcript(rows);
         if (c is TcpConnection) FollowTcp(table, rows, timestampUnit, output);
         else FollowUdp(table, c, rows, output);

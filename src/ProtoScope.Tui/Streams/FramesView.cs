@@ -20,59 +20,20 @@ namespace ProtoScope.Tui.Streams;
 /// second while packets arrive.
 /// </remarks>
 public sealed class FramesView(CaptureModel model, Action<long> selectPacket)
-    : ConversationView(model, "Frames", selectPacket)
+    : RebuiltConversationView<FramesView.Framed>(model, "Frames", selectPacket)
 {
-    private Task<Framed>? _building;
-    private long _builtLastFrame;
-    private long _lastBuild;
-
-    private sealed record Framed(List<LoggedMessage> Messages, FramingFailure[] Failures);
+    public sealed record Framed(List<LoggedMessage> Messages, FramingFailure[] Failures);
 
     protected override string Hint => "No connection chosen: select a packet or connection and press f.";
 
-    /// <summary>The rebuild in progress, if any (tests wait for it).</summary>
-    public Task? Building => _building;
-
-    protected override void Restart(Conversation conversation)
-    {
-        _building = null;
-        _builtLastFrame = -1;
-    }
-
-    protected override void Refresh(bool force)
-    {
-        var c = Conversation!;
-        if (_building is { IsCompleted: true } done)
-        {
-            _building = null;
-            Show(c, done.Result);
-        }
-        long last = c.LastFrame;
-        long now = Environment.TickCount64;
-        if (_building is null && last != _builtLastFrame && (force || now - _lastBuild >= 1000))
-        {
-            _builtLastFrame = last;
-            _lastBuild = now;
-            var table = Model.Table;
-            int first = (int)Math.Max(0, c.FirstFrame - 1), count = table.Count, unit = Model.Session.TimestampUnit;
-            _building = Task.Run(() => Build(table, c, first, count, unit));
-        }
-        if (force && _building is not null && Lines.Lines.Count == 0) Lines.Set([new ScopeLine("  framing…")]);
-    }
+    protected override string Working => "  framing…";
 
     /// <summary>
     /// Frames the conversation's packets in a session of their own, where it is the first and only conversation;
     /// frame numbers are mapped back to the capture's.
     /// </summary>
-    private static Framed Build(PacketTable table, Conversation c, int first, int count, int timestampUnit)
+    protected override Framed Build(PacketTable table, List<int> rows, Conversation c, int timestampUnit)
     {
-        var rows = new List<int>();
-        var transport = c is TcpConnection ? Transport.Tcp : Transport.Udp;
-        for (int row = first; row < count; row++)
-        {
-            var chunk = table.ChunkOf(row, out int i);
-            if (chunk.Conversation[i] == c.Id && (Transport)chunk.Transport[i] == transport) rows.Add(row);
-        }
         var log = new FramedMessageLog();
         var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = CaptureModel.PreviewBytes }, log);
         var reassembler = new Reassembler(framer, framer);
@@ -95,7 +56,7 @@ public sealed class FramesView(CaptureModel model, Action<long> selectPacket)
         return new Framed(messages, [.. failures.Select(f => f with { Conversation = c.Id, Frame = Frame(f.Frame) })]);
     }
 
-    private void Show(Conversation c, Framed framed)
+    protected override void Show(Conversation c, Framed framed)
     {
         var (messages, failures) = (framed.Messages, framed.Failures);
         var lines = new List<ScopeLine>(messages.Count + failures.Length + 2)

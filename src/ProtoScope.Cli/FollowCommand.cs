@@ -19,18 +19,19 @@ internal static class FollowCommand
         var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
         var conn = new Option<int>("--conn") { Description = "The TCP stream number (tshark's tcp.stream).", Required = true };
         var hex = new Option<bool>("--hex") { Description = "Hex dump instead of text." };
-        var cmd = new Command("follow", "Print one TCP connection's reassembled conversation, both directions.") { file, conn, hex };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(conn), r.GetValue(hex)));
+        var maxConns = CommonOptions.MaxConnections();
+        var cmd = new Command("follow", "Print one TCP connection's reassembled conversation, both directions.") { file, conn, hex, maxConns };
+        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(conn), r.GetValue(hex), r.GetValue(maxConns)));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, int conn, bool hex)
+    private static int Run(CliContext ctx, string path, int conn, bool hex, int maxConns)
     {
         if (conn < 0) return ctx.Fail($"--conn {conn} is negative; give a TCP stream number as `protoscope read` shows it");
         using var text = ctx.OpenText();
         var output = new TextOutput(text, conn, hex);
         var follower = new StreamFollower(conn, output, hex);
-        string? failure = OnePass.Run(path, new Reassembler(follower));
+        string? failure = OnePass.Run(ctx, path, new Reassembler(follower), maxConns);
         follower.Flush();
         if (failure is null && follower.Connection is null)
         {

@@ -22,18 +22,19 @@ internal static class FramesCommand
         var conn = new Option<int?>("--conn") { Description = "Only TCP stream / UDP conversation N (tshark's tcp.stream / udp.stream)." };
         var payload = new Option<bool>("--payload") { Description = "Include each payload: base64 in JSONL (payload_b64), escaped text or hex in text." };
         var format = CommonOptions.Format();
+        var maxConns = CommonOptions.MaxConnections();
         var cmd = new Command("frames", "Cut reassembled TCP streams and UDP datagrams into length-prefixed frames.")
         {
-            file, port, conn, payload, format,
+            file, port, conn, payload, format, maxConns,
         };
         framing.AddTo(cmd);
         cmd.SetAction(r => framing.TryRead(r, out var spec, out var error)
-            ? Run(ctx, r.GetValue(file)!, spec, r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!)
+            ? Run(ctx, r.GetValue(file)!, spec, r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!, r.GetValue(maxConns))
             : ctx.Fail(error!));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, FramingSpec? spec, int? port, int? conn, bool payload, string format)
+    private static int Run(CliContext ctx, string path, FramingSpec? spec, int? port, int? conn, bool payload, string format, int maxConns)
     {
         if (port is < 0 or > 65535)
             return ctx.Fail($"--port {port} is not a port number (0-65535)");
@@ -50,7 +51,7 @@ internal static class FramesCommand
         };
         var framer = new ConversationFramer(options, sink);
         var reassembler = new Reassembler(framer, framer);
-        string? failure = OnePass.Run(path, reassembler, note =>
+        string? failure = OnePass.Run(ctx, path, reassembler, maxConns, note =>
             ctx.Stderr.WriteLine($"protoscope: note: tcp {note.Conversation} {OnePass.DirectionName(note.Direction)} frame {note.Frame}: {note.Text}"));
         text?.Flush();
         json?.Flush();

@@ -9,12 +9,13 @@ internal static class OnePass
 {
     /// <summary>
     /// Reads every packet, then finishes the reassembler. Returns null on success, else the one-line reason the
-    /// file could not be read to its end (the packets before it were processed).
+    /// file could not be read to its end (the packets before it were processed). A warning when the
+    /// conversation limit was reached goes to <paramref name="ctx"/>'s stderr.
     /// </summary>
-    public static string? Run(string path, Reassembler reassembler, Action<ReassemblyNote>? noted = null)
+    public static string? Run(CliContext ctx, string path, Reassembler reassembler, int maxConversations, Action<ReassemblyNote>? noted = null)
     {
         using var source = CaptureFile.Open(path);
-        var session = new CaptureSession(source.LinkType, source.TimestampUnit) { Reassembly = reassembler };
+        var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: maxConversations) { Reassembly = reassembler };
         if (noted is not null) reassembler.Noted += noted;
         ReadStatus status;
         string? error = null;
@@ -28,6 +29,7 @@ internal static class OnePass
             session.Add(header, data);
         }
         reassembler.Finish(session.PacketCount);
+        ctx.Warn(CommonOptions.LimitWarning(session));
         return error;
     }
 

@@ -321,6 +321,14 @@ public sealed partial class ReadBadInputTests
         Assert.Equal(0, ladder.ExitCode);
         Assert.Equal(warning, ladder.Stderr.TrimEnd());
 
+        var frames = CliRunner.Run("frames", path, "--format", "jsonl", "--max-conns", "2");
+        Assert.Equal(0, frames.ExitCode);
+        Assert.Equal(warning, frames.Stderr.TrimEnd());
+
+        var follow = CliRunner.Run("follow", path, "--conn", "1", "--max-conns", "2");
+        Assert.Equal(0, follow.ExitCode);
+        Assert.Equal(warning, follow.Stderr.TrimEnd());
+
         Assert.Equal("", CliRunner.Run("conns", path).Stderr);
         Assert.Equal(2, CliRunner.Run("conns", path, "--max-conns", "0").ExitCode);
     }

@@ -58,4 +58,32 @@ public partial class ReadMatchesTcpdumpTests
         }
         Assert.True(compared > 0 || expected.Count == 0 || expected.All(l => !Line().IsMatch(l)));
     }
+
+    /// <summary>
+    /// ARP and Reverse ARP lines against Debian's tcpdump on the corpus captures that carry them
+    /// (corpus/generated/SUITE/CAPTURE.tcpdump.txt): everything from "ARP, " on is the same.
+    /// </summary>
+    [Fact]
+    public void Arp_and_reverse_arp_lines_agree_with_tcpdump()
+    {
+        int compared = 0;
+        foreach (var suite in Directory.GetDirectories(Path.Combine(Repo.Corpus, "generated")))
+        {
+            foreach (var generated in Directory.GetFiles(suite, "*.tcpdump.txt"))
+            {
+                var arp = File.ReadAllLines(generated).Where(l => l.Contains("ARP, ", StringComparison.Ordinal)).ToList();
+                string capture = Path.Combine(Repo.Corpus, Path.GetFileName(suite), "captures", Path.GetFileName(generated)[..^".tcpdump.txt".Length]);
+                if (arp.Count == 0 || !File.Exists(capture)) continue;
+                var ours = CliRunner.Run("read", capture).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                foreach (var line in arp)
+                {
+                    int frame = int.Parse(line.TrimStart().Split(' ')[0]);
+                    string mine = ours[frame - 1];
+                    Assert.Equal(line[line.IndexOf("ARP, ", StringComparison.Ordinal)..], mine[mine.IndexOf("ARP, ", StringComparison.Ordinal)..]);
+                    compared++;
+                }
+            }
+        }
+        Assert.True(compared >= 2, $"{compared} ARP lines compared");
+    }
 }

@@ -17,6 +17,8 @@ public static class PacketDecoder
 {
     private const ushort EtherIPv4 = 0x0800;
     private const ushort EtherArp = 0x0806;
+    /// <summary>Reverse ARP (RFC 903): the ARP packet format with operations 3 and 4.</summary>
+    private const ushort EtherRarp = 0x8035;
     private const ushort EtherIPv6 = 0x86DD;
     private const ushort EtherVlan = 0x8100;
     private const ushort EtherQinQ = 0x88A8;
@@ -74,7 +76,7 @@ public static class PacketDecoder
         {
             case EtherIPv4: DecodeIPv4(d, offset, ref p); break;
             case EtherIPv6: DecodeIPv6(d, offset, ref p); break;
-            case EtherArp: DecodeArp(d, offset, ref p); break;
+            case EtherArp or EtherRarp: DecodeArp(d, offset, ref p); break;
             case EtherMplsUnicast or EtherMplsMulticast: DecodeMpls(d, offset, ref p); break;
             default: p.Network = Network.Other; p.Transport = Transport.Other; break;
         }

@@ -41,7 +41,7 @@ public sealed class TcpdumpFormat
         {
             case Network.IPv4: sb.Append("IP "); break;
             case Network.IPv6: sb.Append("IP6 "); break;
-            case Network.Arp: AppendArp(sb, p); return;
+            case Network.Arp: AppendArp(sb, p, data); return;
             case Network.None when p.HasError:
                 sb.Append('[').Append(DecodeError.LayerName(p.Error.Layer)).Append("] ");
                 AppendError(sb, p);
@@ -109,17 +109,33 @@ public sealed class TcpdumpFormat
         _ => $"type {p.IcmpType} code {p.IcmpCode}",
     };
 
-    private static void AppendArp(StringBuilder sb, in DecodedPacket p)
+    private static void AppendArp(StringBuilder sb, in DecodedPacket p, ReadOnlySpan<byte> data)
     {
         sb.Append("ARP, ");
         if (p.HasError) { AppendError(sb, p); return; }
+        // Reverse ARP (RFC 903) asks for a protocol address by hardware address, so tcpdump names those.
+        var arp = data[p.NetworkOffset..];
+        int hlen = arp[4], plen = arp[5];
+        var senderHardware = arp.Slice(8, hlen);
+        var targetHardware = arp.Slice(8 + hlen + plen, hlen);
         switch (p.ArpOperation)
         {
             case 1: sb.Append("Request who-has "); p.Dst.AppendTo(sb); sb.Append(" tell "); p.Src.AppendTo(sb); break;
             case 2: sb.Append("Reply "); p.Src.AppendTo(sb); sb.Append(" is-at"); break;
+            case 3: sb.Append("Reverse Request who-is "); AppendHardware(sb, targetHardware); sb.Append(" tell "); AppendHardware(sb, senderHardware); break;
+            case 4: sb.Append("Reverse Reply "); AppendHardware(sb, targetHardware); sb.Append(" at "); p.Dst.AppendTo(sb); break;
             default: sb.Append("operation ").Append(p.ArpOperation); break;
         }
         sb.Append(", length ").Append(p.NetworkHeaderLength);
+    }
+
+    private static void AppendHardware(StringBuilder sb, ReadOnlySpan<byte> address)
+    {
+        for (int i = 0; i < address.Length; i++)
+        {
+            if (i > 0) sb.Append(':');
+            sb.Append(address[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
     }
 
     private static void AppendTcp(StringBuilder sb, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)

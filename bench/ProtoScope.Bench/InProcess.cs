@@ -17,14 +17,6 @@ internal static class InProcess
         var (reader, readerCpu, _) = Median(runs, () => Analysis.ReadOnly(path));
         var (decode, decodeCpu, _) = Median(runs, () => Analysis.DecodeOnly(path));
         var (full, fullCpu, fullGc) = Median(runs, () => Analysis.Run(path));
-        long packetsInFile = Analysis.Run(path).PacketCount;
-
-        // Linearity: the time of each quarter of the packets in one more full run (equal when the cost per packet
-        // does not grow with the packets and connections already seen).
-        var quarters = new long[4];
-        GC.Collect();
-        GC.KeepAlive(Analysis.Run(path, out _, quarters, packetsInFile));
-        string shares = string.Join(" ", quarters.Select((t, i) => $"{(t - (i == 0 ? 0 : quarters[i - 1])) * 1000.0 / Stopwatch.Frequency:0}"));
 
         // Bytes held by the analysed model: everything reachable after the pass that was not before it.
         long before = GC.GetTotalMemory(forceFullCollection: true);
@@ -33,6 +25,13 @@ internal static class InProcess
         long packets = session.PacketCount;
         int conversations = session.Conversations.Tcp.Count + session.Conversations.Udp.Count;
         GC.KeepAlive(session);
+
+        // Linearity: the time of each quarter of the packets in one more full run (equal when the cost per packet
+        // does not grow with the packets and connections already seen).
+        var quarters = new long[4];
+        GC.Collect();
+        GC.KeepAlive(Analysis.Run(path, out _, quarters, packets));
+        string shares = string.Join(" ", quarters.Select((t, i) => $"{(t - (i == 0 ? 0 : quarters[i - 1])) * 1000.0 / Stopwatch.Frequency:0}"));
 
         Console.WriteLine($"packets\t{packets}");
         Console.WriteLine($"conversations\t{conversations}");

@@ -38,31 +38,21 @@ def tsv(path):
 def main():
     results = Path(sys.argv[1])
     shapes = sys.argv[2:]
-    print()
-    print("Whole process (hyperfine medians, seconds; ratios within the same run):")
     head = f"{'shape':<6} {'packets':>9} {'conns':>7} {'bare':>6} {'bare-pkt':>8} {'conns':>6} {'frames':>6} {'read':>6} {'tcpdump':>7} {'tshark':>7}  {'conns/bare':>10} {'frames/bare':>11} {'conns/bare-pkt':>14} {'tshark/conns':>12} {'tcpdump/conns':>13} {'tcpdump/read':>12}"
-    print(head)
-    for s in shapes:
-        d = results / s
-        m = medians(d / "fast.json") | medians(d / "tshark.json")
-        cap = tsv(d / "capture.tsv")
-        ip = tsv(d / "inproc.tsv")
-        print(f"{s:<6} {int(cap['packets']):>9} {int(ip['conversations']):>7} {m['bare-pointers']:>6.3f} {m['bare-packet']:>8.3f} "
-              f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {tshark_cut(d, m['tshark'])}{m['tshark']:>6.1f}  "
-              f"{m['conns'] / m['bare-pointers']:>9.2f}x {m['frames'] / m['bare-pointers']:>10.2f}x {m['conns'] / m['bare-packet']:>13.2f}x "
-              f"{tshark_cut(d, m['tshark'])}{m['tshark'] / m['conns']:>10.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
-    print()
-    print("Whole process CPU time (user + system, hyperfine means, seconds): steadier than wall time on a shared machine:")
-    print(head)
-    for s in shapes:
-        d = results / s
-        m = cpu(d / "fast.json") | cpu(d / "tshark.json")
-        cap = tsv(d / "capture.tsv")
-        ip = tsv(d / "inproc.tsv")
-        print(f"{s:<6} {int(cap['packets']):>9} {int(ip['conversations']):>7} {m['bare-pointers']:>6.3f} {m['bare-packet']:>8.3f} "
-              f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {tshark_cut(d, m['tshark'])}{m['tshark']:>6.1f}  "
-              f"{m['conns'] / m['bare-pointers']:>9.2f}x {m['frames'] / m['bare-pointers']:>10.2f}x {m['conns'] / m['bare-packet']:>13.2f}x "
-              f"{tshark_cut(d, m['tshark'])}{m['tshark'] / m['conns']:>10.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
+    for title, figures in [("Whole process (hyperfine medians, seconds; ratios within the same run):", medians),
+                           ("Whole process CPU time (user + system, hyperfine means, seconds): steadier than wall time on a shared machine:", cpu)]:
+        print()
+        print(title)
+        print(head)
+        for s in shapes:
+            d = results / s
+            m = figures(d / "fast.json") | figures(d / "tshark.json")
+            cap = tsv(d / "capture.tsv")
+            ip = tsv(d / "inproc.tsv")
+            print(f"{s:<6} {int(cap['packets']):>9} {int(ip['conversations']):>7} {m['bare-pointers']:>6.3f} {m['bare-packet']:>8.3f} "
+                  f"{m['conns']:>6.3f} {m['frames']:>6.3f} {m['read']:>6.3f} {m['tcpdump']:>7.3f} {tshark_cut(d, m['tshark'])}{m['tshark']:>6.1f}  "
+                  f"{m['conns'] / m['bare-pointers']:>9.2f}x {m['frames'] / m['bare-pointers']:>10.2f}x {m['conns'] / m['bare-packet']:>13.2f}x "
+                  f"{tshark_cut(d, m['tshark'])}{m['tshark'] / m['conns']:>10.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
     print()
     print("In process (Stopwatch medians, ms, start-up excluded) and memory:")
     print(f"{'shape':<6} {'bare':>7} {'reader':>7} {'full':>7} {'full/bare':>9} {'cpu bare':>8} {'cpu full':>8} {'cpu f/b':>7} {'cpu bare-pkt':>12} {'cpu f/b-pkt':>11}  {'model B/pkt':>11} {'model B/conn':>12}  peak RSS MiB: " + " ".join(f"{n:>8}" for n in ["bare", "conns", "frames", "read", "tcpdump", "tshark"]))

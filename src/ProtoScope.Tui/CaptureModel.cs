@@ -40,8 +40,7 @@ public sealed class CaptureModel : IDisposable
         // display filter; the messages themselves are not kept (the Frames view frames its one conversation again
         // from the stored packets). Every conversation is tried; those that never parse as frames are "not
         // framed", not errors.
-        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = PreviewBytes },
-            new FramedMessageLog(Table, keepMessages: false));
+        var framer = new ConversationFramer(Framing, new FramedMessageLog(Table, keepMessages: false));
         Session.Reassembly = new Reassembler(framer, framer);
         _fileSize = kind != CaptureKind.Live && File.Exists(source.Name) ? new FileInfo(source.Name).Length : 0;
         _reader = new Thread(Read) { IsBackground = true, Name = "protoscope reader" };
@@ -54,6 +53,12 @@ public sealed class CaptureModel : IDisposable
 
     /// <summary>Bytes of each message kept for the Frames view's preview.</summary>
     public const int PreviewBytes = 32;
+
+    /// <summary>
+    /// How the one pass and the Frames view frame conversations: the same options, so the errors the pass marks
+    /// on packets are the ones the view lists.
+    /// </summary>
+    public static readonly ConversationFramerOptions Framing = new() { DetectNotFramed = true, PreviewBytes = PreviewBytes };
 
     public CaptureState State => _state;
     public string? Error { get; private set; }

@@ -35,7 +35,7 @@ public sealed class FramesView(CaptureModel model, Action<long> selectPacket)
     protected override Framed Build(PacketTable table, List<int> rows, Conversation c, int timestampUnit)
     {
         var log = new FramedMessageLog();
-        var framer = new ConversationFramer(new ConversationFramerOptions { DetectNotFramed = true, PreviewBytes = CaptureModel.PreviewBytes }, log);
+        var framer = new ConversationFramer(CaptureModel.Framing, log);
         var reassembler = new Reassembler(framer, framer);
         var session = new CaptureSession(table.LinkType, timestampUnit) { Reassembly = reassembler };
         foreach (int row in rows)

@@ -25,20 +25,8 @@ public sealed class ConnectionsView : IScopeView
         _open = open;
         _showPackets = showPackets;
         _source = new ConversationSource(model.Table);
-        Table = new TableView
-        {
-            Title = "Connections",
-            Width = Dim.Fill(),
-            Height = Dim.Fill(),
-            FullRowSelect = true,
-            MultiSelect = false,
-            CollectionNavigator = null,
-            BorderStyle = LineStyle.Single,
-            Table = _source,
-        };
-        Table.KeyBindings.Remove(Key.Space);
-        Table.Style.ShowVerticalCellLines = false;
-        Table.Style.ShowHorizontalHeaderOverline = false;
+        Table = ScopeTable.Create("Connections");
+        Table.Table = _source;
         foreach (int c in new[] { 0, 4, 5, 6, 7, 8, 9 }) Table.Style.GetOrCreateColumnStyle(c).Alignment = Alignment.End;
         View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
         View.Add(Table);

@@ -20,20 +20,8 @@ public sealed class PacketsView : IScopeView
         _model = model;
         Source = new PacketListSource(model.Table);
         View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
-        List = new TableView
-        {
-            Title = "Packets",
-            Width = Dim.Fill(),
-            Height = Dim.Percent(50),
-            FullRowSelect = true,
-            MultiSelect = false,
-            CollectionNavigator = null,
-            BorderStyle = LineStyle.Single,
-        };
-        // Space pauses the capture; the list's own use of it (extend the selection) means nothing with one row selected.
-        List.KeyBindings.Remove(Key.Space);
-        List.Style.ShowHorizontalHeaderOverline = false;
-        List.Style.ShowVerticalCellLines = false;
+        List = ScopeTable.Create("Packets");
+        List.Height = Dim.Percent(50);
         List.Style.ShowHorizontalHeaderUnderline = true;
         List.Style.ExpandLastColumn = true;
         // Fixed widths: computing them from the visible rows would make the columns jump while scrolling.

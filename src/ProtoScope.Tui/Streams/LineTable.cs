@@ -30,22 +30,10 @@ public sealed class LineTable
 
     public LineTable(string title)
     {
-        Table = new TableView
-        {
-            Title = title,
-            Width = Dim.Fill(),
-            Height = Dim.Fill(),
-            FullRowSelect = true,
-            MultiSelect = false,
-            CollectionNavigator = null,
-            BorderStyle = LineStyle.Single,
-            MaxCellWidth = MaxWidth,
-            Table = _source,
-        };
-        Table.KeyBindings.Remove(Key.Space);
+        Table = ScopeTable.Create(title);
+        Table.MaxCellWidth = MaxWidth;
+        Table.Table = _source;
         Table.Style.ShowHeaders = false;
-        Table.Style.ShowVerticalCellLines = false;
-        Table.Style.ShowHorizontalHeaderOverline = false;
         Table.Style.ShowHorizontalHeaderUnderline = false;
         Table.Style.GetOrCreateColumnStyle(0).MaxWidth = MaxWidth;
         Table.Style.RowColorGetter = args => args.RowIndex < _source.Lines.Count ? _schemes.GetValueOrDefault(_source.Lines[args.RowIndex].Kind) : null;

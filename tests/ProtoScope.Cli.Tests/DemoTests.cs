@@ -26,11 +26,7 @@ public sealed class DemoTests : IDisposable
 
     private static string TsharkWarnings(string path)
     {
-        var psi = new System.Diagnostics.ProcessStartInfo("tshark", ["-n", "-r", path]) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        p.StandardOutput.ReadToEnd();
-        var stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        string stderr = ProgramRun.Run("tshark", ["-n", "-r", path]).Stderr;
         return string.Join("\n", stderr.Split('\n').Where(l => l.Length > 0 && !l.Contains("Running as user", StringComparison.Ordinal) && !l.Contains("could be dangerous", StringComparison.Ordinal)));
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using ProtoScope.Capture;
 
@@ -128,14 +127,5 @@ public static class Tshark
         return Run(args).Split('\n').Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
     }
 
-    public static string Run(IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return stdout;
-    }
+    public static string Run(IEnumerable<string> args) => ProgramRun.Run("tshark", args).Stdout;
 }

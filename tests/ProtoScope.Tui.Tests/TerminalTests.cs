@@ -74,13 +74,5 @@ public class TerminalTests
         return screen;
     }
 
-    private static string Tmux(params string[] args)
-    {
-        var psi = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return output;
-    }
+    private static string Tmux(params string[] args) => ProgramRun.Run("tmux", args).Stdout;
 }

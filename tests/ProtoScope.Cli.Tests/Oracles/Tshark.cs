@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ProtoScope.Cli.Tests.Oracles;
 
 /// <summary>Runs Debian's tshark as the per-packet oracle and reads its -T fields output.</summary>
@@ -24,15 +22,5 @@ public static class Tshark
         return rows;
     }
 
-    public static string Run(string program, IEnumerable<string> args)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        stderr.Wait();
-        return stdout;
-    }
+    public static string Run(string program, IEnumerable<string> args) => ProgramRun.Run(program, args).Stdout;
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ProtoScope.Core.Tests.Oracles;
 
 /// <summary>Debian's tshark as the oracle: its frame numbers for a display filter, and its per-frame fields.</summary>
@@ -21,13 +19,8 @@ public static class Tshark
 
     private static string Run(params string[] args)
     {
-        var psi = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"tshark {string.Join(' ', args)} exited {p.ExitCode}: {stderr.Result}");
+        var (stdout, stderr, exitCode) = ProgramRun.Run("tshark", args);
+        if (exitCode != 0) throw new InvalidOperationException($"tshark {string.Join(' ', args)} exited {exitCode}: {stderr}");
         return stdout;
     }
 }

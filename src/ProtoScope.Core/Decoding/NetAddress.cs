@@ -85,15 +85,9 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
     /// <summary>Appends the address in its usual text form; IPv4 without allocating.</summary>
     public void AppendTo(System.Text.StringBuilder sb)
     {
-        if (Version == 4)
-        {
-            uint v = (uint)_lo;
-            sb.Append(v >> 24).Append('.').Append((v >> 16) & 0xFF).Append('.').Append((v >> 8) & 0xFF).Append('.').Append(v & 0xFF);
-        }
-        else if (Version == 6)
-        {
-            sb.Append(ToIPAddress().ToString());
-        }
+        Span<char> text = stackalloc char[48];
+        TryFormat(text, out int length);
+        sb.Append(text[..length]);
     }
 
     public bool Equals(NetAddress other) => _hi == other._hi && _lo == other._lo && Version == other.Version;

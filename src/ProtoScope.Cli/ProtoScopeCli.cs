@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Text;
 using ProtoScope.Capture;
 using ProtoScope.Core.Formatting;
@@ -104,38 +103,6 @@ public static class ProtoScopeCli
         {
             // The reader went away (`protoscope read x | head`): not an error, as for any Unix filter.
             return ExitCodes.Ok;
-        }
-    }
-
-    /// <summary>SIGINT, SIGTERM and SIGHUP cancel a token instead of killing the process, while a verb runs.</summary>
-    private sealed class StopSignals : IDisposable
-    {
-        private readonly CancellationTokenSource _source;
-        private readonly PosixSignalRegistration[] _registrations;
-
-        public StopSignals(CancellationToken outer)
-        {
-            _source = CancellationTokenSource.CreateLinkedTokenSource(outer);
-            _registrations =
-            [
-                PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop),
-                PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop),
-                PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop),
-            ];
-        }
-
-        public CancellationToken Token => _source.Token;
-
-        private void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            _source.Cancel();
-        }
-
-        public void Dispose()
-        {
-            foreach (var r in _registrations) r.Dispose();
-            _source.Dispose();
         }
     }
 

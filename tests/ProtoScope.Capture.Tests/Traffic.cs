@@ -15,6 +15,15 @@ public static class Traffic
         return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
+    public static int FreeTcpPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
     public static string Payload(string tag, int i, int size = 0)
     {
         string p = $"{tag}-{i:D5}";

@@ -99,7 +99,9 @@ internal static class DemoCommand
         try
         {
             if (writePath is not null) ctx.Stderr.WriteLine($"protoscope: saved the demo capture to {writePath}");
-            if (ui) return ProtoScopeTui.Run(new TuiOptions { File = path, Replay = slow });
+            // Stopped by a signal while the peers ran: end here, as the capture verbs do, without opening the UI.
+            if (ui && ctx.Stopping.IsCancellationRequested) return ExitCodes.Ok;
+            if (ui) return ProtoScopeTui.Run(new TuiOptions { File = path, Replay = slow, Stopping = ctx.Stopping });
             int code = ReadCommand.Run(ctx, path, "text", null);
             if (code != ExitCodes.Ok) return code;
             using (var source = CaptureFile.Open(path))

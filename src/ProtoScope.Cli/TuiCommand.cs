@@ -28,10 +28,12 @@ internal static class TuiCommand
         var file = new Argument<string?>("file") { Description = "A pcap or pcapng capture to open in the terminal UI.", Arity = ArgumentArity.ZeroOrOne };
         var device = new Option<string?>("--interface", "-i") { Description = "Capture live on this interface." };
         var bpf = new Option<string?>("--filter", "-f") { Description = "Capture filter (BPF syntax) for a live capture." };
+        var write = new Option<string?>("--write", "-w") { Description = "With -i, also save the live capture to this pcap file as it runs (flushed on quit, on a signal, or when the terminal goes away)." };
         var replay = new Option<bool>("--replay") { Description = "Play the file with its original timing (1x; + and - change the speed)." };
         root.Arguments.Add(file);
         root.Options.Add(device);
         root.Options.Add(bpf);
+        root.Options.Add(write);
         root.Options.Add(replay);
         root.SetAction(r =>
         {
@@ -39,6 +41,9 @@ internal static class TuiCommand
             string? iface = r.GetValue(device);
             if (path is not null && iface is not null)
                 return ctx.Fail("give a capture file or an interface (-i), not both");
+            string? writePath = r.GetValue(write);
+            if (writePath is not null && iface is null)
+                return ctx.Fail("-w/--write saves a live capture: use it with -i; to save a file's packets press s in the UI");
             if (r.GetValue(bpf) is not null && iface is null)
                 return ctx.Fail("-f/--filter is a capture filter for live capture: use it with -i; filter a file's packets with / in the UI");
             // A missing or unreadable file is reported the same with or without a terminal.
@@ -53,6 +58,8 @@ internal static class TuiCommand
                 Replay = r.GetValue(replay),
                 OpenLive = (name, filter) => LiveCapture.Open(name, new LiveCaptureOptions { Filter = filter }),
                 DroppedPackets = source => source is LiveCapture live ? live.Statistics.DroppedByKernel : null,
+                OpenWriter = writePath is null ? null : source => PcapWriter.Create(writePath, source.LinkType, ((LiveCapture)source).Snaplen),
+                Stopping = ctx.Stopping,
             });
         });
     }

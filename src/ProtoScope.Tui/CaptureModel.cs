@@ -28,6 +28,8 @@ public sealed class CaptureModel : IDisposable
     private long _bytesRead;
     private int _steps;
     private volatile CaptureState _state = CaptureState.Reading;
+    private readonly Lock _disposing = new();
+    private bool _disposed;
 
     public CaptureModel(IPacketSource source, CaptureKind kind, double speed = 1)
     {
@@ -68,6 +70,13 @@ public sealed class CaptureModel : IDisposable
 
     /// <summary>Bytes of packet data read so far (captured lengths).</summary>
     public long Bytes => Interlocked.Read(ref _bytesRead);
+
+    /// <summary>
+    /// Where every packet read is also saved as it arrives (`protoscope -i IFACE -w FILE`), or null. The reader
+    /// thread writes it and pushes it to the file at least every 200 ms; <see cref="Dispose"/> flushes and closes it,
+    /// on quit, on a signal and when the terminal goes away.
+    /// </summary>
+    public ICaptureWriter? Writer { get; init; }
 
     /// <summary>Packets the kernel dropped, when the source can tell (live capture); null otherwise.</summary>
     public Func<long?>? DroppedPackets { get; init; }
@@ -122,10 +131,16 @@ public sealed class CaptureModel : IDisposable
     private void Read()
     {
         var replay = new ReplayClock();
+        long lastFlush = Environment.TickCount64;
         try
         {
             while (!_stop)
             {
+                if (Writer is not null && Environment.TickCount64 - lastFlush >= 200)
+                {
+                    Writer.Flush();
+                    lastFlush = Environment.TickCount64;
+                }
                 if (!_running.IsSet)
                 {
                     _running.Wait();
@@ -145,6 +160,7 @@ public sealed class CaptureModel : IDisposable
                     WaitForOriginalTime(ref replay, header.Timestamp);
                 if (_stop) break;
                 Session.Add(header, data);
+                Writer?.Write(header, data);
                 Interlocked.Add(ref _bytesRead, data.Length);
                 // Steps asked for in a row each let a packet through: pause again only after the last one.
                 if (Volatile.Read(ref _steps) > 0 && Interlocked.Decrement(ref _steps) == 0 && _state == CaptureState.Paused)
@@ -199,12 +215,23 @@ public sealed class CaptureModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the reader, then closes the saved file (<see cref="Writer"/>) and the source. Safe to call from two
+    /// threads at once (the UI's own end and <see cref="Lifetime.UiShutdown"/>'s timer): the second waits for the
+    /// first and does nothing.
+    /// </summary>
     public void Dispose()
     {
-        Stop();
-        if (_reader.IsAlive) _reader.Join(TimeSpan.FromSeconds(2));
-        _source.Dispose();
-        _running.Dispose();
+        lock (_disposing)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            Stop();
+            if (_reader.IsAlive) _reader.Join(TimeSpan.FromSeconds(2));
+            Writer?.Dispose();
+            _source.Dispose();
+            _running.Dispose();
+        }
     }
 }
 

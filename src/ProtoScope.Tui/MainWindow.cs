@@ -33,11 +33,14 @@ public sealed class MainWindow : Window
     private string? _message;
     private FilterRun? _filter;
     private object? _timer;
+    private readonly CancellationToken _quitting;
 
-    public MainWindow(IApplication app, CaptureModel model)
+    /// <param name="quitting">Cancelled when the UI is ending on a signal or a lost terminal: a dialog that returns then does nothing.</param>
+    public MainWindow(IApplication app, CaptureModel model, CancellationToken quitting = default)
     {
         _app = app;
         _model = model;
+        _quitting = quitting;
         Title = $"ProtoScope — {model.Name}";
         BorderStyle = LineStyle.None;
         Width = Dim.Fill();
@@ -362,7 +365,7 @@ public sealed class MainWindow : Window
             _model.Stop();
         using var dialog = new SaveDialog { Title = "Save packets as pcap" };
         _app.Run(dialog);
-        if (dialog.Canceled || string.IsNullOrEmpty(dialog.Path)) return;
+        if (_quitting.IsCancellationRequested || dialog.Canceled || string.IsNullOrEmpty(dialog.Path)) return;
         SaveTo(dialog.Path);
     }
 

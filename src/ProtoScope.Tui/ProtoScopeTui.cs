@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ProtoScope.Capture;
+using ProtoScope.Tui.Lifetime;
 
 namespace ProtoScope.Tui;
 
@@ -14,14 +15,16 @@ public static class ProtoScopeTui
     public static int Run(TuiOptions options)
     {
         CaptureModel? model = options.File is not null || options.Interface is not null ? Open(options, null) : null;
-        using IApplication app = Application.Create().Init();
+        using var shutdown = new UiShutdown(options.Stopping, () => model?.Dispose());
+        IApplication app = Application.Create().Init();
+        shutdown.Attach(app);
         try
         {
             if (model is null)
             {
                 using var start = new StartScreen(app);
                 app.Run(start);
-                if (start.Choice is null) return 0;
+                if (start.Choice is null || shutdown.Token.IsCancellationRequested) return 0;
                 try
                 {
                     model = Open(options, start.Choice);
@@ -32,14 +35,18 @@ public static class ProtoScopeTui
                     return 2;
                 }
             }
+            if (shutdown.Token.IsCancellationRequested) return 0;
             model.Start();
-            using var main = new MainWindow(app, model);
+            using var main = new MainWindow(app, model, shutdown.Token);
             app.Run(main);
             return 0;
         }
         finally
         {
             model?.Dispose();
+            // Terminal.Gui's Dispose restores the terminal, and waits for it: on a terminal that is gone it never
+            // returns. There is nothing left to restore then.
+            if (!UiShutdown.TerminalIsGone) app.Dispose();
         }
     }
 
@@ -75,6 +82,16 @@ public static class ProtoScopeTui
             throw new CaptureError("live capture is not available in this build; open a capture file instead");
         var source = options.OpenLive(device, options.CaptureFilter);
         var drops = options.DroppedPackets;
-        return new CaptureModel(source, CaptureKind.Live) { DroppedPackets = drops is null ? null : () => drops(source) };
+        ICaptureWriter? writer;
+        try
+        {
+            writer = options.OpenWriter?.Invoke(source);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+        return new CaptureModel(source, CaptureKind.Live) { DroppedPackets = drops is null ? null : () => drops(source), Writer = writer };
     }
 }

@@ -18,6 +18,15 @@ public sealed record TuiOptions
     /// <summary>How live sources are opened; null when this build has no live capture.</summary>
     public LiveSourceFactory? OpenLive { get; init; }
 
+    /// <summary>
+    /// With -w: opens the file a live capture is saved to as it runs, for the source just opened; null to save
+    /// nothing.
+    /// </summary>
+    public Func<IPacketSource, ICaptureWriter>? OpenWriter { get; init; }
+
+    /// <summary>Cancelled on SIGINT, SIGTERM and SIGHUP: the UI ends from whatever screen is in front.</summary>
+    public CancellationToken Stopping { get; init; }
+
     /// <summary>Packets the kernel dropped on the live source, when it can tell.</summary>
     public Func<IPacketSource, long?>? DroppedPackets { get; init; }
 }

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+
+namespace ProtoScope.Tui.Tests;
+
+/// <summary>The program as users run it: scripts/protoscope publishes it (Release, ReadyToRun) into .build/cli.</summary>
+public static class PublishedProgram
+{
+    private static readonly Lazy<string> s_dll = new(Publish);
+
+    /// <summary>The published protoscope.dll, built on first use.</summary>
+    public static string Dll => s_dll.Value;
+
+    private static string Publish()
+    {
+        var psi = new ProcessStartInfo(Path.Combine(Repo.Root, "scripts", "protoscope"), "--help")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "building protoscope took over 5 minutes");
+        Assert.True(p.ExitCode == 0, $"scripts/protoscope --help failed: {stderr.Result}");
+        return Path.Combine(Repo.Root, ".build", "cli", "protoscope.dll");
+    }
+}
+
+/// <summary>
+/// A real terminal: a tmux server of its own (its own socket, so closing it touches nothing else) with one pane
+/// running a plain bash. The test types into it, reads the screen, finds the program the shell started, and can
+/// close the whole terminal as a dropped SSH session does (the pseudo-terminal's master goes away, the kernel
+/// hangs the line up).
+/// </summary>
+public sealed class RealTerminal : IDisposable
+{
+    private readonly string _socket = $"ps{Environment.ProcessId}-{Guid.NewGuid():N}"[..24];
+    private bool _closed;
+
+    public RealTerminal(int width = 120, int height = 40)
+    {
+        Tmux("new-session", "-d", "-s", "t", "-x", width.ToString(), "-y", height.ToString(), "env", "-i",
+            $"PATH={Environment.GetEnvironmentVariable("PATH")}", "HOME=/tmp", "TERM=xterm-256color", "PS1=$ ",
+            "bash", "--norc", "--noprofile");
+        ShellPid = int.Parse(Tmux("display-message", "-p", "-t", "t", "#{pane_pid}").Trim());
+    }
+
+    /// <summary>The shell in the pane.</summary>
+    public int ShellPid { get; }
+
+    /// <summary>Types a line into the shell.</summary>
+    public void Type(string line) => Tmux("send-keys", "-t", "t", line, "Enter");
+
+    /// <summary>Sends keys as tmux names them ("?", "Enter", "F").</summary>
+    public void Keys(params string[] keys) => Tmux(["send-keys", "-t", "t", .. keys]);
+
+    public string Screen => Tmux("capture-pane", "-p", "-t", "t");
+
+    /// <summary>True while the terminal shows the alternate screen (a full-screen program has it).</summary>
+    public bool AlternateScreen => Tmux("display-message", "-p", "-t", "t", "#{alternate_on}").Trim() == "1";
+
+    public string WaitForScreen(Func<string, bool> ready, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string screen = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            screen = Screen;
+            if (ready(screen)) return screen;
+            Thread.Sleep(100);
+        }
+        Assert.Fail($"the screen did not get there in {timeout.TotalSeconds} s:\n{screen}");
+        return screen;
+    }
+
+    /// <summary>The pid of the shell's child whose command line holds <paramref name="marker"/>.</summary>
+    public int FindChild(string marker, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+                try
+                {
+                    if (ParentOf(pid) == ShellPid && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marker, StringComparison.Ordinal))
+                        return pid;
+                }
+                catch (IOException)
+                {
+                    // The process ended while we looked.
+                }
+            }
+            Thread.Sleep(50);
+        }
+        throw new TimeoutException($"no child of the shell runs {marker}");
+    }
+
+    /// <summary>Closes the terminal: the tmux server goes, and with it the pseudo-terminal's master.</summary>
+    public void Close()
+    {
+        _closed = true;
+        Tmux("kill-server");
+    }
+
+    /// <summary>True once <paramref name="pid"/> has ended (a zombie that nobody reaped yet counts as ended).</summary>
+    public static bool HasEnded(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return true;
+        }
+    }
+
+    /// <summary>How long <paramref name="pid"/> took to end, from now, or null if it still runs after <paramref name="limit"/>.</summary>
+    public static TimeSpan? TimeToEnd(int pid, TimeSpan limit, long startTimestamp)
+    {
+        while (Stopwatch.GetElapsedTime(startTimestamp) <= limit)
+        {
+            if (HasEnded(pid)) return Stopwatch.GetElapsedTime(startTimestamp);
+            Thread.Sleep(10);
+        }
+        return null;
+    }
+
+    private static int ParentOf(int pid)
+    {
+        string stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+    }
+
+    private string Tmux(params string[] args) => ProgramRun.Run("tmux", ["-L", _socket, .. args]).Stdout;
+
+    public void Dispose()
+    {
+        if (!_closed) Close();
+    }
+}

@@ -46,25 +46,16 @@ public class UiEndsWithItsTerminalTests : IDisposable
         "start screen", "file dialog", "demo", "live capture",
     ];
 
-    [Theory]
-    [MemberData(nameof(States))]
-    public void Closing_the_terminal_ends_the_UI_within_a_second(string state)
-    {
-        using var terminal = new RealTerminal();
-        int pid = Start(terminal, StateNamed(state), ignoreHangupSignal: false);
-
-        long closed = Stopwatch.GetTimestamp();
-        terminal.Close();
-
-        AssertEndsInTime(pid, closed, state);
-    }
+    /// <summary>Every state, with SIGHUP delivered and with SIGHUP ignored (started under nohup: only the dead descriptors tell).</summary>
+    public static TheoryData<string, bool> StatesAndHangupSignal =>
+        new(States.SelectMany(row => new[] { ((string)row[0]!, false), ((string)row[0]!, true) }));
 
     [Theory]
-    [MemberData(nameof(States))]
-    public void Closing_the_terminal_ends_the_UI_within_a_second_even_with_SIGHUP_ignored(string state)
+    [MemberData(nameof(StatesAndHangupSignal))]
+    public void Closing_the_terminal_ends_the_UI_within_a_second(string state, bool sighupIgnored)
     {
         using var terminal = new RealTerminal();
-        int pid = Start(terminal, StateNamed(state), ignoreHangupSignal: true);
+        int pid = Start(terminal, StateNamed(state), sighupIgnored);
 
         long closed = Stopwatch.GetTimestamp();
         terminal.Close();
@@ -77,7 +68,7 @@ public class UiEndsWithItsTerminalTests : IDisposable
     public void SIGTERM_ends_the_UI_within_a_second_and_gives_the_terminal_back(string state)
     {
         using var terminal = new RealTerminal();
-        int pid = Start(terminal, StateNamed(state), ignoreHangupSignal: false);
+        int pid = Start(terminal, StateNamed(state), sighupIgnored: false);
 
         long signalled = Stopwatch.GetTimestamp();
         Signal(pid, "TERM");
@@ -97,7 +88,7 @@ public class UiEndsWithItsTerminalTests : IDisposable
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         string file = Path.Combine(_dir, "live.pcap");
         using var terminal = new RealTerminal();
-        int pid = Start(terminal, new State($"-i lo -f 'tcp port {port}' -w {file}", "capturing", [], "capturing"), ignoreHangupSignal: false);
+        int pid = Start(terminal, new State($"-i lo -f 'tcp port {port}' -w {file}", "capturing", [], "capturing"), sighupIgnored: false);
         const int Messages = 20;
         using (var client = new TcpClient())
         {
@@ -124,10 +115,10 @@ public class UiEndsWithItsTerminalTests : IDisposable
     }
 
     /// <summary>Starts protoscope from the shell, waits for its first screen, and leads it into the state.</summary>
-    private static int Start(RealTerminal terminal, State state, bool ignoreHangupSignal)
+    private static int Start(RealTerminal terminal, State state, bool sighupIgnored)
     {
         string dll = PublishedProgram.Dll;
-        terminal.Type($"{(ignoreHangupSignal ? "trap '' HUP; " : "")}dotnet {dll} {state.Arguments}; echo exit=$?");
+        terminal.Type($"{(sighupIgnored ? "trap '' HUP; " : "")}dotnet {dll} {state.Arguments}; echo exit=$?");
         int pid = terminal.FindChild(dll, TimeSpan.FromSeconds(30));
         terminal.WaitForScreen(s => s.Contains(state.FirstScreen), TimeSpan.FromSeconds(60));
         foreach (var key in state.Keys)

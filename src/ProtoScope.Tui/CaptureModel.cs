@@ -37,7 +37,7 @@ public sealed class CaptureModel : IDisposable
         Kind = kind;
         Speed = speed;
         Table = new PacketTable(source.LinkType);
-        Session = new CaptureSession(source.LinkType, source is CaptureFile file ? file.TimestampUnit : 1_000_000_000, Table);
+        Session = new CaptureSession(source.LinkType, source.TimestampUnit, Table);
         // Reassembly and framing run in the same pass so that a framing error marks its packet in the table for the
         // display filter; the messages themselves are not kept (the Frames view frames its one conversation again
         // from the stored packets). Every conversation is tried; those that never parse as frames are "not

@@ -31,9 +31,18 @@ public sealed record CaptureInterface(
     /// to find out whether this process may capture on it: libpcap lists devices to anyone but checks the
     /// permission only when one is activated.
     /// </summary>
+    /// <exception cref="CaptureError">libpcap is missing, or cannot list the interfaces.</exception>
     public static IReadOnlyList<CaptureInterface> List(bool probe)
     {
-        var devices = Libpcap.Call(LibPcapLiveDeviceList.New);
+        LibPcapLiveDeviceList devices;
+        try
+        {
+            devices = Libpcap.Call(LibPcapLiveDeviceList.New);
+        }
+        catch (PcapException e)
+        {
+            throw new CaptureError($"cannot list interfaces: {e.Message}", e);
+        }
         var result = new List<CaptureInterface>();
         foreach (var d in devices)
         {

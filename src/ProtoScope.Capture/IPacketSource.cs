@@ -26,6 +26,13 @@ public interface IPacketSource : IDisposable
     /// <summary>The link-layer type (DLT) of every packet of this source.</summary>
     int LinkType { get; }
 
+    /// <summary>
+    /// Sub-second units per second of the source's record headers: 1,000,000 for a microsecond pcap, else
+    /// 1,000,000,000. <see cref="PacketHeader.Timestamp"/> is in nanoseconds either way; this is the unit an
+    /// invalid fraction (<see cref="PacketHeader.InvalidFraction"/>) is reported in.
+    /// </summary>
+    int TimestampUnit { get; }
+
     /// <summary>The message of the last <see cref="ReadStatus.Error"/>.</summary>
     string? Error { get; }
 

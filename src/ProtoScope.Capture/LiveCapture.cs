@@ -44,6 +44,9 @@ public sealed class LiveCapture : IPacketSource
     public string Name { get; }
     public int LinkType { get; }
     public int Snaplen => _options.Snaplen;
+
+    /// <summary>Nanoseconds: the device is opened with nanosecond timestamps.</summary>
+    public int TimestampUnit => 1_000_000_000;
     public string? Error { get; private set; }
 
     /// <summary>True while packets wait in the queue: a consumer that prints flushes when this turns false.</summary>
@@ -234,7 +237,7 @@ public sealed class LiveCapture : IPacketSource
 
     private unsafe void Enqueue(IntPtr hdr, IntPtr bytes)
     {
-        var header = CaptureFile.ReadRecordHeader(hdr, 1_000_000_000);
+        var header = CaptureFile.ReadRecordHeader(hdr, TimestampUnit);
         int length = header.CapturedLength;
         if (Interlocked.Read(ref _queuedBytes) + length > _options.MaxQueuedBytes)
         {

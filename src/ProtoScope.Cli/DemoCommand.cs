@@ -101,7 +101,7 @@ internal static class DemoCommand
             if (writePath is not null) ctx.Stderr.WriteLine($"protoscope: saved the demo capture to {writePath}");
             // Stopped by a signal while the peers ran: end here, as the capture verbs do, without opening the UI.
             if (ui && ctx.Stopping.IsCancellationRequested) return ExitCodes.Ok;
-            if (ui) return ProtoScopeTui.Run(new TuiOptions { File = path, Replay = slow, Stopping = ctx.Stopping });
+            if (ui) return ProtoScopeTui.Run(new TuiOptions { File = path, Replay = slow, OpenFile = CaptureFile.Open, Stopping = ctx.Stopping });
             int code = ReadCommand.Run(ctx, path, "text", null);
             if (code != ExitCodes.Ok) return code;
             using (var source = CaptureFile.Open(path))

@@ -56,6 +56,8 @@ internal static class TuiCommand
                 Interface = iface,
                 CaptureFilter = r.GetValue(bpf),
                 Replay = r.GetValue(replay),
+                OpenFile = CaptureFile.Open,
+                ListInterfaces = () => CaptureInterface.List(probe: false),
                 OpenLive = (name, filter) => LiveCapture.Open(name, new LiveCaptureOptions { Filter = filter }),
                 DroppedPackets = source => source is LiveCapture live ? live.Statistics.DroppedByKernel : null,
                 OpenWriter = writePath is null ? null : source => PcapWriter.Create(writePath, source.LinkType, ((LiveCapture)source).Snaplen),

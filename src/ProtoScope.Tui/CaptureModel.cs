@@ -37,7 +37,7 @@ public sealed class CaptureModel : IDisposable
         Kind = kind;
         Speed = speed;
         Table = new PacketTable(source.LinkType);
-        Session = new CaptureSession(source.LinkType, source is CaptureFile file ? file.TimestampUnit : 1_000_000_000, Table);
+        Session = new CaptureSession(source.LinkType, source.TimestampUnit, Table);
         // Reassembly and framing run in the same pass so that a framing error marks its packet in the table for the
         // display filter; the messages themselves are not kept (the Frames view frames its one conversation again
         // from the stored packets). Every conversation is tried; those that never parse as frames are "not
@@ -66,7 +66,15 @@ public sealed class CaptureModel : IDisposable
     public string? Error { get; private set; }
 
     /// <summary>Replay speed: 1 = original timing, 2, 10, or 0 for as fast as possible.</summary>
-    public double Speed { get; set; }
+    public double Speed { get; private set; }
+
+    private static readonly double[] SpeedSteps = [1, 2, 10, 0];
+
+    /// <summary>The replay speeds <see cref="Faster"/> and <see cref="Slower"/> step through, slowest first.</summary>
+    public static IReadOnlyList<double> Speeds => SpeedSteps;
+
+    /// <summary>How a replay speed is shown: "2x", or "max speed" for 0.</summary>
+    public static string SpeedText(double speed) => speed <= 0 ? "max speed" : $"{speed:0.#}x";
 
     /// <summary>Bytes of packet data read so far (captured lengths).</summary>
     public long Bytes => Interlocked.Read(ref _bytesRead);
@@ -96,6 +104,24 @@ public sealed class CaptureModel : IDisposable
 
     public void Start() => _reader.Start();
 
+    /// <summary>
+    /// Whether <see cref="TogglePause"/> pauses reading: a file being loaded or replayed. A live capture reads on,
+    /// or the kernel buffer would fill and drop packets; the UI freezes its view instead.
+    /// </summary>
+    public bool CanPause => Kind != CaptureKind.Live;
+
+    /// <summary>
+    /// Pauses a file or replay that is reading, resumes one that is paused; a live capture, or one that has ended,
+    /// is left as it is. Returns the state after.
+    /// </summary>
+    public CaptureState TogglePause()
+    {
+        if (!CanPause) return _state;
+        if (_state == CaptureState.Paused) Resume();
+        else Pause();
+        return _state;
+    }
+
     /// <summary>Pauses reading (live: packets wait in the kernel buffer; replay: the clock stops).</summary>
     public void Pause()
     {
@@ -111,11 +137,31 @@ public sealed class CaptureModel : IDisposable
         _running.Set();
     }
 
-    /// <summary>While paused, lets exactly one more packet through (replay's single step).</summary>
-    public void Step()
+    /// <summary>
+    /// Replay's single step: pauses a running replay and lets exactly one more packet through. Only a replay steps
+    /// (false otherwise): a file loads as fast as it can and a live capture cannot be held.
+    /// </summary>
+    public bool Step()
     {
+        if (Kind != CaptureKind.Replay) return false;
+        if (_state == CaptureState.Reading) Pause();
         Interlocked.Increment(ref _steps);
         if (_state == CaptureState.Paused) _running.Set();
+        return true;
+    }
+
+    /// <summary>The next speed up in <see cref="Speeds"/> (as fast as possible stays); false when this is no replay.</summary>
+    public bool Faster() => ChangeSpeed(+1);
+
+    /// <summary>The next speed down in <see cref="Speeds"/> (1x stays); false when this is no replay.</summary>
+    public bool Slower() => ChangeSpeed(-1);
+
+    private bool ChangeSpeed(int direction)
+    {
+        if (Kind != CaptureKind.Replay) return false;
+        int i = Array.IndexOf(SpeedSteps, Speed);
+        Speed = SpeedSteps[Math.Clamp((i < 0 ? 0 : i) + direction, 0, SpeedSteps.Length - 1)];
+        return true;
     }
 
     /// <summary>Stops reading for good; what was read stays in the table.</summary>

@@ -45,6 +45,7 @@ public sealed class DemoSource : IPacketSource
 
     public string Name => "demo";
     public int LinkType => Core.Decoding.LinkType.Ethernet;
+    public int TimestampUnit => 1_000_000_000;
     public string? Error => null;
 
     public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data)

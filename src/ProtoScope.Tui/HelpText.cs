@@ -2,22 +2,25 @@ using ProtoScope.Core.Filtering;
 
 namespace ProtoScope.Tui;
 
-/// <summary>The help screen's text (<c>?</c>).</summary>
+/// <summary>The help screen's text (<c>?</c>): the key map's commands (<see cref="KeyMap"/>), and the keys views keep to themselves.</summary>
 public static class HelpText
 {
+    private static readonly string Indent = new(' ', 15);
+
     public static readonly string Text = $"""
-        Views          1 Packets   2 Connections   3 Ladder   4 Frames   5 Follow
-        Conversation   l ladder, f frames, F (or w) follow of the selected packet's or connection's conversation;
-                       Enter on an arrow, frame or follow line selects its packet in the packet list
+        Views          {KeyMap.Describe(KeyMap.Main, "Views", "   ")}
+        Conversation   {KeyMap.Describe(KeyMap.Main, "Conversation")} of the selected packet's or connection's conversation;
+        {Indent}Enter on an arrow, frame or follow line selects its packet in the packet list
         Ladder         e expands or collapses runs of data and ACKs
         Move           arrows, PgUp/PgDn, Home/End, mouse; Tab moves between panes
         Follow         End (or G) selects the newest packet and keeps it in view as packets arrive
-        Filter         / then a display filter and Enter; empty clears it; Esc leaves the bar
-        Pause          Space: live capture freezes the view (capture goes on); replay stops its clock
-        Replay         n step one packet, + faster, - slower (1x, 2x, 10x, max)
-        Save           s stops a live capture or replay and saves the packets shown to a pcap file
-        Connections    < > pick the sort column, r reverses, Enter opens its ladder (UDP: frames), p its packets
-        Quit           q
+        Filter         {KeyMap.Describe(KeyMap.Main, "Filter")}
+        Pause          {KeyMap.Describe(KeyMap.Main, "Pause")}
+        Replay         {KeyMap.Describe(KeyMap.Main, "Replay")} ({string.Join(", ", CaptureModel.Speeds.Select(CaptureModel.SpeedText))})
+        Save           {KeyMap.Describe(KeyMap.Main, "Save")}
+        Connections    {KeyMap.Describe(KeyMap.Connections, "Connections")}
+        Help           {KeyMap.Describe(KeyMap.Main, "Help")}
+        Quit           {KeyMap.Describe(KeyMap.Main, "Quit")}
 
         Row markers    {Packets.PacketText.Legend}
 

@@ -11,7 +11,8 @@ namespace ProtoScope.Tui;
 /// <summary>
 /// The main screen: a header with the capture's name and load progress, the view in front (Packets,
 /// Connections, Ladder, Frames, Follow), the display filter bar, the colour legend, a status line and the key bar. A timer on the
-/// UI thread picks up what the reader thread added, ten times a second.
+/// UI thread picks up what the reader thread added, ten times a second. Its keys are <see cref="KeyMap.Main"/>; the rules
+/// of pausing, stepping and replay speed are the model's (<see cref="CaptureModel"/>).
 /// </summary>
 public sealed class MainWindow : Window
 {
@@ -23,12 +24,10 @@ public sealed class MainWindow : Window
     private readonly Label _header;
     private readonly ProgressBar _progress;
     private readonly Label _status;
-    private readonly (Key Key, Func<IScopeView> View)[] _views;
     private ConnectionsView? _connections;
     private LadderView? _ladder;
     private FramesView? _frames;
     private FollowView? _follow;
-    private readonly double[] _speeds = [1, 2, 10, 0];
     private IScopeView _current;
     private string? _message;
     private FilterRun? _filter;
@@ -60,24 +59,10 @@ public sealed class MainWindow : Window
         };
         var legend = new Label { X = 0, Y = Pos.AnchorEnd(3), Width = Dim.Fill(), Text = "Legend: " + PacketText.Legend };
         _status = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, HotKeySpecifier = (System.Text.Rune)0xFFFF };
-        var keys = new StatusBar(
-        [
-            new Shortcut(Key.Q, "Quit", () => _app.RequestStop()),
-            new Shortcut(new Key('/'), "Filter", () => FilterField.SetFocus()),
-            new Shortcut(Key.D1, "Packets", () => Show(Packets!)),
-            new Shortcut(Key.D2, "Conns", () => Show(Connections)),
-            new Shortcut(Key.L, "Ladder", () => OpenSelected(Ladder)),
-            new Shortcut(Key.F, "Frames", () => OpenSelected(Frames)),
-            new Shortcut(Key.F.WithShift, "Follow", () => OpenSelected(Follow)),
-            new Shortcut(Key.Space, "Pause", TogglePause),
-            new Shortcut(Key.S, "Save", Save),
-            new Shortcut(new Key('?'), "Help", ShowHelp),
-        ]);
+        var keys = new StatusBar(KeyMap.Main.Where(c => c.Label is not null)
+            .Select(c => new Shortcut(c.Keys[0], c.Label, () => c.Run(this, c.Keys[0]))));
 
         Packets = new PacketsView(model) { Follow = model.Kind != CaptureKind.File };
-        // The other views are built the first time they are shown: building their tables at start-up delayed the
-        // first screen of packets (see docs/performance.md).
-        _views = [(Key.D1, () => Packets), (Key.D2, () => Connections), (Key.D3, () => Ladder), (Key.D4, () => Frames), (Key.D5, () => Follow)];
         _current = Packets;
         _content.Add(Packets.View);
 
@@ -98,6 +83,9 @@ public sealed class MainWindow : Window
     }
 
     public PacketsView Packets { get; }
+
+    // The other views are built the first time they are shown: building their tables at start-up delayed the first
+    // screen of packets (see docs/performance.md).
     public ConnectionsView Connections => _connections ??= new ConnectionsView(_model, c => OpenView(c is Core.Tcp.TcpConnection ? Ladder : Frames, c), OpenConversation);
     public LadderView Ladder => _ladder ??= new LadderView(_model, SelectPacket);
     public FramesView Frames => _frames ??= new FramesView(_model, SelectPacket);
@@ -117,7 +105,7 @@ public sealed class MainWindow : Window
             CaptureState.Reading => _model.Kind switch
             {
                 CaptureKind.Live => "capturing",
-                CaptureKind.Replay => $"replaying at {SpeedText(_model.Speed)}",
+                CaptureKind.Replay => $"replaying at {CaptureModel.SpeedText(_model.Speed)}",
                 _ => "loading",
             },
             CaptureState.Paused => "paused",
@@ -195,16 +183,7 @@ public sealed class MainWindow : Window
         if (_current is ConnectionsView connections) return connections.Selected;
         if (_current is ConversationView { Conversation: { } shown }) return shown;
         int row = Packets.SelectedRow;
-        if (row < 0) return null;
-        var chunk = _model.Table.ChunkOf(row, out int i);
-        int id = chunk.Conversation[i];
-        var conversations = _model.Session.Conversations;
-        return (Core.Decoding.Transport)chunk.Transport[i] switch
-        {
-            Core.Decoding.Transport.Tcp when id >= 0 && id < conversations.Tcp.Count => conversations.Tcp[id],
-            Core.Decoding.Transport.Udp when id >= 0 && id < conversations.Udp.Count => conversations.Udp[id],
-            _ => null,
-        };
+        return row < 0 ? null : _model.Session.Conversations.Of(_model.Table[row]);
     }
 
     /// <summary>Opens <paramref name="view"/> for the selected conversation (see <see cref="SelectedConversation"/>).</summary>
@@ -254,7 +233,7 @@ public sealed class MainWindow : Window
         if (!key.Handled && ReferenceEquals(_app.TopRunnableView, this) && HandleKey(key)) key.Handled = true;
     }
 
-    /// <summary>The main window's keys (see <see cref="HelpText"/>); false leaves the key to the focused pane.</summary>
+    /// <summary>The main window's keys (<see cref="KeyMap.Main"/>), after the view's own; false leaves the key to the focused pane.</summary>
     public bool HandleKey(Key key)
     {
         if (FilterField.HasFocus)
@@ -267,96 +246,50 @@ public sealed class MainWindow : Window
             }
             return false;
         }
-        if (_current.HandleKey(key)) return true;
-        foreach (var (viewKey, view) in _views)
-        {
-            if (key == viewKey)
-            {
-                Show(view());
-                return true;
-            }
-        }
-        if (key == Key.Q || key == Key.Q.WithShift)
-        {
-            _app.RequestStop();
-            return true;
-        }
-        switch (key.AsRune.Value)
-        {
-            case '/':
-                FilterField.SetFocus();
-                return true;
-            case 'l':
-                OpenSelected(Ladder);
-                return true;
-            case 'f':
-                OpenSelected(Frames);
-                return true;
-            case 'F':
-            case 'w':
-                OpenSelected(Follow);
-                return true;
-            case '?':
-                ShowHelp();
-                return true;
-            case ' ':
-                TogglePause();
-                return true;
-            case 's':
-                Save();
-                return true;
-            case 'n':
-                StepOne();
-                return true;
-            case '+':
-            case '-':
-                ChangeSpeed(key.AsRune.Value == '+' ? 1 : -1);
-                return true;
-        }
-        // Esc would close the whole program (Terminal.Gui's quit key); here it only goes back to the packet list.
-        if (key == Key.Esc)
-        {
-            Show(Packets);
-            return true;
-        }
-        return false;
+        return _current.HandleKey(key) || KeyMap.Run(KeyMap.Main, this, key);
     }
 
+    public void Quit() => _app.RequestStop();
+
     /// <summary>
-    /// Live capture: freezes the list while packets keep arriving. Replay: stops the replay clock. A file that
-    /// is still loading: pauses the loading.
+    /// Pauses or resumes reading where the model can (<see cref="CaptureModel.CanPause"/>); a live capture reads on
+    /// and its list freezes instead.
     /// </summary>
     public void TogglePause()
     {
-        if (_model.Kind == CaptureKind.Live)
+        if (!_model.CanPause)
         {
             Packets.Frozen = !Packets.Frozen;
             _message = Packets.Frozen ? "view frozen; the capture goes on (Space to resume)" : null;
         }
-        else if (_model.State == CaptureState.Paused) { _model.Resume(); _message = null; }
-        else if (_model.State == CaptureState.Reading) { _model.Pause(); _message = _model.Kind == CaptureKind.Replay ? "paused: n steps one packet, Space resumes" : "paused"; }
+        else
+        {
+            switch (_model.TogglePause())
+            {
+                case CaptureState.Paused:
+                    _message = _model.Kind == CaptureKind.Replay ? "paused: n steps one packet, Space resumes" : "paused";
+                    break;
+                case CaptureState.Reading:
+                    _message = null;
+                    break;
+            }
+        }
         Tick();
     }
 
-    private void StepOne()
+    /// <summary>Replay: pauses and lets one packet through (<see cref="CaptureModel.Step"/>).</summary>
+    public void Step()
     {
-        if (_model.Kind != CaptureKind.Replay) return;
-        if (_model.State == CaptureState.Reading) _model.Pause();
-        _model.Step();
-        _message = "stepped one packet";
+        if (_model.Step()) _message = "stepped one packet";
     }
 
-    private void ChangeSpeed(int direction)
+    /// <summary>Replay: the next speed up or down (<see cref="CaptureModel.Speeds"/>).</summary>
+    public void ChangeSpeed(bool faster)
     {
-        if (_model.Kind != CaptureKind.Replay) return;
-        int i = Array.IndexOf(_speeds, _model.Speed);
-        i = Math.Clamp((i < 0 ? 0 : i) + direction, 0, _speeds.Length - 1);
-        _model.Speed = _speeds[i];
-        _message = $"replay speed {SpeedText(_model.Speed)}";
+        if (!(faster ? _model.Faster() : _model.Slower())) return;
+        _message = $"replay speed {CaptureModel.SpeedText(_model.Speed)}";
         Tick();
     }
-
-    private static string SpeedText(double speed) => speed <= 0 ? "max speed" : $"{speed:0.#}x";
 
     /// <summary>Stops a live capture or replay, then asks where to save the packets shown (all of them without a filter).</summary>
     public void Save()
@@ -386,7 +319,7 @@ public sealed class MainWindow : Window
         Tick();
     }
 
-    private void ShowHelp()
+    public void ShowHelp()
     {
         using var dialog = new Dialog { Title = "ProtoScope keys", Width = Dim.Percent(80), Height = Dim.Percent(80) };
         dialog.Add(new Label { X = 1, Y = 1, Width = Dim.Fill(1), Height = Dim.Fill(1), Text = HelpText.Text });

@@ -22,7 +22,7 @@ public static class ProtoScopeTui
         {
             if (model is null)
             {
-                using var start = new StartScreen(app);
+                using var start = new StartScreen(app, options.ListInterfaces);
                 app.Run(start);
                 if (start.Choice is null || shutdown.Token.IsCancellationRequested) return 0;
                 try
@@ -68,13 +68,16 @@ public static class ProtoScopeTui
             case StartChoice.Demo:
                 return new CaptureModel(new DemoSource(), CaptureKind.Replay);
             case StartChoice.File f:
-                return new CaptureModel(CaptureFile.Open(f.Path), CaptureKind.File);
+                return new CaptureModel(OpenFile(options, f.Path), CaptureKind.File);
             case StartChoice.Interface i:
                 return OpenLive(options, i.Name);
         }
         if (options.Interface is { } device) return OpenLive(options, device);
-        return new CaptureModel(CaptureFile.Open(options.File!), options.Replay ? CaptureKind.Replay : CaptureKind.File);
+        return new CaptureModel(OpenFile(options, options.File!), options.Replay ? CaptureKind.Replay : CaptureKind.File);
     }
+
+    private static IPacketSource OpenFile(TuiOptions options, string path) =>
+        options.OpenFile is { } open ? open(path) : throw new CaptureError("reading capture files is not available in this build");
 
     private static CaptureModel OpenLive(TuiOptions options, string device)
     {

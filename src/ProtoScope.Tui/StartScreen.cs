@@ -1,5 +1,5 @@
 using System.Collections.ObjectModel;
-using SharpPcap.LibPcap;
+using ProtoScope.Capture;
 
 namespace ProtoScope.Tui;
 
@@ -13,14 +13,16 @@ public abstract record StartChoice
 
 /// <summary>
 /// `protoscope` without arguments: pick an interface to capture on, a file to open, or the demo. Interfaces
-/// come from libpcap; without libpcap or without permission the list says so instead.
+/// come from libpcap (through <see cref="TuiOptions.ListInterfaces"/>); without libpcap or without permission the
+/// list says so instead.
 /// </summary>
 public sealed class StartScreen : Window
 {
     private readonly IApplication _app;
     private readonly List<StartChoice?> _choices = [];
 
-    public StartScreen(IApplication app)
+    /// <param name="listInterfaces">Lists the interfaces (<see cref="TuiOptions.ListInterfaces"/>); null offers none.</param>
+    public StartScreen(IApplication app, Func<IReadOnlyList<CaptureInterface>>? listInterfaces)
     {
         _app = app;
         Title = "ProtoScope";
@@ -29,11 +31,11 @@ public sealed class StartScreen : Window
         _choices.Add(null);
         items.Add("Demo: a scripted TCP and UDP exchange, replayed");
         _choices.Add(new StartChoice.Demo());
-        var (devices, problem) = ListDevices();
-        foreach (var (name, description) in devices)
+        var (devices, problem) = ListDevices(listInterfaces);
+        foreach (var device in devices)
         {
-            items.Add($"Capture on {name}{(string.IsNullOrEmpty(description) ? "" : $"  ({description})")}");
-            _choices.Add(new StartChoice.Interface(name));
+            items.Add($"Capture on {device.Name}{(string.IsNullOrEmpty(device.Description) ? "" : $"  ({device.Description})")}");
+            _choices.Add(new StartChoice.Interface(device.Name));
         }
         var intro = new Label { X = 1, Y = 1, Text = "Choose what to look at (Enter), or q to quit:" };
         List = new ListView { X = 1, Y = 3, Width = Dim.Fill(1), Height = Dim.Fill(3) };
@@ -87,20 +89,17 @@ public sealed class StartScreen : Window
     }
 
     /// <summary>The capture devices libpcap lists, or why there are none.</summary>
-    private static (List<(string Name, string? Description)> Devices, string? Problem) ListDevices()
+    private static (IReadOnlyList<CaptureInterface> Devices, string? Problem) ListDevices(Func<IReadOnlyList<CaptureInterface>>? listInterfaces)
     {
+        if (listInterfaces is null) return ([], "live capture is not available in this build");
         try
         {
-            var devices = LibPcapLiveDeviceList.New().Select(d => (d.Name, (string?)d.Description)).ToList();
+            var devices = listInterfaces();
             return (devices, devices.Count == 0 ? "libpcap lists no interfaces: capturing needs root or CAP_NET_RAW" : null);
         }
-        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException)
+        catch (CaptureError e)
         {
-            return ([], "libpcap is not installed: install it with 'sudo apt-get install libpcap0.8' to capture live");
-        }
-        catch (SharpPcap.PcapException e)
-        {
-            return ([], $"cannot list interfaces: {e.Message}");
+            return ([], e.Message);
         }
     }
 }

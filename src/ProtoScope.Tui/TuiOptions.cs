@@ -5,7 +5,10 @@ namespace ProtoScope.Tui;
 /// <summary>Opens a live capture on an interface with an optional BPF filter (the live-capture source supplies it).</summary>
 public delegate IPacketSource LiveSourceFactory(string device, string? bpf);
 
-/// <summary>What `protoscope` was asked to open: a file, an interface, or neither (the start screen).</summary>
+/// <summary>
+/// What `protoscope` was asked to open (a file, an interface, or neither: the start screen), and how packet sources
+/// are opened. The CLI fills in the ways to open sources, so the UI knows Capture's interfaces and nothing of libpcap.
+/// </summary>
 public sealed record TuiOptions
 {
     public string? File { get; init; }
@@ -14,6 +17,18 @@ public sealed record TuiOptions
 
     /// <summary>Replays the file with its original timing instead of loading it at once.</summary>
     public bool Replay { get; init; }
+
+    /// <summary>
+    /// Opens a capture file, or throws <see cref="CaptureError"/> with a message for the user; null when this build
+    /// cannot read files.
+    /// </summary>
+    public Func<string, IPacketSource>? OpenFile { get; init; }
+
+    /// <summary>
+    /// The interfaces the start screen offers, or throws <see cref="CaptureError"/> saying why there are none (no
+    /// libpcap); null when this build has no live capture.
+    /// </summary>
+    public Func<IReadOnlyList<CaptureInterface>>? ListInterfaces { get; init; }
 
     /// <summary>How live sources are opened; null when this build has no live capture.</summary>
     public LiveSourceFactory? OpenLive { get; init; }

@@ -46,6 +46,26 @@ public sealed class ConversationTable
 
     public bool IsFull => _tcp.Count + _udp.Count >= MaxConversations;
 
+    /// <summary>
+    /// The conversation a stored packet belongs to: its <see cref="PacketRow.Transport"/> picks the list and its
+    /// <see cref="PacketRow.Conversation"/> the entry. Null for a packet in none (not TCP or UDP, or untracked once
+    /// the table was full).
+    /// </summary>
+    /// <remarks>
+    /// Safe on the UI thread while the reader adds: an id the lists do not hold yet is treated as no conversation
+    /// (see the threading note of the UI's capture model).
+    /// </remarks>
+    public Conversation? Of(in PacketRow row)
+    {
+        int id = row.Conversation;
+        return row.Transport switch
+        {
+            Transport.Tcp when id >= 0 && id < _tcp.Count => _tcp[id],
+            Transport.Udp when id >= 0 && id < _udp.Count => _udp[id],
+            _ => null,
+        };
+    }
+
     /// <summary>The packet's connection, a new one, or null when it would be new and the table is full.</summary>
     public TcpConnection? FindOrAddTcp(in DecodedPacket p, long frame, long timestamp)
     {

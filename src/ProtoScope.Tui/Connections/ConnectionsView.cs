@@ -5,9 +5,9 @@ using ProtoScope.Tui.Packets;
 namespace ProtoScope.Tui.Connections;
 
 /// <summary>
-/// Every TCP connection and UDP conversation of the capture, one row each, sortable by any column
-/// (<c>&lt;</c> and <c>&gt;</c> pick the column, <c>r</c> reverses). Enter opens the connection's ladder (a UDP
-/// conversation's frames); <c>p</c> shows its packets.
+/// Every TCP connection and UDP conversation of the capture, one row each, sortable by any column. Its keys
+/// (<see cref="KeyMap.Connections"/>) pick the sort column, reverse it, open the connection's ladder (a UDP
+/// conversation's frames) and show its packets.
 /// </summary>
 public sealed class ConnectionsView : IScopeView
 {
@@ -51,21 +51,31 @@ public sealed class ConnectionsView : IScopeView
 
     public void Tick() => Resort(force: false);
 
-    public bool HandleKey(Key key)
+    public bool HandleKey(Key key) => KeyMap.Run(KeyMap.Connections, this, key);
+
+    /// <summary>Sorts by the next column (<paramref name="step"/> 1) or the previous one (-1), wrapping around.</summary>
+    public void MoveSortColumn(int step)
     {
-        if (key == Key.Enter || key.AsRune.Value == 'p')
-        {
-            if (Selected is { } c) (key == Key.Enter ? _open : _showPackets)(c);
-            return true;
-        }
-        if (key.AsRune.Value is '<' or '>' or 'r')
-        {
-            if (key.AsRune.Value == 'r') Descending = !Descending;
-            else SortColumn = (SortColumn + (key.AsRune.Value == '>' ? 1 : Columns.Length - 1)) % Columns.Length;
-            Resort(force: true);
-            return true;
-        }
-        return false;
+        SortColumn = (SortColumn + step + Columns.Length) % Columns.Length;
+        Resort(force: true);
+    }
+
+    public void Reverse()
+    {
+        Descending = !Descending;
+        Resort(force: true);
+    }
+
+    /// <summary>Opens the selected conversation's ladder (a UDP conversation's frames).</summary>
+    public void OpenSelected()
+    {
+        if (Selected is { } c) _open(c);
+    }
+
+    /// <summary>Shows the selected conversation's packets in the packet list.</summary>
+    public void ShowPackets()
+    {
+        if (Selected is { } c) _showPackets(c);
     }
 
     private void Resort(bool force)
@@ -102,7 +112,7 @@ public sealed class ConnectionsView : IScopeView
             return Descending ? -c : c;
         });
         _source.Set(rows);
-        Table.Title = $"Connections ({tcp} TCP, {udp} UDP), sorted by {Columns[SortColumn]} {(Descending ? "↓" : "↑")}  < > column  r reverse  Enter ladder/frames  p packets";
+        Table.Title = $"Connections ({tcp} TCP, {udp} UDP), sorted by {Columns[SortColumn]} {(Descending ? "↓" : "↑")}  {KeyMap.Labels(KeyMap.Connections)}";
         Table.Update();
         int at = selected is null ? 0 : Math.Max(0, rows.IndexOf(selected));
         if (rows.Count > 0) Table.SetSelection(0, at, false);

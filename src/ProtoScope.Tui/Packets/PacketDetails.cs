@@ -145,9 +145,7 @@ public static class PacketDetails
 
     private static FieldNode ConversationNode(in PacketRow r, ConversationTable conversations)
     {
-        Conversation? c = null;
-        if (r.Transport == Transport.Tcp && r.Conversation < conversations.Tcp.Count) c = conversations.Tcp[r.Conversation];
-        else if (r.Transport == Transport.Udp && r.Conversation < conversations.Udp.Count) c = conversations.Udp[r.Conversation];
+        var c = conversations.Of(r);
         string kind = r.Transport == Transport.Tcp ? "TCP connection" : "UDP conversation";
         var node = new FieldNode($"{kind} {r.Conversation} (conn == {r.Conversation}), {(r.Direction == Direction.Orig ? "originator → responder" : "responder → originator")}");
         if (c is not null)

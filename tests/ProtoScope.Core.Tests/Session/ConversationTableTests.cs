@@ -93,4 +93,24 @@ public class ConversationTableTests
         Assert.Equal(1, Add(session, Datagram("10.0.0.2", "10.0.0.1", 40000, 53)));
         Assert.Equal(2, session.Conversations.Udp.Count);
     }
+
+    [Fact]
+    public void A_stored_packet_finds_its_conversation_and_a_packet_outside_any_finds_none()
+    {
+        var table = new PacketTable(LinkType.Raw);
+        var session = new CaptureSession(LinkType.Raw, table: table, maxConversations: 2);
+        Add(session, Tcp(0, true, Syn, 1000, 0));
+        Add(session, Frames.IPv4(17, Frames.Udp(40000, 53, 10)));
+        Add(session, Tcp(0, false, SynAck, 7000, 1001));
+        Add(session, Frames.IPv4(1, new byte[8]));
+        // The table is full: this connection is decoded and stored, not tracked.
+        Add(session, Tcp(2, true, Syn, 1000, 0));
+
+        var conversations = session.Conversations;
+        Assert.Same(conversations.Tcp[0], conversations.Of(table[0]));
+        Assert.Same(conversations.Udp[0], conversations.Of(table[1]));
+        Assert.Same(conversations.Tcp[0], conversations.Of(table[2]));
+        Assert.Null(conversations.Of(table[3]));
+        Assert.Null(conversations.Of(table[4]));
+    }
 }

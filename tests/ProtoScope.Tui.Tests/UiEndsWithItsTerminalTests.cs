@@ -48,7 +48,7 @@ public class UiEndsWithItsTerminalTests : IDisposable
 
     /// <summary>Every state, with SIGHUP delivered and with SIGHUP ignored (started under nohup: only the dead descriptors tell).</summary>
     public static TheoryData<string, bool> StatesAndHangupSignal =>
-        new(States.SelectMany(row => new[] { ((string)row[0]!, false), ((string)row[0]!, true) }));
+        new(States.SelectMany(row => new[] { (row.Data, false), (row.Data, true) }));
 
     [Theory]
     [MemberData(nameof(StatesAndHangupSignal))]

@@ -89,7 +89,7 @@ public static class PacketDetails
             }
             case Network.Arp:
             {
-                string op = p.ArpOperation switch { 1 => "request", 2 => "reply", 3 => "reverse request", 4 => "reverse reply", _ => p.ArpOperation.ToString(CultureInfo.InvariantCulture) };
+                string op = ArpOperations.Label(p.ArpOperation) ?? p.ArpOperation.ToString(CultureInfo.InvariantCulture);
                 var arp = new FieldNode($"Address Resolution Protocol ({op})", n, Math.Max(0, data.Length - n));
                 arp.Add($"Sender address: {p.Src}");
                 arp.Add($"Target address: {p.Dst}");

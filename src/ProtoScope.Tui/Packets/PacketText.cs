@@ -96,7 +96,11 @@ public static class PacketText
                     sb.Append("type ").Append(p.IcmpType).Append(" code ").Append(p.IcmpCode);
                     break;
                 case Transport.Arp:
-                    sb.Append(p.ArpOperation switch { 1 => "who-has ", 2 => "reply ", _ => $"op {p.ArpOperation} " });
+                    // tcpdump's "who-has" for a request; the detail tree's names for the others.
+                    if (p.ArpOperation == ArpOperations.Request) sb.Append("who-has");
+                    else if (ArpOperations.Label(p.ArpOperation) is { } name) sb.Append(name);
+                    else sb.Append("op ").Append(p.ArpOperation);
+                    sb.Append(' ');
                     p.Dst.AppendTo(sb);
                     sb.Append(" tell ");
                     p.Src.AppendTo(sb);

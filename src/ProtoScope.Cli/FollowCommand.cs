@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Cli;
 
@@ -29,7 +26,7 @@ internal static class FollowCommand
     {
         if (conn < 0) return ctx.Fail($"--conn {conn} is negative; give a TCP stream number as `protoscope read` shows it");
         using var text = ctx.OpenText();
-        var output = new TextOutput(text, conn, hex);
+        var output = new FollowText(text, conn, hex);
         var follower = new StreamFollower(conn, output, hex);
         string? failure = OnePass.Run(ctx, path, new Reassembler(follower), maxConns);
         follower.Flush();
@@ -38,63 +35,8 @@ internal static class FollowCommand
             text.Flush();
             return ctx.Fail($"{path} has no TCP stream {conn} with data or a handshake; `protoscope read {path}` shows the stream numbers");
         }
-        text.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\n=== orig -> resp: {follower.BytesOf(Direction.Orig)} bytes, {follower.MissingOf(Direction.Orig)} missing, {EndName(follower.EndOf(Direction.Orig))}; resp -> orig: {follower.BytesOf(Direction.Resp)} bytes, {follower.MissingOf(Direction.Resp)} missing, {EndName(follower.EndOf(Direction.Resp))} ===\n"));
+        output.Summary(follower.Totals(Direction.Orig), follower.Totals(Direction.Resp));
         text.Flush();
         return failure is null ? ExitCodes.Ok : ctx.Fail(failure);
-    }
-
-    private static string EndName(StreamEnd? end) => end switch
-    {
-        StreamEnd.Fin => "FIN",
-        StreamEnd.Reset => "RST",
-        StreamEnd.CaptureEnd => "open at capture end",
-        _ => "no data",
-    };
-
-    /// <summary>The follow text: a header per turn, the text (or a hex dump), gaps marked.</summary>
-    private sealed class TextOutput(TextWriter text, int conn, bool hex) : IFollowOutput
-    {
-        private readonly StringBuilder _line = new();
-
-        public void Opened(TcpConnection connection) =>
-            text.Write(string.Create(CultureInfo.InvariantCulture,
-                $"Follow TCP stream {conn}: {Endpoint(connection.OrigAddress.ToString(), connection.OrigPort)} (orig) <-> {Endpoint(connection.RespAddress.ToString(), connection.RespPort)} (resp)\n"));
-
-        private static string Endpoint(string address, ushort port) => address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
-
-        public void Turn(Direction d, long offset, long frame)
-        {
-            string arrow = d == Direction.Orig ? "orig -> resp" : "resp -> orig";
-            text.Write(string.Create(CultureInfo.InvariantCulture, $"\n=== {arrow} (offset {offset}, packet {frame}) ===\n"));
-        }
-
-        public void Text(Direction d, string escaped) => text.Write(escaped);
-
-        public void TurnEnded(Direction d)
-        {
-            if (!hex) text.Write('\n');
-        }
-
-        public void Bytes(Direction d, ReadOnlySpan<byte> bytes, long offset)
-        {
-            var i = CultureInfo.InvariantCulture;
-            for (int row = 0; row < bytes.Length; row += 16)
-            {
-                var part = bytes.Slice(row, Math.Min(16, bytes.Length - row));
-                _line.Append(i, $"{offset + row:x8}  ");
-                for (int k = 0; k < 16; k++)
-                    _line.Append(k < part.Length ? part[k].ToString("x2", i) + " " : "   ").Append(k == 7 ? " " : "");
-                _line.Append(" |");
-                foreach (byte b in part) _line.Append(b is >= 0x20 and < 0x7f ? (char)b : '.');
-                _line.Append("|\n");
-            }
-            text.Write(_line);
-            _line.Clear();
-        }
-
-        public void Gap(Direction d, in StreamGap gap) =>
-            text.Write(string.Create(CultureInfo.InvariantCulture,
-                $"\n[gap in {OnePass.DirectionName(d)} at offset {gap.Offset}, packet {gap.Frame}: {gap.Describe()}]\n"));
     }
 }

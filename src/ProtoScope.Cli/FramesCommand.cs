@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Framing;
 using ProtoScope.Core.Reassembly;
@@ -41,7 +39,7 @@ internal static class FramesCommand
 
         using var text = format == "text" ? ctx.OpenText() : null;
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
-        IMessageSink sink = text is not null ? new TextSink(text, payload) : new JsonSink(json!, payload);
+        IMessageSink sink = text is not null ? new MessageText(text, payload) : new MessageJson(json!, payload);
         var options = new ConversationFramerOptions
         {
             Spec = spec,
@@ -52,72 +50,9 @@ internal static class FramesCommand
         var framer = new ConversationFramer(options, sink);
         var reassembler = new Reassembler(framer, framer);
         string? failure = OnePass.Run(ctx, path, reassembler, maxConns, note =>
-            ctx.Stderr.WriteLine($"protoscope: note: tcp {note.Conversation} {OnePass.DirectionName(note.Direction)} frame {note.Frame}: {note.Text}"));
+            ctx.Stderr.WriteLine($"protoscope: note: tcp {note.Conversation} {note.Direction.Name()} frame {note.Frame}: {note.Text}"));
         text?.Flush();
         json?.Flush();
         return failure is null ? ExitCodes.Ok : ctx.Fail(failure);
-    }
-
-    private sealed class JsonSink(JsonLines json, bool payload) : IMessageSink
-    {
-        public void OnMessage(in FramedMessage m, ReadOnlySpan<byte> bytes, string? error)
-        {
-            Utf8JsonWriter w = json.Writer;
-            w.WriteStartObject();
-            w.WriteNumber("conn", m.Conversation);
-            w.WriteString("proto", m.Proto);
-            w.WriteString("kind", m.Kind == MessageKind.Frame ? "frame" : "datagram");
-            w.WriteString("dir", OnePass.DirectionName(m.Direction));
-            w.WriteNumber("index", m.Index);
-            if (m.Kind == MessageKind.Frame) w.WriteNumber("offset", m.Offset);
-            w.WriteNumber("length", m.Length);
-            w.WriteNumber("first_frame", m.FirstFrame);
-            w.WriteNumber("last_frame", m.LastFrame);
-            w.WriteNumber("segments", m.Segments);
-            w.WriteBoolean("sticky", m.Sticky);
-            if (payload) w.WriteBase64String("payload_b64", bytes);
-            if (error is not null) w.WriteString("error", error);
-            w.WriteEndObject();
-            json.EndLine();
-        }
-
-        public void OnFailure(in FramingFailure f)
-        {
-            Utf8JsonWriter w = json.Writer;
-            w.WriteStartObject();
-            w.WriteNumber("conn", f.Conversation);
-            w.WriteString("proto", f.Proto);
-            if (f.NotFramed) w.WriteString("kind", "not_framed");
-            w.WriteString("dir", OnePass.DirectionName(f.Direction));
-            w.WriteString(f.NotFramed ? "reason" : "error", f.Reason);
-            w.WriteNumber("offset", f.Offset);
-            w.WriteEndObject();
-            json.EndLine();
-        }
-    }
-
-    private sealed class TextSink(TextWriter text, bool payload) : IMessageSink
-    {
-        public void OnMessage(in FramedMessage m, ReadOnlySpan<byte> bytes, string? error)
-        {
-            var i = CultureInfo.InvariantCulture;
-            string packets = m.FirstFrame == m.LastFrame ? $"packet {m.FirstFrame}" : $"packets {m.FirstFrame}-{m.LastFrame}";
-            string how = (m.Sticky ? " sticky" : "") + (m.Split ? $" split({m.Segments})" : "");
-            string at = m.Kind == MessageKind.Frame ? string.Create(i, $" @{m.Offset}") : "";
-            string kind = m.Kind == MessageKind.Frame ? "frame" : "datagram";
-            text.Write(string.Create(i, $"{m.Proto} {m.Conversation} {OnePass.DirectionName(m.Direction)} {kind} {m.Index}{at} {m.Length} bytes, {packets}{how}"));
-            if (error is not null) text.Write($" [{error}]");
-            text.Write("  ");
-            text.Write(TerminalText.Preview(bytes, m.Length, payload ? int.MaxValue : 48));
-            text.Write('\n');
-        }
-
-        public void OnFailure(in FramingFailure f)
-        {
-            string dir = OnePass.DirectionName(f.Direction);
-            text.Write(f.NotFramed
-                ? string.Create(CultureInfo.InvariantCulture, $"{f.Proto} {f.Conversation} {dir} not framed: {f.Reason} (offset {f.Offset})\n")
-                : string.Create(CultureInfo.InvariantCulture, $"{f.Proto} {f.Conversation} {dir} framing error at offset {f.Offset}: {f.Reason}\n"));
-        }
     }
 }

@@ -32,6 +32,4 @@ internal static class OnePass
         ctx.Warn(CommonOptions.LimitWarning(session));
         return error;
     }
-
-    public static string DirectionName(Direction d) => d == Direction.Orig ? "orig" : "resp";
 }

@@ -64,7 +64,10 @@ public sealed class DemoSource : IPacketSource
 
     public void Dispose() { }
 
-    /// <summary>A message with the 4-byte big-endian length prefix the echo peers use.</summary>
+    /// <summary>
+    /// A message with a 4-byte big-endian length prefix. The echo peers write u32le (<see cref="Core.Framing.FramingSpec.Default"/>),
+    /// the UI's framing too, so the Frames view does not read these messages as frames.
+    /// </summary>
     private static byte[] Framed(string text)
     {
         var body = System.Text.Encoding.ASCII.GetBytes(text);

@@ -2,6 +2,20 @@ namespace ProtoScope.Core.Decoding;
 
 public enum Transport : byte { None, Tcp, Udp, Icmp, Icmpv6, Arp, Other }
 
+public static class TransportNames
+{
+    /// <summary>The lower-case name the outputs print ("proto" in JSON, the `conns` and `frames` text).</summary>
+    public static string Name(this Transport transport) => transport switch
+    {
+        Transport.Tcp => "tcp",
+        Transport.Udp => "udp",
+        Transport.Icmp => "icmp",
+        Transport.Icmpv6 => "icmpv6",
+        Transport.Arp => "arp",
+        _ => "other",
+    };
+}
+
 public enum Network : byte { None, IPv4, IPv6, Arp, Other }
 
 /// <summary>
@@ -69,13 +83,5 @@ public struct DecodedPacket
     /// <summary>The captured payload bytes of <paramref name="data"/>, the buffer this packet was decoded from.</summary>
     public readonly ReadOnlySpan<byte> Payload(ReadOnlySpan<byte> data) => data.Slice(PayloadOffset, CapturedPayloadLength);
 
-    public readonly string ProtoName => Transport switch
-    {
-        Transport.Tcp => "tcp",
-        Transport.Udp => "udp",
-        Transport.Icmp => "icmp",
-        Transport.Icmpv6 => "icmpv6",
-        Transport.Arp => "arp",
-        _ => "other",
-    };
+    public readonly string ProtoName => Transport.Name();
 }

@@ -18,23 +18,24 @@ public enum TcpFlags : ushort
 
 public static class TcpFlagNotation
 {
-    private static readonly (TcpFlags Flag, string Name)[] Names =
+    /// <summary>
+    /// Every flag's name (the JSON schema's) and tcpdump's letter (print-tcp.c tcp_flag_values), lowest bit first:
+    /// the order both the JSON list and tcpdump's F S R P . U E W e follow.
+    /// </summary>
+    private static readonly (TcpFlags Flag, string Name, char Letter)[] Flags =
     [
-        (TcpFlags.Fin, "FIN"), (TcpFlags.Syn, "SYN"), (TcpFlags.Rst, "RST"), (TcpFlags.Psh, "PSH"), (TcpFlags.Ack, "ACK"),
-        (TcpFlags.Urg, "URG"), (TcpFlags.Ece, "ECE"), (TcpFlags.Cwr, "CWR"), (TcpFlags.AE, "AE"),
+        (TcpFlags.Fin, "FIN", 'F'), (TcpFlags.Syn, "SYN", 'S'), (TcpFlags.Rst, "RST", 'R'), (TcpFlags.Psh, "PSH", 'P'),
+        (TcpFlags.Ack, "ACK", '.'), (TcpFlags.Urg, "URG", 'U'), (TcpFlags.Ece, "ECE", 'E'), (TcpFlags.Cwr, "CWR", 'W'),
+        (TcpFlags.AE, "AE", 'e'),
     ];
 
-    /// <summary>tcpdump's letters, in tcpdump's order (print-tcp.c tcp_flag_values): F S R P . U E W e.</summary>
-    private static readonly (TcpFlags Flag, char Letter)[] Letters =
-    [
-        (TcpFlags.Fin, 'F'), (TcpFlags.Syn, 'S'), (TcpFlags.Rst, 'R'), (TcpFlags.Psh, 'P'), (TcpFlags.Ack, '.'),
-        (TcpFlags.Urg, 'U'), (TcpFlags.Ece, 'E'), (TcpFlags.Cwr, 'W'), (TcpFlags.AE, 'e'),
-    ];
+    /// <summary>The order people say a segment's flags in ("SYN-ACK", "FIN-ACK", "PSH-ACK"): ACK last.</summary>
+    private static readonly TcpFlags[] SpokenOrder = [TcpFlags.Syn, TcpFlags.Fin, TcpFlags.Rst, TcpFlags.Psh, TcpFlags.Urg, TcpFlags.Ack];
 
     /// <summary>The flag names of the JSON schema, lowest bit first.</summary>
     public static IEnumerable<string> JsonNames(TcpFlags flags)
     {
-        foreach (var (flag, name) in Names)
+        foreach (var (flag, name, _) in Flags)
             if ((flags & flag) != 0) yield return name;
     }
 
@@ -44,8 +45,17 @@ public static class TcpFlagNotation
         if (flags == TcpFlags.None) return "none";
         Span<char> buf = stackalloc char[9];
         int n = 0;
-        foreach (var (flag, letter) in Letters)
+        foreach (var (flag, _, letter) in Flags)
             if ((flags & flag) != 0) buf[n++] = letter;
         return new string(buf[..n]);
+    }
+
+    /// <summary>The segment's name as people say it: SYN, SYN-ACK, FIN-ACK, RST-ACK, PSH-ACK, ACK; "&lt;none&gt;" without any of those six.</summary>
+    public static string Spoken(TcpFlags flags)
+    {
+        var parts = new List<string>(4);
+        foreach (var flag in SpokenOrder)
+            if ((flags & flag) != 0) parts.Add(Flags[System.Numerics.BitOperations.TrailingZeroCount((uint)flag)].Name);
+        return parts.Count == 0 ? "<none>" : string.Join('-', parts);
     }
 }

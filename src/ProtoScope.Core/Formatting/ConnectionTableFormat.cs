@@ -12,7 +12,7 @@ public static class ConnectionTableFormat
 
     public static string Line(Conversation c)
     {
-        string ends = Endpoint(c.OrigAddress.ToString(), c.OrigPort) + " -> " + Endpoint(c.RespAddress.ToString(), c.RespPort);
+        string ends = EndpointText.Of(c.OrigAddress, c.OrigPort) + " -> " + EndpointText.Of(c.RespAddress, c.RespPort);
         string open = "", close = "", state, history;
         long ob, rb;
         if (c is TcpConnection t)
@@ -45,7 +45,4 @@ public static class ConnectionTableFormat
         sb.Append(duration.PadLeft(11));
         return sb.ToString().TrimEnd();
     }
-
-    public static string Endpoint(string address, ushort port) =>
-        address.Contains(':') ? $"[{address}]:{port}" : $"{address}:{port}";
 }

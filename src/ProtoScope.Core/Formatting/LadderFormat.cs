@@ -46,8 +46,8 @@ public static class LadderFormat
     {
         var lines = new List<LadderLine>(steps.Count * 2 + 8);
         void Add(string text, long frame = 0, PacketRole role = PacketRole.None, int count = 1) => lines.Add(new LadderLine(text, frame, role, count));
-        string orig = ConnectionTableFormat.Endpoint(c.OrigAddress.ToString(), c.OrigPort);
-        string resp = ConnectionTableFormat.Endpoint(c.RespAddress.ToString(), c.RespPort);
+        string orig = EndpointText.Of(c.OrigAddress, c.OrigPort);
+        string resp = EndpointText.Of(c.RespAddress, c.RespPort);
         Add($"TCP connection {c.Id}: {orig} -> {resp}");
         Add($"opened {c.Open.Name()}, closed {c.Close.Name()}; Zeek conn_state {c.ConnState}, history {c.History}");
         Add("");

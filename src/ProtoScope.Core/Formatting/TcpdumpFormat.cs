@@ -118,13 +118,14 @@ public sealed class TcpdumpFormat
         int hlen = arp[4], plen = arp[5];
         var senderHardware = arp.Slice(8, hlen);
         var targetHardware = arp.Slice(8 + hlen + plen, hlen);
+        sb.Append(ArpOperations.Name(p.ArpOperation) ?? "operation");
         switch (p.ArpOperation)
         {
-            case 1: sb.Append("Request who-has "); p.Dst.AppendTo(sb); sb.Append(" tell "); p.Src.AppendTo(sb); break;
-            case 2: sb.Append("Reply "); p.Src.AppendTo(sb); sb.Append(" is-at"); break;
-            case 3: sb.Append("Reverse Request who-is "); AppendHardware(sb, targetHardware); sb.Append(" tell "); AppendHardware(sb, senderHardware); break;
-            case 4: sb.Append("Reverse Reply "); AppendHardware(sb, targetHardware); sb.Append(" at "); p.Dst.AppendTo(sb); break;
-            default: sb.Append("operation ").Append(p.ArpOperation); break;
+            case ArpOperations.Request: sb.Append(" who-has "); p.Dst.AppendTo(sb); sb.Append(" tell "); p.Src.AppendTo(sb); break;
+            case ArpOperations.Reply: sb.Append(' '); p.Src.AppendTo(sb); sb.Append(" is-at"); break;
+            case ArpOperations.ReverseRequest: sb.Append(" who-is "); AppendHardware(sb, targetHardware); sb.Append(" tell "); AppendHardware(sb, senderHardware); break;
+            case ArpOperations.ReverseReply: sb.Append(' '); AppendHardware(sb, targetHardware); sb.Append(" at "); p.Dst.AppendTo(sb); break;
+            default: sb.Append(' ').Append(p.ArpOperation); break;
         }
         sb.Append(", length ").Append(p.NetworkHeaderLength);
     }

@@ -18,8 +18,8 @@ public sealed record ConversationFramerOptions
     public int PreviewBytes { get; init; } = 64;
 
     /// <summary>
-    /// Framing is a guess, not a given: a direction whose first frame fails (a first length over the maximum, or a
-    /// first frame that ends past the stream's end) is reported as not framed instead of as an error.
+    /// Framing is a guess, not a given: a direction whose first message fails (a first length over the maximum, or a
+    /// first message that ends past the stream's end) is reported as not framed instead of as an error.
     /// </summary>
     public bool DetectNotFramed { get; init; }
 
@@ -29,15 +29,15 @@ public sealed record ConversationFramerOptions
 
 /// <summary>
 /// Makes the messages of a capture: a <see cref="StreamFramer"/> for each TCP direction (as the reassembler's
-/// consumer factory), and for UDP each datagram as a message followed by the frames it holds when its payload
-/// is exactly one or more whole frames. Give it to a <see cref="Reassembler"/> as both factory and datagram consumer.
+/// consumer factory), and for UDP each datagram as a message followed by the length-prefixed messages it holds
+/// when its payload is exactly one or more whole ones. Give it to a <see cref="Reassembler"/> as both factory and datagram consumer.
 /// </summary>
 public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsumer
 {
     private readonly ConversationFramerOptions _options;
     private readonly List<long[]?> _udpCounters = [];
     /// <summary>
-    /// Preview buffers of frames in progress, reused: a frame spanning segments needs one until it completes. Kept
+    /// Preview buffers of messages in progress, reused: a message spanning segments needs one until it completes. Kept
     /// here rather than in the shared ArrayPool, which may trim its arrays on any full GC and allocate again.
     /// </summary>
     private readonly Stack<byte[]> _spareBuffers = new();
@@ -54,7 +54,7 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
     internal int PreviewBytes => _options.PreviewBytes;
     internal bool DetectNotFramed => _options.DetectNotFramed;
 
-    /// <summary>A buffer of at least <paramref name="length"/> bytes for a frame in progress; give it back with <see cref="ReturnBuffer"/>.</summary>
+    /// <summary>A buffer of at least <paramref name="length"/> bytes for a message in progress; give it back with <see cref="ReturnBuffer"/>.</summary>
     internal byte[] RentBuffer(int length)
     {
         if (length > PreviewBytes) return ArrayPool<byte>.Shared.Rent(length);
@@ -76,18 +76,18 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
     {
         if (!(_options.Include?.Invoke(conversation) ?? true)) return;
         while (_udpCounters.Count <= conversation.Id) _udpCounters.Add(null);
-        // Per direction: datagrams so far, frames so far.
+        // Per direction: datagrams so far, length-prefixed messages so far.
         long[] counters = _udpCounters[conversation.Id] ??= new long[4];
         int d = (int)direction;
         string? error = packet.HasError ? packet.Error.ToString() : null;
-        var datagram = new FramedMessage(conversation.Id, "udp", MessageKind.Datagram, direction, counters[d]++, 0,
+        var datagram = new FramedMessage(conversation.Id, Transport.Udp, MessageKind.Datagram, direction, counters[d]++, 0,
             packet.PayloadLength, frame, frame, 1, false);
         Sink.OnMessage(datagram, KeepPayloads ? payload : payload[..Math.Min(payload.Length, PreviewBytes)], error);
         if (_options.Spec is null || payload.IsEmpty || payload.Length < packet.PayloadLength) return;
 
-        // The datagram is framed only when it is exactly one or more whole frames: count them first.
+        // The datagram is framed only when it is exactly one or more whole messages: count them first.
         int count = 0, at = 0;
-        while (at < payload.Length && NextFrame(payload, at, out _, out int next))
+        while (at < payload.Length && NextMessage(payload, at, out _, out int next))
         {
             count++;
             at = next;
@@ -96,8 +96,8 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
         at = 0;
         for (int i = 0; i < count; i++)
         {
-            NextFrame(payload, at, out long length, out int next);
-            var message = new FramedMessage(conversation.Id, "udp", MessageKind.Frame, direction, counters[2 + d]++, at,
+            NextMessage(payload, at, out long length, out int next);
+            var message = new FramedMessage(conversation.Id, Transport.Udp, MessageKind.LengthPrefixed, direction, counters[2 + d]++, at,
                 length, frame, frame, 1, count > 1);
             long shown = KeepPayloads ? length : Math.Min(length, PreviewBytes);
             at = next;
@@ -105,8 +105,8 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
         }
     }
 
-    /// <summary>Reads the frame at <paramref name="at"/>: false when its prefix is bad or it does not fit in the datagram.</summary>
-    private bool NextFrame(ReadOnlySpan<byte> datagram, int at, out long length, out int next)
+    /// <summary>Reads the message at <paramref name="at"/>: false when its prefix is bad or it does not fit in the datagram.</summary>
+    private bool NextMessage(ReadOnlySpan<byte> datagram, int at, out long length, out int next)
     {
         next = at;
         if (datagram.Length - at < Spec.HeaderSize

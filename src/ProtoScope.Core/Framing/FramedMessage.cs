@@ -1,36 +1,42 @@
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Core.Framing;
 
-/// <summary>What a <see cref="FramedMessage"/> is: a length-prefixed frame, or a whole UDP datagram.</summary>
-public enum MessageKind : byte { Frame, Datagram }
+/// <summary>
+/// What a <see cref="FramedMessage"/> is: a length-prefixed message (the outputs call it a "frame", as the framing
+/// options do), or a whole UDP datagram.
+/// </summary>
+public enum MessageKind : byte { LengthPrefixed, Datagram }
 
 /// <summary>
-/// One application message located in a conversation: a length-prefixed frame cut from a TCP stream or a UDP
+/// One application message located in a conversation: a length-prefixed message cut from a TCP stream or a UDP
 /// datagram, or a whole datagram.
 /// </summary>
+/// <param name="Transport">TCP or UDP.</param>
 /// <param name="Conversation">tcp.stream or udp.stream.</param>
 /// <param name="Index">0-based, per conversation direction and kind.</param>
-/// <param name="Offset">Where the frame's length prefix starts: in the direction's stream for TCP, in the datagram for UDP.</param>
+/// <param name="Offset">Where the message's length prefix starts: in the direction's stream for TCP, in the datagram for UDP.</param>
 /// <param name="Length">Payload bytes (the length prefix not counted).</param>
-/// <param name="FirstFrame">The packet that carries the first byte of the length prefix.</param>
-/// <param name="LastFrame">The packet that carries the last byte of the frame.</param>
-/// <param name="Segments">How many packets carried bytes of the frame.</param>
-/// <param name="Sticky">A packet that carried this frame also carried bytes of another one.</param>
+/// <param name="FirstFrame">The frame number of the packet that carries the first byte of the length prefix.</param>
+/// <param name="LastFrame">The frame number of the packet that carries the last byte of the message.</param>
+/// <param name="Segments">How many packets carried bytes of the message.</param>
+/// <param name="Sticky">A packet that carried this message also carried bytes of another one.</param>
 public readonly record struct FramedMessage(
-    int Conversation, string Proto, MessageKind Kind, Direction Direction, long Index, long Offset, long Length,
+    int Conversation, Transport Transport, MessageKind Kind, Direction Direction, long Index, long Offset, long Length,
     long FirstFrame, long LastFrame, int Segments, bool Sticky)
 {
-    /// <summary>The frame spanned several segments.</summary>
+    /// <summary>The message spanned several segments.</summary>
     public bool Split => Segments > 1;
 }
 
 /// <summary>
-/// Framing stopped on a direction at <see cref="Offset"/> (stream offset of the frame that failed). With
+/// Framing stopped on a direction at <see cref="Offset"/> (stream offset of the message that failed), in the packet
+/// numbered <see cref="Frame"/>. With
 /// <see cref="NotFramed"/> the direction's first bytes never parsed as a frame, so it is most likely not
 /// length-prefixed at all: reported as "not framed" rather than as an error.
 /// </summary>
-public readonly record struct FramingFailure(int Conversation, string Proto, Direction Direction, long Offset, long Frame, string Reason, bool NotFramed);
+public readonly record struct FramingFailure(int Conversation, Transport Transport, Direction Direction, long Offset, long Frame, string Reason, bool NotFramed);
 
 /// <summary>Where framed messages go, as they complete, in capture order.</summary>
 public interface IMessageSink

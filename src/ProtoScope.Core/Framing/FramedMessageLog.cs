@@ -1,3 +1,4 @@
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Core.Framing;
@@ -31,17 +32,17 @@ public sealed class FramedMessageLog(PacketTable? table = null, bool keepMessage
     }
 
     /// <summary>How many messages conversation <paramref name="conversation"/> has so far.</summary>
-    public int Count(string proto, int conversation)
+    public int Count(Transport transport, int conversation)
     {
-        lock (_gate) return Find(proto, conversation)?.Messages.Count ?? 0;
+        lock (_gate) return Find(transport, conversation)?.Messages.Count ?? 0;
     }
 
     /// <summary>Appends the conversation's messages from index <paramref name="from"/> on to <paramref name="messages"/>, and returns its failures so far.</summary>
-    public FramingFailure[] Read(string proto, int conversation, int from, List<LoggedMessage> messages)
+    public FramingFailure[] Read(Transport transport, int conversation, int from, List<LoggedMessage> messages)
     {
         lock (_gate)
         {
-            if (Find(proto, conversation) is not { } e) return [];
+            if (Find(transport, conversation) is not { } e) return [];
             for (int i = from; i < e.Messages.Count; i++) messages.Add(e.Messages[i]);
             return [.. e.Failures];
         }
@@ -51,24 +52,24 @@ public sealed class FramedMessageLog(PacketTable? table = null, bool keepMessage
     {
         if (!keepMessages) return;
         var logged = new LoggedMessage(message, payload.ToArray(), error);
-        lock (_gate) Get(message.Proto, message.Conversation).Messages.Add(logged);
+        lock (_gate) Get(message.Transport, message.Conversation).Messages.Add(logged);
     }
 
     public void OnFailure(in FramingFailure failure)
     {
-        lock (_gate) Get(failure.Proto, failure.Conversation).Failures.Add(failure);
+        lock (_gate) Get(failure.Transport, failure.Conversation).Failures.Add(failure);
         if (!failure.NotFramed && failure.Frame > 0) table?.AddFault((int)(failure.Frame - 1), PacketFault.Framing);
     }
 
-    private Entry? Find(string proto, int conversation)
+    private Entry? Find(Transport transport, int conversation)
     {
-        var list = proto == "tcp" ? _tcp : _udp;
+        var list = transport == Transport.Tcp ? _tcp : _udp;
         return conversation >= 0 && conversation < list.Count ? list[conversation] : null;
     }
 
-    private Entry Get(string proto, int conversation)
+    private Entry Get(Transport transport, int conversation)
     {
-        var list = proto == "tcp" ? _tcp : _udp;
+        var list = transport == Transport.Tcp ? _tcp : _udp;
         while (list.Count <= conversation) list.Add(null);
         return list[conversation] ??= new Entry();
     }

@@ -1,17 +1,18 @@
 using System.Runtime.CompilerServices;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Core.Framing;
 
 /// <summary>
-/// Cuts one reassembled TCP direction into length-prefixed frames (the prefix is read by <see cref="FrameReader"/>), and tells for
-/// each frame which packets carried it. Holds only what the frame in progress needs: its length prefix (at most 8
+/// Cuts one reassembled TCP direction into length-prefixed messages (the prefix is read by <see cref="FrameReader"/>), and tells for
+/// each message which packets carried it. Holds only what the message in progress needs: its length prefix (at most 8
 /// bytes) and, when payloads are kept, its payload (at most <see cref="FramingSpec.MaxFrame"/>), else a preview.
 /// </summary>
 /// <remarks>
-/// A bad length, a stream that ends mid-frame or a gap in the stream stops framing on this direction for good:
-/// with a bare length prefix there is no honest way to find the next frame boundary.
+/// A bad length, a stream that ends mid-message or a gap in the stream stops framing on this direction for good:
+/// with a bare length prefix there is no honest way to find the next message boundary.
 /// </remarks>
 public sealed class StreamFramer : IStreamConsumer
 {
@@ -24,15 +25,15 @@ public sealed class StreamFramer : IStreamConsumer
     private bool _stopped;
     private long _index;
 
-    // The frame in progress.
-    private long _frameStart;
+    // The message in progress: the stream offset of its length prefix, the frame number of the packet carrying its first byte.
+    private long _messageOffset;
     private long _firstFrame;
     private int _segments;
     private bool _stickyStart;
     private bool _inPayload;
     private long _payloadLength;
     private long _payloadGot;
-    /// <summary>What is kept of the frame in progress (all of it, or a preview), in a reused array of at least that length.</summary>
+    /// <summary>What is kept of the message in progress (all of it, or a preview), in a reused array of at least that length.</summary>
     private byte[] _payload = [];
     private int _payloadKept;
 
@@ -67,7 +68,7 @@ public sealed class StreamFramer : IStreamConsumer
             ReadOnlySpan<byte> prefix;
             if (_headerHeld == 0)
             {
-                _frameStart = offset + pos;
+                _messageOffset = offset + pos;
                 _firstFrame = frame;
                 _segments = 1;
                 _stickyStart = pos > 0;
@@ -108,7 +109,7 @@ public sealed class StreamFramer : IStreamConsumer
                 Complete(frame, stickyEnd: pos < n, payloadLength, payload[..(int)KeptLength(payloadLength)]);
                 continue;
             }
-            // The frame continues in later segments: keep what a view will be shown of it.
+            // The message continues in later segments: keep what a view will be shown of it.
             _inPayload = true;
             _payloadLength = payloadLength;
             _payloadGot = 0;
@@ -122,10 +123,10 @@ public sealed class StreamFramer : IStreamConsumer
     public void OnGap(in StreamGap gap)
     {
         if (_stopped) return;
-        bool inFrame = _inPayload || _headerHeld > 0;
+        bool inMessage = _inPayload || _headerHeld > 0;
         if (gap.Cause == GapCause.MidStream)
             Fail("capture started mid-stream: frame boundaries unknown", gap.Frame, notFramedCandidate: true, offset: 0);
-        else if (inFrame)
+        else if (inMessage)
             Fail($"gap inside a frame: {gap.Describe()} at stream offset {gap.Offset}", gap.Frame, notFramedCandidate: false);
         else
             Fail($"gap between frames: {gap.Describe()} at stream offset {gap.Offset}; frame boundaries after it are unknown", gap.Frame, notFramedCandidate: false, offset: gap.Offset);
@@ -163,7 +164,7 @@ public sealed class StreamFramer : IStreamConsumer
 
     private void Complete(long frame, bool stickyEnd, long length, ReadOnlySpan<byte> payload)
     {
-        var message = new FramedMessage(_conversation, "tcp", MessageKind.Frame, _direction, _index++, _frameStart,
+        var message = new FramedMessage(_conversation, Transport.Tcp, MessageKind.LengthPrefixed, _direction, _index++, _messageOffset,
             length, _firstFrame, frame, _segments, _stickyStart || stickyEnd);
         _owner.Sink.OnMessage(message, payload, null);
     }
@@ -173,7 +174,7 @@ public sealed class StreamFramer : IStreamConsumer
         _stopped = true;
         ReturnPayload();
         bool notFramed = notFramedCandidate && _owner.DetectNotFramed && _index == 0;
-        _owner.Sink.OnFailure(new FramingFailure(_conversation, "tcp", _direction, offset ?? _frameStart, frame, reason, notFramed));
+        _owner.Sink.OnFailure(new FramingFailure(_conversation, Transport.Tcp, _direction, offset ?? _messageOffset, frame, reason, notFramed));
     }
 }
 

@@ -12,9 +12,10 @@ namespace ProtoScope.Core.Reassembly;
 /// </summary>
 public interface IFollowOutput
 {
-    void Opened(TcpConnection connection);
+    /// <summary>The conversation followed; before anything else.</summary>
+    void Opened(Conversation conversation);
 
-    /// <summary><paramref name="direction"/> starts talking at stream <paramref name="offset"/>, in packet <paramref name="frame"/>.</summary>
+    /// <summary><paramref name="direction"/> starts talking at stream <paramref name="offset"/>, in the packet numbered <paramref name="frame"/>.</summary>
     void Turn(Direction direction, long offset, long frame);
 
     /// <summary>Escaped text of the current turn (newlines and tabs kept, nothing else that controls a terminal); may end mid-line.</summary>
@@ -28,6 +29,12 @@ public interface IFollowOutput
 
     void Gap(Direction direction, in StreamGap gap);
 }
+
+/// <summary>What one direction of a followed conversation carried and how it ended.</summary>
+/// <param name="Bytes">Bytes delivered.</param>
+/// <param name="Missing">Bytes known to be missing (gaps of known length).</param>
+/// <param name="End">How the direction ended; null when it carried nothing.</param>
+public readonly record struct FollowedDirection(long Bytes, long Missing, StreamEnd? End);
 
 /// <summary>
 /// Follows one TCP connection like Wireshark's Follow TCP Stream: both directions' reassembled bytes in the order
@@ -48,14 +55,9 @@ public sealed class StreamFollower(int connection, IFollowOutput output, bool he
     /// <summary>The connection followed, once its first segment was seen; null while it has not been.</summary>
     public TcpConnection? Connection { get; private set; }
 
-    /// <summary>Bytes delivered in <paramref name="direction"/>.</summary>
-    public long BytesOf(Direction direction) => _bytes[(int)direction];
-
-    /// <summary>Bytes known to be missing in <paramref name="direction"/> (gaps of known length).</summary>
-    public long MissingOf(Direction direction) => _gaps[(int)direction];
-
-    /// <summary>How <paramref name="direction"/> ended; null when it carried nothing.</summary>
-    public StreamEnd? EndOf(Direction direction) => _ends[(int)direction];
+    /// <summary>What <paramref name="direction"/> carried so far and how it ended.</summary>
+    public FollowedDirection Totals(Direction direction) =>
+        new(_bytes[(int)direction], _gaps[(int)direction], _ends[(int)direction]);
 
     public IStreamConsumer? Create(TcpConnection c, Direction direction)
     {

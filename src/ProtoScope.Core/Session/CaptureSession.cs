@@ -47,10 +47,16 @@ public sealed class CaptureSession
     public Reassembler? Reassembly { get; set; }
 
     /// <summary>Decodes and analyses one packet. <paramref name="data"/> is not kept.</summary>
-    public void Add(in PacketHeader header, ReadOnlySpan<byte> data)
+    public void Add(in PacketHeader header, ReadOnlySpan<byte> data) => Add(header, data, PacketCount + 1);
+
+    /// <summary>
+    /// Adds a packet that already has a frame number in a larger capture, so that everything downstream
+    /// (connection tracking, reassembly, framing) reports that number: <see cref="StoredConversation"/> replays
+    /// one conversation's stored packets alone. Numbers must ascend.
+    /// </summary>
+    internal void Add(in PacketHeader header, ReadOnlySpan<byte> data, long frame)
     {
-        long frame = ++PacketCount;
-        if (frame == 1) FirstTimestamp = header.Timestamp;
+        if (++PacketCount == 1) FirstTimestamp = header.Timestamp;
         LastTimestamp = header.Timestamp;
         PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
         if (header.InvalidFraction != 0 && !_current.HasError)

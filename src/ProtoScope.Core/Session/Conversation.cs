@@ -25,6 +25,7 @@ public abstract class Conversation
         _respHigh = first.Dst.High;
         _respLow = first.Dst.Low;
         _version = first.Src.Version;
+        Transport = first.Transport;
         OrigPort = first.SrcPort;
         RespPort = first.DstPort;
         FirstFrame = frame;
@@ -34,6 +35,9 @@ public abstract class Conversation
     }
 
     public int Id { get; }
+
+    /// <summary>TCP or UDP: what code decides on. <see cref="Proto"/> is the same fact as output text.</summary>
+    public Transport Transport { get; }
     public abstract string Proto { get; }
 
     // The two addresses as their parts rather than two NetAddress values (24 bytes each, 7 of them padding):

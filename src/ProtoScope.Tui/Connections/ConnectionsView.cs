@@ -1,4 +1,5 @@
 using System.Globalization;
+using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
 using ProtoScope.Tui.Packets;
 
@@ -145,8 +146,8 @@ public sealed class ConnectionsView : IScopeView
                 {
                     0 => c.Id.ToString(CultureInfo.InvariantCulture),
                     1 => c.Proto.ToUpperInvariant(),
-                    2 => PacketDetails.Endpoint(c.OrigAddress, c.OrigPort),
-                    3 => PacketDetails.Endpoint(c.RespAddress, c.RespPort),
+                    2 => EndpointText.Of(c.OrigAddress, c.OrigPort),
+                    3 => EndpointText.Of(c.RespAddress, c.RespPort),
                     4 => c.Orig.Packets.ToString(CultureInfo.InvariantCulture),
                     5 => c.Resp.Packets.ToString(CultureInfo.InvariantCulture),
                     6 => c.Orig.PayloadBytes.ToString(CultureInfo.InvariantCulture),

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
 using Terminal.Gui.Views;
@@ -89,7 +90,7 @@ public static class PacketDetails
             }
             case Network.Arp:
             {
-                string op = p.ArpOperation switch { 1 => "request", 2 => "reply", 3 => "reverse request", 4 => "reverse reply", _ => p.ArpOperation.ToString(CultureInfo.InvariantCulture) };
+                string op = ArpOperations.Label(p.ArpOperation) ?? p.ArpOperation.ToString(CultureInfo.InvariantCulture);
                 var arp = new FieldNode($"Address Resolution Protocol ({op})", n, Math.Max(0, data.Length - n));
                 arp.Add($"Sender address: {p.Src}");
                 arp.Add($"Target address: {p.Dst}");
@@ -150,17 +151,14 @@ public static class PacketDetails
         var node = new FieldNode($"{kind} {r.Conversation} (conn == {r.Conversation}), {(r.Direction == Direction.Orig ? "originator → responder" : "responder → originator")}");
         if (c is not null)
         {
-            node.Add($"Originator: {Endpoint(c.OrigAddress, c.OrigPort)}");
-            node.Add($"Responder: {Endpoint(c.RespAddress, c.RespPort)}");
+            node.Add($"Originator: {EndpointText.Of(c.OrigAddress, c.OrigPort)}");
+            node.Add($"Responder: {EndpointText.Of(c.RespAddress, c.RespPort)}");
             node.Add($"Frames: {c.FirstFrame} to {c.LastFrame}");
             node.Add($"Originator sent: {c.Orig.Packets} packets, {c.Orig.PayloadBytes} payload bytes");
             node.Add($"Responder sent: {c.Resp.Packets} packets, {c.Resp.PayloadBytes} payload bytes");
         }
         return node;
     }
-
-    public static string Endpoint(NetAddress address, ushort port) =>
-        address.Version == 6 ? $"[{address}]:{port}" : $"{address}:{port}";
 
     private static void AddOptions(FieldNode tcp, in TcpOptions o, int offset, int length)
     {

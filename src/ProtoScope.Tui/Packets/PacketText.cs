@@ -96,7 +96,11 @@ public static class PacketText
                     sb.Append("type ").Append(p.IcmpType).Append(" code ").Append(p.IcmpCode);
                     break;
                 case Transport.Arp:
-                    sb.Append(p.ArpOperation switch { 1 => "who-has ", 2 => "reply ", _ => $"op {p.ArpOperation} " });
+                    // tcpdump's "who-has" for a request; the detail tree's names for the others.
+                    if (p.ArpOperation == ArpOperations.Request) sb.Append("who-has");
+                    else if (ArpOperations.Label(p.ArpOperation) is { } name) sb.Append(name);
+                    else sb.Append("op ").Append(p.ArpOperation);
+                    sb.Append(' ');
                     p.Dst.AppendTo(sb);
                     sb.Append(" tell ");
                     p.Src.AppendTo(sb);
@@ -112,16 +116,6 @@ public static class PacketText
         return sb.ToString();
     }
 
-    /// <summary>Names of the usual segments, as people say them: SYN, SYN-ACK, FIN-ACK, RST-ACK, PSH-ACK, ACK.</summary>
-    public static string SegmentName(TcpFlags flags)
-    {
-        var parts = new List<string>(4);
-        if ((flags & TcpFlags.Syn) != 0) parts.Add("SYN");
-        if ((flags & TcpFlags.Fin) != 0) parts.Add("FIN");
-        if ((flags & TcpFlags.Rst) != 0) parts.Add("RST");
-        if ((flags & TcpFlags.Psh) != 0) parts.Add("PSH");
-        if ((flags & TcpFlags.Urg) != 0) parts.Add("URG");
-        if ((flags & TcpFlags.Ack) != 0) parts.Add("ACK");
-        return parts.Count == 0 ? "<none>" : string.Join('-', parts);
-    }
+    /// <summary>The segment's name as people say it (SYN-ACK, PSH-ACK), from <see cref="TcpFlagNotation"/>'s table.</summary>
+    public static string SegmentName(TcpFlags flags) => TcpFlagNotation.Spoken(flags);
 }

@@ -1,3 +1,4 @@
+using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Tui.Streams;
@@ -73,5 +74,5 @@ public abstract class ConversationView : IScopeView
     protected abstract void Refresh(bool force);
 
     protected static string Endpoints(Conversation c) =>
-        $"{c.Proto.ToUpperInvariant()} {c.Id}: {Packets.PacketDetails.Endpoint(c.OrigAddress, c.OrigPort)} (orig) ↔ {Packets.PacketDetails.Endpoint(c.RespAddress, c.RespPort)} (resp)";
+        $"{c.Proto.ToUpperInvariant()} {c.Id}: {EndpointText.Of(c.OrigAddress, c.OrigPort)} (orig) ↔ {EndpointText.Of(c.RespAddress, c.RespPort)} (resp)";
 }

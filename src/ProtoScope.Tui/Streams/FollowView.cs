@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text;
-using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Tui.Streams;
 
@@ -14,9 +12,9 @@ namespace ProtoScope.Tui.Streams;
 /// other side starts talking, gaps marked. Every byte goes through <see cref="TerminalText"/> escaping.
 /// </summary>
 /// <remarks>
-/// TCP uses <see cref="StreamFollower"/>, the code behind <c>protoscope follow</c>, fed with the conversation's
-/// stored packets on a worker thread (the UI thread only swaps in the finished lines on its tick); while packets
-/// arrive, it is rebuilt at most once a second. Very long conversations stop at <see cref="MaxLines"/> lines:
+/// <see cref="StoredConversation.Follow"/> rebuilds it from the conversation's stored packets (TCP through
+/// <see cref="StreamFollower"/>, the code behind <c>protoscope follow</c>) on a worker thread (the UI thread only
+/// swaps in the finished lines on its tick); while packets arrive, it is rebuilt at most once a second. Very long conversations stop at <see cref="MaxLines"/> lines:
 /// <c>protoscope follow</c> prints them whole.
 /// </remarks>
 public sealed class FollowView(CaptureModel model, Action<long> selectPacket)
@@ -36,59 +34,18 @@ public sealed class FollowView(CaptureModel model, Action<long> selectPacket)
         Lines.Table.Title = $"Follow — {Endpoints(conversation)}";
     }
 
-    protected override List<ScopeLine> Build(PacketTable table, List<int> rows, Conversation c, int timestampUnit)
+    protected override List<ScopeLine> Build(StoredConversation stored)
     {
-        var output = new Transcript(rows);
-        if (c is TcpConnection) FollowTcp(table, rows, timestampUnit, output);
-        else FollowUdp(table, c, rows, output);
+        var output = new Transcript();
+        var totals = stored.Follow(output, () => output.Full);
+        if (totals is null) output.Note("no data and no handshake in this connection", LineKind.Quiet);
+        var (orig, resp) = totals ?? default;
+        output.Summary(orig, resp);
         return output.Lines;
     }
 
-    /// <summary>Runs the connection's packets alone through a session of their own with a <see cref="StreamFollower"/> behind its reassembler.</summary>
-    private static void FollowTcp(PacketTable table, List<int> rows, int timestampUnit, Transcript output)
-    {
-        // Alone, the connection is the sub-session's first and only one: tcp.stream 0 there.
-        var follower = new StreamFollower(0, output);
-        var reassembler = new Reassembler(follower);
-        var session = new CaptureSession(table.LinkType, timestampUnit) { Reassembly = reassembler };
-        foreach (int row in rows)
-        {
-            var chunk = table.ChunkOf(row, out int i);
-            session.Add(new PacketHeader(chunk.Timestamp[i], chunk.CapturedLength[i], chunk.WireLength[i]), table.Bytes(row));
-            if (output.Full) break;
-        }
-        reassembler.Finish(session.PacketCount);
-        follower.Flush();
-        if (follower.Connection is null) output.Note("no data and no handshake in this connection", LineKind.Quiet);
-        output.Summary(follower.BytesOf(Direction.Orig), follower.MissingOf(Direction.Orig), follower.EndOf(Direction.Orig),
-            follower.BytesOf(Direction.Resp), follower.MissingOf(Direction.Resp), follower.EndOf(Direction.Resp));
-    }
-
-    /// <summary>UDP has no stream to put back together: each datagram's payload, read from the stored packet, in capture order.</summary>
-    private static void FollowUdp(PacketTable table, Conversation c, List<int> rows, Transcript output)
-    {
-        output.Heading(c);
-        var packet = default(DecodedPacket);
-        long[] bytes = new long[2];
-        var text = new StringBuilder();
-        for (int k = 0; k < rows.Count && !output.Full; k++)
-        {
-            int row = rows[k];
-            table.Decode(row, ref packet);
-            var d = table.ChunkOf(row, out int i).Direction[i] == (byte)Direction.Orig ? Direction.Orig : Direction.Resp;
-            var payload = packet.Payload(table.Bytes(row));
-            bytes[(int)d] += payload.Length;
-            output.Turn(d, bytes[(int)d] - payload.Length, k + 1L);
-            text.Clear();
-            TerminalText.AppendEscaped(text, payload, multiline: true);
-            output.Text(d, text.ToString());
-            output.TurnEnded(d);
-        }
-        output.Summary(bytes[0], 0, null, bytes[1], 0, null);
-    }
-
-    /// <summary>Turns the follower's output into screen lines. Frame numbers from the sub-session map back to the capture's.</summary>
-    private sealed class Transcript(List<int> rows) : IFollowOutput
+    /// <summary>Turns the followed conversation into screen lines.</summary>
+    private sealed class Transcript : IFollowOutput
     {
         private readonly StringBuilder _partial = new();
         private long _turnFrame;
@@ -96,15 +53,11 @@ public sealed class FollowView(CaptureModel model, Action<long> selectPacket)
         public List<ScopeLine> Lines { get; } = [];
         public bool Full => Lines.Count >= MaxLines;
 
-        private long Frame(long subFrame) => subFrame >= 1 && subFrame <= rows.Count ? rows[(int)subFrame - 1] + 1L : 0;
-
-        public void Heading(Conversation c) => Lines.Add(new ScopeLine($"Follow {Endpoints(c)}", 0, LineKind.Heading));
-
-        public void Opened(TcpConnection connection) => Heading(connection);
+        public void Opened(Conversation c) => Lines.Add(new ScopeLine($"Follow {Endpoints(c)}", 0, LineKind.Heading));
 
         public void Turn(Direction d, long offset, long frame)
         {
-            _turnFrame = Frame(frame);
+            _turnFrame = frame;
             string arrow = d == Direction.Orig ? "orig → resp" : "resp → orig";
             Add(string.Create(CultureInfo.InvariantCulture, $"── {arrow}, stream offset {offset}, packet {_turnFrame} ──"), _turnFrame, Colour(d));
         }
@@ -127,29 +80,20 @@ public sealed class FollowView(CaptureModel model, Action<long> selectPacket)
             if (_partial.Length > 0) EmitLine(d);
         }
 
-        public void Gap(Direction d, in StreamGap gap)
-        {
-            string dir = d == Direction.Orig ? "orig" : "resp";
-            long frame = Frame(gap.Frame);
-            Add(string.Create(CultureInfo.InvariantCulture, $"[gap in {dir} at stream offset {gap.Offset}, packet {frame}: {gap.Describe()}]"), frame, LineKind.Error);
-        }
+        public void Gap(Direction d, in StreamGap gap) =>
+            Add(string.Create(CultureInfo.InvariantCulture, $"[gap in {d.Name()} at stream offset {gap.Offset}, packet {gap.Frame}: {gap.Describe()}]"), gap.Frame, LineKind.Error);
 
         public void Note(string text, LineKind kind) => Add(text, 0, kind);
 
-        public void Summary(long origBytes, long origMissing, StreamEnd? origEnd, long respBytes, long respMissing, StreamEnd? respEnd)
+        public void Summary(FollowedDirection orig, FollowedDirection resp)
         {
             if (Full) Lines.Add(new ScopeLine($"… stopped after {MaxLines} lines: `protoscope follow` prints the whole conversation", 0, LineKind.Quiet));
             Lines.Add(new ScopeLine(string.Create(CultureInfo.InvariantCulture,
-                $"══ orig → resp: {origBytes} bytes, {origMissing} missing{End(origEnd)}; resp → orig: {respBytes} bytes, {respMissing} missing{End(respEnd)} ══"), 0, LineKind.Heading));
+                $"══ orig → resp: {Totals(orig)}; resp → orig: {Totals(resp)} ══"), 0, LineKind.Heading));
         }
 
-        private static string End(StreamEnd? end) => end switch
-        {
-            StreamEnd.Fin => ", FIN",
-            StreamEnd.Reset => ", RST",
-            StreamEnd.CaptureEnd => ", open at capture end",
-            _ => "",
-        };
+        private static string Totals(FollowedDirection t) =>
+            string.Create(CultureInfo.InvariantCulture, $"{t.Bytes} bytes, {t.Missing} missing{(t.End is { } end ? ", " + FollowFormat.EndName(end) : "")}");
 
         private void EmitLine(Direction d)
         {

@@ -1,11 +1,9 @@
-using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Tui.Streams;
 
 /// <summary>
-/// A conversation view whose content is worked out again from the conversation's stored packets (Follow, Frames):
+/// A conversation view whose content Core rebuilds from the conversation's stored packets (<see cref="StoredConversation"/>: Follow, Frames):
 /// the work runs on a worker thread, the UI thread only shows the finished result on its tick, and while packets
 /// arrive it is redone at most once a second.
 /// </summary>
@@ -22,8 +20,8 @@ public abstract class RebuiltConversationView<T>(CaptureModel model, string titl
     /// <summary>What the view says while its first build runs.</summary>
     protected abstract string Working { get; }
 
-    /// <summary>Works the content out from the conversation's packets (table rows, in capture order); runs on a worker.</summary>
-    protected abstract T Build(PacketTable table, List<int> rows, Conversation conversation, int timestampUnit);
+    /// <summary>Works the content out from the conversation's stored packets; runs on a worker.</summary>
+    protected abstract T Build(StoredConversation stored);
 
     /// <summary>Shows a finished build; on the UI thread.</summary>
     protected abstract void Show(Conversation conversation, T built);
@@ -49,21 +47,9 @@ public abstract class RebuiltConversationView<T>(CaptureModel model, string titl
             _builtLastFrame = last;
             _lastBuild = now;
             var table = Model.Table;
-            int first = (int)Math.Max(0, c.FirstFrame - 1), count = table.Count, unit = Model.Session.TimestampUnit;
-            _building = Task.Run(() => Build(table, RowsOf(table, c, first, count), c, unit));
+            int count = table.Count, unit = Model.Session.TimestampUnit;
+            _building = Task.Run(() => Build(new StoredConversation(table, c, count, unit)));
         }
         if (force && _building is not null && Lines.Lines.Count == 0) Lines.Set([new ScopeLine(Working)]);
-    }
-
-    private static List<int> RowsOf(PacketTable table, Conversation c, int first, int count)
-    {
-        var rows = new List<int>();
-        var transport = c is TcpConnection ? Transport.Tcp : Transport.Udp;
-        for (int row = first; row < count; row++)
-        {
-            var chunk = table.ChunkOf(row, out int i);
-            if (chunk.Conversation[i] == c.Id && (Transport)chunk.Transport[i] == transport) rows.Add(row);
-        }
-        return rows;
     }
 }

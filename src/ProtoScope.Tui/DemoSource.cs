@@ -65,14 +65,14 @@ public sealed class DemoSource : IPacketSource
     public void Dispose() { }
 
     /// <summary>
-    /// A message with a 4-byte big-endian length prefix. The echo peers write u32le (<see cref="Core.Framing.FramingSpec.Default"/>),
-    /// the UI's framing too, so the Frames view does not read these messages as frames.
+    /// A message with the 4-byte little-endian length prefix the echo peers write and the UI reads
+    /// (<see cref="Core.Framing.FramingSpec.Default"/>), so the Frames view shows the demo's messages.
     /// </summary>
     private static byte[] Framed(string text)
     {
         var body = System.Text.Encoding.ASCII.GetBytes(text);
         var framed = new byte[4 + body.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(framed, (uint)body.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(framed, (uint)body.Length);
         body.CopyTo(framed, 4);
         return framed;
     }

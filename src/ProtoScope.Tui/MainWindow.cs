@@ -1,5 +1,6 @@
 using System.Globalization;
 using ProtoScope.Capture;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Session;
 using ProtoScope.Tui.Connections;
@@ -222,7 +223,7 @@ public sealed class MainWindow : Window
 
     private void OpenConversation(Conversation c)
     {
-        string field = c.Proto == "tcp" ? "tcp.stream" : "udp.stream";
+        string field = c.Transport == Transport.Tcp ? "tcp.stream" : "udp.stream";
         string text = $"{field} == {c.Id}";
         FilterField.Text = text;
         ApplyFilter(text);

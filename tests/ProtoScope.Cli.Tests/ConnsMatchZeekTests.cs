@@ -171,6 +171,6 @@ public class ConnsMatchZeekTests
         Assert.Equal(
             ((ZeekEndpointState)int.Parse(Field(lines[0], "state"), CultureInfo.InvariantCulture), long.Parse(Field(lines[0], "num_pkts"), CultureInfo.InvariantCulture),
              (ZeekEndpointState)int.Parse(Field(lines[1], "state"), CultureInfo.InvariantCulture), long.Parse(Field(lines[1], "num_pkts"), CultureInfo.InvariantCulture)),
-            (conn.Originator.ZeekState, conn.Orig.Packets, conn.Responder.ZeekState, conn.Resp.Packets));
+            (conn.Zeek(Direction.Orig).State, conn.Orig.Packets, conn.Zeek(Direction.Resp).State, conn.Resp.Packets));
     }
 }

@@ -28,10 +28,10 @@ internal sealed class HalfStream
     /// <summary>Made on the first out-of-order segment: most directions never need one.</summary>
     private List<Held>? _held;
     private RecentBytes _recent;
-    private uint _next;
+    private SequenceNumber _next;
     private long _offset;
-    private uint? _finSeq;
-    private uint _peerAck;
+    private SequenceNumber? _finSeq;
+    private SequenceNumber _peerAck;
     private bool _hasPeerAck;
     private bool _noted;
 
@@ -51,12 +51,12 @@ internal sealed class HalfStream
 
     private int HeldCount => _held?.Count ?? 0;
 
-    private uint SeqAt(long offset) => _next + (uint)(offset - _offset);
+    private SequenceNumber SeqAt(long offset) => _next + unchecked((int)(offset - _offset));
 
-    private long OffsetOf(uint seq) => _offset + SequenceNumber.Diff(seq, _next);
+    private long OffsetOf(SequenceNumber seq) => _offset + (seq - _next);
 
     /// <summary>The SYN fixes the ISN: the first data byte is ISN + 1 (RFC 9293 §3.4).</summary>
-    public void StartAtSyn(uint isn)
+    public void StartAtSyn(SequenceNumber isn)
     {
         if (Started) return;
         Started = true;
@@ -64,7 +64,7 @@ internal sealed class HalfStream
     }
 
     /// <summary>No SYN in the capture: start at the first byte seen, after a gap of unknown length.</summary>
-    public void StartMidStream(uint seq, long frame)
+    public void StartMidStream(SequenceNumber seq, long frame)
     {
         if (Started) return;
         Started = true;
@@ -74,10 +74,10 @@ internal sealed class HalfStream
     }
 
     /// <summary>The peer acknowledged up to <paramref name="ack"/>: bytes below it were received, so a hole below it will never be filled.</summary>
-    public void PeerAcked(uint ack, long frame)
+    public void PeerAcked(SequenceNumber ack, long frame)
     {
         if (!Started || Ended) return;
-        if (!_hasPeerAck || SequenceNumber.After(ack, _peerAck))
+        if (!_hasPeerAck || ack > _peerAck)
         {
             _peerAck = ack;
             _hasPeerAck = true;
@@ -88,7 +88,7 @@ internal sealed class HalfStream
     /// <param name="seq">Sequence number of the first payload byte (after the SYN, if the segment has one).</param>
     /// <param name="length">Payload length from the headers.</param>
     /// <param name="captured">The captured payload: at most <paramref name="length"/> bytes.</param>
-    public void Segment(uint seq, long length, ReadOnlySpan<byte> captured, long frame)
+    public void Segment(SequenceNumber seq, long length, ReadOnlySpan<byte> captured, long frame)
     {
         if (length == 0) return;
         if (Ended)
@@ -98,7 +98,7 @@ internal sealed class HalfStream
         }
         long start = OffsetOf(seq);
         long end = start + length;
-        if (_finSeq is uint fin && end > OffsetOf(fin))
+        if (_finSeq is SequenceNumber fin && end > OffsetOf(fin))
         {
             Stats.AfterEnd += end - OffsetOf(fin);
             end = OffsetOf(fin);
@@ -135,7 +135,7 @@ internal sealed class HalfStream
         _owner.Enforce(_connection, this, frame);
     }
 
-    public void Fin(uint finSeq, long frame)
+    public void Fin(SequenceNumber finSeq, long frame)
     {
         if (Ended || _finSeq is not null) return;
         _finSeq = finSeq;
@@ -154,7 +154,7 @@ internal sealed class HalfStream
     {
         if (Ended) return;
         Flush(frame);
-        if (_finSeq is uint fin && OffsetOf(fin) >= _offset)
+        if (_finSeq is SequenceNumber fin && OffsetOf(fin) >= _offset)
         {
             if (OffsetOf(fin) > _offset) EmitGap(OffsetOf(fin) - _offset, GapCause.Lost, frame);
             End(StreamEnd.Fin, frame);
@@ -162,7 +162,7 @@ internal sealed class HalfStream
         else
         {
             // Acknowledged bytes the capture never saw at the tail of the stream.
-            if (_hasPeerAck && SequenceNumber.After(_peerAck, _next)) EmitGap(SequenceNumber.Diff(_peerAck, _next), GapCause.Lost, frame);
+            if (_hasPeerAck && _peerAck > _next) EmitGap(_peerAck - _next, GapCause.Lost, frame);
             End(StreamEnd.CaptureEnd, frame);
         }
     }
@@ -198,7 +198,7 @@ internal sealed class HalfStream
             Held first = _held![0];
             if (first.Start > _offset)
             {
-                if (!(_hasPeerAck && SequenceNumber.AfterOrEqual(_peerAck, SeqAt(first.Start)))) break;
+                if (!(_hasPeerAck && _peerAck >= SeqAt(first.Start))) break;
                 EmitGap(first.Start - _offset, GapCause.Lost, frame);
             }
             _held!.RemoveAt(0);
@@ -267,7 +267,7 @@ internal sealed class HalfStream
         if (bytes.IsEmpty) return;
         long offset = _offset;
         _offset += bytes.Length;
-        _next += (uint)bytes.Length;
+        _next += bytes.Length;
         _recent.Append(bytes);
         Stats.DeliveredBytes += bytes.Length;
         Consumer.OnData(bytes, offset, frame);
@@ -278,7 +278,7 @@ internal sealed class HalfStream
         if (length <= 0) return;
         long offset = _offset;
         _offset += length;
-        _next += (uint)length;
+        _next += unchecked((int)length);
         _recent.Skip(length);
         Stats.Gaps++;
         Stats.GapBytes += length;
@@ -287,7 +287,7 @@ internal sealed class HalfStream
 
     private void CheckFin(long frame)
     {
-        if (_finSeq is uint fin && HeldCount == 0 && OffsetOf(fin) <= _offset) End(StreamEnd.Fin, frame);
+        if (_finSeq is SequenceNumber fin && HeldCount == 0 && OffsetOf(fin) <= _offset) End(StreamEnd.Fin, frame);
     }
 
     private void End(StreamEnd how, long frame)

@@ -91,7 +91,8 @@ public sealed class ConversationTable
     {
         if ((p.Flags & (TcpFlags.Syn | TcpFlags.Ack)) != TcpFlags.Syn) return false;
         ref readonly var b = ref conn.BaseOf(conn.DirectionOf(p));
-        return b.HasBase && b.Base != p.SequenceNumber && !(!b.HasSyn && b.Base + 1 == p.SequenceNumber);
+        var seq = new SequenceNumber(p.SequenceNumber);
+        return b.HasBase && b.Base != seq && !(!b.HasSyn && b.Base + 1 == seq);
     }
 
     /// <summary>The datagram's conversation, a new one, or null when it would be new and the table is full.</summary>

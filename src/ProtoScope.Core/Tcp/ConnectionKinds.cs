@@ -32,6 +32,32 @@ public enum CloseKind : byte
     Open,
 }
 
+/// <summary>How a connection opened and closed: pure functions of the two RFC endpoints, computed when asked (never stored).</summary>
+public static class ConnectionKinds
+{
+    public static OpenKind OpenOf(in TcpEndpoint orig, in TcpEndpoint resp)
+    {
+        if (orig.SentSyn && resp.SentSyn) return OpenKind.SimultaneousOpen;
+        if (!orig.SentSyn) return OpenKind.Midstream;
+        if (resp.SentSynAck) return OpenKind.ThreeWay;
+        return resp.SentRst ? OpenKind.Refused : OpenKind.Unanswered;
+    }
+
+    public static CloseKind CloseOf(in TcpEndpoint orig, in TcpEndpoint resp)
+    {
+        if (orig.SentFin && resp.SentFin)
+        {
+            ref readonly TcpEndpoint first = ref orig.SentFirstFin ? ref orig : ref resp;
+            ref readonly TcpEndpoint second = ref orig.SentFirstFin ? ref resp : ref orig;
+            if (!second.FinAckedPeerFin) return CloseKind.Simultaneous;
+            return first.FinAckedAlone ? CloseKind.FourWay : CloseKind.ThreeWay;
+        }
+        if (orig.SentFirstRst) return CloseKind.ResetByOrig;
+        if (resp.SentFirstRst) return CloseKind.ResetByResp;
+        return orig.SentFin || resp.SentFin ? CloseKind.HalfClosed : CloseKind.Open;
+    }
+}
+
 public static class ConnectionKindNames
 {
     public static string Name(this OpenKind kind) => kind switch

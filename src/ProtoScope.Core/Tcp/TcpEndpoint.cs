@@ -1,14 +1,13 @@
 namespace ProtoScope.Core.Tcp;
 
 /// <summary>
-/// One side of a TCP connection as the capture shows it: its RFC 9293 state, what it has sent and what the peer
-/// has acknowledged, and the bookkeeping Zeek keeps per endpoint (TCP_Endpoint) for conn_state, history and sizes.
+/// One side of a TCP connection as RFC 9293 sees it from the capture: its state (§3.3.2), the sequence space it
+/// has sent (ISN, FIN) and whether the peer acknowledged it, and which close steps it took first.
 /// </summary>
 /// <remarks>
 /// A struct held inside its <see cref="TcpConnection"/> (read it through <see cref="TcpConnection.Originator"/> and
-/// <see cref="TcpConnection.Responder"/>): a connection is the model's unit of memory, and two endpoint objects cost
-/// their headers and references on top of their fields. The fields are ordered widest first so the struct packs
-/// into 80 bytes; the yes/no facts share one bit set.
+/// <see cref="TcpConnection.Responder"/>): a connection is the model's unit of memory. Two sequence numbers, the
+/// state and one bit set: 12 bytes.
 /// </remarks>
 public struct TcpEndpoint
 {
@@ -23,44 +22,21 @@ public struct TcpEndpoint
         SentHandshakeAck = 1 << 5,
         HasIsn = 1 << 6,
         FinAcked = 1 << 7,
-        HasNextSeq = 1 << 8,
-        HasLastAck = 1 << 9,
-        SentZeekFin = 1 << 10,
+        SentFirstFin = 1 << 8,
+        SentFirstRst = 1 << 9,
+        FinAckedPeerFin = 1 << 10,
+        FinAckedAlone = 1 << 11,
     }
 
-    // Zeek's history bookkeeping: the relative sequence number of the last SYN, FIN and RST recorded.
-    internal ulong HistLastSyn, HistLastFin, HistLastRst;
-
-    internal uint Isn;
-    /// <summary>The sequence number the FIN occupies.</summary>
-    internal uint FinSeq;
-    /// <summary>One past the highest sequence number sent (SYN and FIN count one each).</summary>
-    internal uint NextSeq;
-    internal uint LastAck;
-
-    // Zeek's sequence bookkeeping (TCP_Endpoint start_seq, last_seq, ack_seq and their wrap counts): the
-    // source of orig_bytes / resp_bytes, which count sequence space, not captured payload.
-    internal uint StartSeq;
-    internal uint LastSeq;
-    internal uint AckSeq;
-    internal uint SeqWraps;
-    internal uint AckWraps;
-    internal uint RetransmitCount, ZeroWindowCount;
-
-    internal ushort LastWindow;
+    /// <summary>The ISN of the last new SYN or SYN-ACK sent, when <see cref="HasIsn"/>.</summary>
+    internal SequenceNumber Isn;
+    /// <summary>The sequence number the FIN occupies, when <see cref="SentFin"/>.</summary>
+    internal SequenceNumber FinSeq;
     private Facts _facts;
 
     /// <summary>The RFC 9293 state after the last packet of the connection.</summary>
     public TcpState State { readonly get; internal set; }
 
-    /// <summary>Zeek's state of this endpoint (TCP_ENDPOINT_*).</summary>
-    public ZeekEndpointState ZeekState { readonly get; private set; }
-    internal ZeekEndpointState ZeekPrevState { readonly get; private set; }
-
-    /// <summary>Powers of ten (as <see cref="ConnectionHistory.Scaled"/> counts them) at which T and W are next recorded.</summary>
-    internal byte RetransmitScale, ZeroWindowScale;
-
-    // What this side has sent, for roles and RFC states.
     internal bool SentAnything { readonly get => Has(Facts.SentAnything); set => Set(Facts.SentAnything, value); }
     /// <summary>Sent a SYN without ACK (an active open).</summary>
     public bool SentSyn { readonly get => Has(Facts.SentSyn); internal set => Set(Facts.SentSyn, value); }
@@ -70,65 +46,141 @@ public struct TcpEndpoint
     public bool SentRst { readonly get => Has(Facts.SentRst); internal set => Set(Facts.SentRst, value); }
     internal bool SentHandshakeAck { readonly get => Has(Facts.SentHandshakeAck); set => Set(Facts.SentHandshakeAck, value); }
     internal bool HasIsn { readonly get => Has(Facts.HasIsn); set => Set(Facts.HasIsn, value); }
+    /// <summary>The peer acknowledged this side's FIN.</summary>
     internal bool FinAcked { readonly get => Has(Facts.FinAcked); set => Set(Facts.FinAcked, value); }
-    internal bool HasNextSeq { readonly get => Has(Facts.HasNextSeq); set => Set(Facts.HasNextSeq, value); }
-    internal bool HasLastAck { readonly get => Has(Facts.HasLastAck); set => Set(Facts.HasLastAck, value); }
-    /// <summary>Zeek counted a FIN from this side (TCP_Endpoint FIN_cnt &gt; 0, all that Size asks of the count).</summary>
-    internal bool SentZeekFin { readonly get => Has(Facts.SentZeekFin); set => Set(Facts.SentZeekFin, value); }
+    /// <summary>This side's FIN was the connection's first.</summary>
+    public bool SentFirstFin { readonly get => Has(Facts.SentFirstFin); internal set => Set(Facts.SentFirstFin, value); }
+    /// <summary>This side's RST was the connection's first.</summary>
+    public bool SentFirstRst { readonly get => Has(Facts.SentFirstRst); internal set => Set(Facts.SentFirstRst, value); }
+    /// <summary>This side sent the second FIN, and it acknowledged the first (the FINs did not cross).</summary>
+    public bool FinAckedPeerFin { readonly get => Has(Facts.FinAckedPeerFin); internal set => Set(Facts.FinAckedPeerFin, value); }
+    /// <summary>This side sent the first FIN, and the peer acknowledged it before sending its own.</summary>
+    public bool FinAckedAlone { readonly get => Has(Facts.FinAckedAlone); internal set => Set(Facts.FinAckedAlone, value); }
 
     private readonly bool Has(Facts f) => (_facts & f) != 0;
     private void Set(Facts f, bool on) => _facts = on ? _facts | f : _facts & ~f;
 
-    internal void SetZeekState(ZeekEndpointState state)
-    {
-        if (state == ZeekState) return;
-        ZeekPrevState = ZeekState;
-        ZeekState = state;
-    }
+    /// <summary>The segment acknowledges <paramref name="dst"/>'s SYN for the first time after this side's own SYN: the third step of the handshake.</summary>
+    internal readonly bool IsHandshakeAck(in TcpSegment seg, in TcpEndpoint dst) =>
+        seg.HasAck && SentSyn && !SentHandshakeAck && dst.HasIsn && seg.Ack > dst.Isn;
 
-    internal void UpdateLastSeq(uint seq)
-    {
-        if (seq < LastSeq) SeqWraps++;
-        LastSeq = seq;
-    }
+    /// <summary>A FIN this side has not sent before (a FIN at the same place again is a retransmission).</summary>
+    internal readonly bool IsNewFin(in TcpSegment seg) => seg.IsFin && !(SentFin && seg.Seq + seg.Length == FinSeq);
 
-    internal void UpdateAckSeq(uint seq)
-    {
-        if (seq < AckSeq) AckWraps++;
-        AckSeq = seq;
-    }
+    /// <summary>The segment, sent by the peer, acknowledges this side's FIN for the first time.</summary>
+    internal readonly bool IsFinAckedBy(in TcpSegment seg) => seg.HasAck && SentFin && !FinAcked && seg.Ack > FinSeq;
 
-    internal void InitSequence(uint start, uint last)
+    /// <summary>
+    /// Moves both endpoints through RFC 9293's states for one segment from <paramref name="src"/> to
+    /// <paramref name="dst"/>, whose role <see cref="PacketRoles.RoleOf"/> worked out from the states before it.
+    /// </summary>
+    internal static void Track(ref TcpEndpoint src, ref TcpEndpoint dst, in TcpSegment seg, PacketRole role)
     {
-        StartSeq = start;
-        AckSeq = start;
-        LastSeq = last;
-    }
+        // A capture that starts after the handshake: both sides were already talking.
+        if (!src.SentAnything && !dst.SentAnything && !seg.IsSyn && !seg.IsRst)
+            src.State = dst.State = TcpState.Established;
+        else if (!src.SentAnything && !seg.IsSyn && !seg.IsRst && src.State == TcpState.Closed)
+            src.State = TcpState.Established;
+        src.SentAnything = true;
 
-    private readonly bool NoDataAcked
-    {
-        get
+        if (seg.IsRst)
         {
-            ulong ack = ((ulong)AckWraps << 32) + AckSeq;
-            return ack == StartSeq || ack == (ulong)StartSeq + 1;
+            // RFC 9293 §3.10.7.4: an acceptable RST closes the receiver; the sender has aborted.
+            src.SentRst = true;
+            if (!dst.SentFirstRst) src.SentFirstRst = true;
+            src.State = TcpState.Closed;
+            dst.State = TcpState.Closed;
+            return;
+        }
+
+        if (seg.IsSyn)
+        {
+            if (role == PacketRole.HandshakeSyn)
+            {
+                src.SentSyn = true;
+                src.HasIsn = true;
+                src.Isn = seg.Seq;
+                if (src.State is TcpState.Closed or TcpState.Listen) src.State = TcpState.SynSent;
+                // The receiver is assumed to listen until it answers; one that had sent its own SYN opens simultaneously.
+                if (dst.State == TcpState.Closed) dst.State = TcpState.Listen;
+                else if (dst.State == TcpState.SynSent) dst.State = TcpState.SynReceived;
+            }
+            else if (role == PacketRole.HandshakeSynAck)
+            {
+                src.SentSynAck = true;
+                src.HasIsn = true;
+                src.Isn = seg.Seq;
+                if (src.State is TcpState.Closed or TcpState.Listen or TcpState.SynSent) src.State = TcpState.SynReceived;
+                // A SYN-ACK seen without its SYN: the peer must have sent one.
+                if (dst.State is TcpState.Closed or TcpState.Listen && !dst.SentAnything) dst.State = TcpState.SynSent;
+            }
+            ReceiveAck(ref src, ref dst, in seg);
+            if (seg.IsFin) SendFin(ref src, ref dst, in seg);
+            return;
+        }
+
+        if (src.IsHandshakeAck(in seg, in dst))
+        {
+            src.SentHandshakeAck = true;
+            if (src.State == TcpState.SynSent) src.State = TcpState.Established;
+        }
+        bool newFin = src.IsNewFin(in seg);
+        ReceiveAck(ref src, ref dst, in seg);
+        if (newFin) SendFin(ref src, ref dst, in seg);
+        else if (role == PacketRole.TeardownAckOfFin && !src.SentFin) dst.FinAckedAlone = true;
+    }
+
+    /// <summary>What the receiver of an acknowledgment learns: its SYN or its FIN arrived (RFC 9293 §3.10.7.4, fifth check).</summary>
+    private static void ReceiveAck(ref TcpEndpoint src, ref TcpEndpoint dst, in TcpSegment seg)
+    {
+        if (!seg.HasAck) return;
+        if (dst.HasIsn && seg.Ack > dst.Isn)
+        {
+            if (dst.State is TcpState.SynReceived or TcpState.SynSent) dst.State = TcpState.Established;
+            // The sender acknowledges the receiver's SYN: it has seen it, even if the capture missed the SYN-ACK.
+            if (src.State == TcpState.SynSent) src.State = TcpState.Established;
+        }
+        if (dst.IsFinAckedBy(in seg))
+        {
+            dst.FinAcked = true;
+            dst.State = dst.State switch
+            {
+                TcpState.FinWait1 => TcpState.FinWait2,
+                TcpState.Closing => TcpState.TimeWait,
+                TcpState.LastAck => TcpState.Closed,
+                _ => dst.State,
+            };
         }
     }
 
-    /// <summary>
-    /// Bytes of sequence space this side used, without SYN and FIN: Zeek's endpoint size, logged as orig_bytes and
-    /// resp_bytes. It counts bytes the peer acknowledged even if the capture missed them (TCP_Endpoint::Size).
-    /// </summary>
-    public readonly long Size(in TcpEndpoint peer)
+    private static void SendFin(ref TcpEndpoint src, ref TcpEndpoint dst, in TcpSegment seg)
     {
-        // A half-open connection found and aborted: its sequence numbers mean nothing (Zeek's rule).
-        if (ZeekPrevState == ZeekEndpointState.SynSent && ZeekState == ZeekEndpointState.Reset
-            && peer.ZeekState == ZeekEndpointState.Inactive && !NoDataAcked)
-            return 0;
-        ulong last = ((ulong)SeqWraps << 32) + LastSeq;
-        ulong ack = ((ulong)AckWraps << 32) + AckSeq;
-        ulong size = unchecked((last > ack ? last : ack) - StartSeq);
-        if (size != 0) size--;
-        if (SentZeekFin && size != 0) size--;
-        return unchecked((long)size);
+        src.SentFin = true;
+        src.FinSeq = seg.Seq + seg.Length;
+        if (!src.SentFirstFin && !dst.SentFirstFin)
+            src.SentFirstFin = true;
+        else if (dst.SentFirstFin)
+        {
+            // The second FIN does not acknowledge the first: it left before the first arrived, so the FINs crossed.
+            src.FinAckedPeerFin = seg.HasAck && seg.Ack > dst.FinSeq;
+        }
+
+        bool peerFinArrived = dst.SentFin && (!seg.HasAck || seg.Ack > dst.FinSeq);
+        src.State = src.State switch
+        {
+            TcpState.CloseWait when peerFinArrived => TcpState.LastAck,
+            // The peer's FIN was assumed delivered, but this FIN does not acknowledge it: both were in flight.
+            TcpState.CloseWait => TcpState.Closing,
+            TcpState.Established or TcpState.SynReceived or TcpState.SynSent => TcpState.FinWait1,
+            _ => src.State,
+        };
+        // The receiver gets the FIN (RFC 9293 §3.10.7.4, eighth check).
+        dst.State = dst.State switch
+        {
+            TcpState.Established or TcpState.SynReceived or TcpState.SynSent or TcpState.Listen => TcpState.CloseWait,
+            TcpState.FinWait1 => TcpState.Closing,
+            TcpState.FinWait2 => TcpState.TimeWait,
+            _ => dst.State,
+        };
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Tests.Tcp;
 
@@ -55,4 +56,35 @@ public static class SegmentScript
         }
         return session;
     }
+
+    /// <summary>
+    /// The client's and the server's RFC 9293 endpoints and flow analyses after <paramref name="segments"/>, folded
+    /// with the tracker's own pieces (<see cref="PacketRoles.RoleOf"/>, then the endpoints and the sender's flow
+    /// moved on) and no session: the client is the originator, as no flip happens here.
+    /// </summary>
+    public static Sides Fold(IEnumerable<Segment> segments)
+    {
+        var sides = new Sides();
+        foreach (var s in segments)
+        {
+            var seg = ToTcpSegment(s);
+            bool fromClient = s.From == 'C';
+            ref TcpEndpoint src = ref fromClient ? ref sides.Client : ref sides.Server;
+            ref TcpEndpoint dst = ref fromClient ? ref sides.Server : ref sides.Client;
+            ref TcpFlowAnalysis flow = ref fromClient ? ref sides.ClientFlow : ref sides.ServerFlow;
+            TcpEndpoint.Track(ref src, ref dst, in seg, PacketRoles.RoleOf(in seg, in src, in dst, in flow));
+            if (!seg.IsRst) flow.Advance(in seg);
+        }
+        return sides;
+    }
+
+    public static TcpSegment ToTcpSegment(in Segment s) =>
+        new(Flags(s.Flags), new SequenceNumber(s.Seq), new SequenceNumber(s.Ack), s.Length, s.Window);
+}
+
+/// <summary>Both sides of a scripted connection (see <see cref="SegmentScript.Fold"/>).</summary>
+public sealed class Sides
+{
+    public TcpEndpoint Client, Server;
+    public TcpFlowAnalysis ClientFlow, ServerFlow;
 }

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using ProtoScope.Core.Framing;
 using ProtoScope.Peers;
 
 namespace ProtoScope.Cli;
@@ -80,29 +82,19 @@ internal static class EchoCommand
 
     private static Command TcpClient(CliContext ctx)
     {
-        var to = To();
-        var count = Count();
-        var size = Size();
-        var interval = Interval();
-        var message = Message();
-        var seed = Seed();
-        var timeout = Timeout(10);
+        var client = new ClientOptions(timeoutSeconds: 10);
         var sticky = new Option<bool>("--sticky") { Description = "Write all frames in one send, so they share segments." };
         var halfClose = new Option<bool>("--half-close") { Description = "Shut down sending first, keep reading until the server closes." };
         var abort = new Option<bool>("--abort") { Description = "Close with RST (SO_LINGER 0) instead of FIN." };
-        var framing = new FramingOptions();
-        var cmd = new Command("tcp-client", "Send frames to an echo server and check every echo byte for byte.") { to, count, size, interval, message, seed, timeout, sticky, halfClose, abort };
-        framing.AddTo(cmd);
+        var cmd = new Command("tcp-client", "Send frames to an echo server and check every echo byte for byte.");
+        client.AddTo(cmd, sticky, halfClose, abort);
         cmd.SetAction(async r =>
         {
-            if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
-            if (!IPEndPoint.TryParse(r.GetValue(to)!, out var endpoint) || endpoint.Port == 0) return ctx.Fail($"--to {r.GetValue(to)} is not ADDRESS:PORT");
-            if (!SizeRange.TryParse(r.GetValue(size), out var sizes, out var sizeError)) return ctx.Fail($"--size: {sizeError}");
+            if (!client.TryRead(r, out var c, out var error)) return ctx.Fail(error);
             var options = new TcpEchoClientOptions
             {
-                To = endpoint, Count = r.GetValue(count), Size = sizes, Seed = r.GetValue(seed), Interval = TimeSpan.FromMilliseconds(r.GetValue(interval)),
-                Message = r.GetValue(message), Sticky = r.GetValue(sticky), HalfClose = r.GetValue(halfClose), Abort = r.GetValue(abort),
-                Framing = spec!, Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
+                To = c.To, Count = c.Count, Size = c.Sizes, Seed = c.Seed, Interval = c.Interval, Message = c.Message,
+                Sticky = r.GetValue(sticky), HalfClose = r.GetValue(halfClose), Abort = r.GetValue(abort), Framing = c.Framing, Timeout = c.Timeout,
             };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
             var result = await TcpEchoClient.RunAsync(options, ctx.WriteLine, ctx.Stopping);
@@ -134,31 +126,70 @@ internal static class EchoCommand
 
     private static Command UdpClient(CliContext ctx)
     {
-        var to = To();
-        var count = Count();
-        var size = Size();
-        var interval = Interval();
-        var message = Message();
-        var seed = Seed();
-        var timeout = Timeout(1);
+        var client = new ClientOptions(timeoutSeconds: 1);
         var raw = new Option<bool>("--raw") { Description = "Send datagrams without a length prefix." };
-        var framing = new FramingOptions();
-        var cmd = new Command("udp-client", "Send datagrams to a UDP echo server, check the replies and count the lost ones.") { to, count, size, interval, message, seed, timeout, raw };
-        framing.AddTo(cmd);
+        var cmd = new Command("udp-client", "Send datagrams to a UDP echo server, check the replies and count the lost ones.");
+        client.AddTo(cmd, raw);
         cmd.SetAction(async r =>
         {
-            if (!framing.TryRead(r, out var spec, out var error)) return ctx.Fail(error!);
-            if (!IPEndPoint.TryParse(r.GetValue(to)!, out var endpoint) || endpoint.Port == 0) return ctx.Fail($"--to {r.GetValue(to)} is not ADDRESS:PORT");
-            if (!SizeRange.TryParse(r.GetValue(size), out var sizes, out var sizeError)) return ctx.Fail($"--size: {sizeError}");
+            if (!client.TryRead(r, out var c, out var error)) return ctx.Fail(error);
             var options = new UdpEchoClientOptions
             {
-                To = endpoint, Count = r.GetValue(count), Size = sizes, Seed = r.GetValue(seed), Interval = TimeSpan.FromMilliseconds(r.GetValue(interval)),
-                Message = r.GetValue(message), Framing = spec!, Raw = r.GetValue(raw), Timeout = TimeSpan.FromSeconds(r.GetValue(timeout)),
+                To = c.To, Count = c.Count, Size = c.Sizes, Seed = c.Seed, Interval = c.Interval, Message = c.Message,
+                Framing = c.Framing, Raw = r.GetValue(raw), Timeout = c.Timeout,
             };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
             var result = await UdpEchoClient.RunAsync(options, ctx.WriteLine, ctx.Stopping);
             return result.Success ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;
+    }
+
+    /// <summary>What both clients are told: where to send, how many messages of which sizes, at what pace.</summary>
+    private sealed record ClientSettings(IPEndPoint To, int Count, SizeRange Sizes, int Seed, TimeSpan Interval, string? Message, FramingSpec Framing, TimeSpan Timeout);
+
+    /// <summary>The options both clients take, added to a command and read back and checked in one place.</summary>
+    private sealed class ClientOptions(double timeoutSeconds)
+    {
+        private readonly Option<string> _to = To();
+        private readonly Option<int> _count = Count();
+        private readonly Option<string> _size = Size();
+        private readonly Option<int> _interval = Interval();
+        private readonly Option<string?> _message = Message();
+        private readonly Option<int> _seed = Seed();
+        private readonly Option<double> _timeout = Timeout(timeoutSeconds);
+        private readonly FramingOptions _framing = new();
+
+        /// <summary>Adds the shared options, then the command's own, then the framing options (the order of --help).</summary>
+        public void AddTo(Command command, params Option[] own)
+        {
+            foreach (var option in (Option[])[_to, _count, _size, _interval, _message, _seed, _timeout, .. own])
+                command.Options.Add(option);
+            _framing.AddTo(command);
+        }
+
+        public bool TryRead(ParseResult r, [NotNullWhen(true)] out ClientSettings? settings, [NotNullWhen(false)] out string? error)
+        {
+            settings = null;
+            if (!_framing.TryRead(r, out var spec, out var framingError))
+            {
+                error = framingError!;
+                return false;
+            }
+            if (!IPEndPoint.TryParse(r.GetValue(_to)!, out var endpoint) || endpoint.Port == 0)
+            {
+                error = $"--to {r.GetValue(_to)} is not ADDRESS:PORT";
+                return false;
+            }
+            if (!SizeRange.TryParse(r.GetValue(_size), out var sizes, out var sizeError))
+            {
+                error = $"--size: {sizeError}";
+                return false;
+            }
+            error = null;
+            settings = new ClientSettings(endpoint, r.GetValue(_count), sizes, r.GetValue(_seed), TimeSpan.FromMilliseconds(r.GetValue(_interval)),
+                r.GetValue(_message), spec!, TimeSpan.FromSeconds(r.GetValue(_timeout)));
+            return true;
+        }
     }
 }

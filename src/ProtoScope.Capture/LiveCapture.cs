@@ -35,6 +35,7 @@ public sealed class LiveCapture : IPacketSource
     private long _droppedByProtoScope;
     private int _consumerWaiting;
     private volatile bool _stopRequested;
+    private volatile bool _disposing;
     private volatile bool _finished;
     private CaptureStatistics _statistics;
     private readonly Lock _statisticsLock = new();
@@ -180,6 +181,8 @@ public sealed class LiveCapture : IPacketSource
         {
             while (true)
             {
+                // Disposed without a reader left to take what the ring still holds: end at once, do not drain.
+                if (_disposing) break;
                 if (_stopRequested && !draining)
                 {
                     // Empty the ring without waiting: pcap_next_ex returns 0 at once when it is empty.
@@ -265,6 +268,7 @@ public sealed class LiveCapture : IPacketSource
 
     public void Dispose()
     {
+        _disposing = true;
         Stop();
         // Closing the handle under a running pcap_next_ex would crash libpcap: close only once the thread is out.
         if (!_thread.IsAlive || _thread.Join(TimeSpan.FromSeconds(5)))

@@ -4,7 +4,7 @@ using System.Text;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>Runs programs (tcpdump, ip, the protoscope CLI) with a timeout, and signals them.</summary>
 public static partial class Host

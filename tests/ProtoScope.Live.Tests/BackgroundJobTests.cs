@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>
 /// The verbs that run until stopped, started as a script starts them: `protoscope ... &amp;` in a non-interactive

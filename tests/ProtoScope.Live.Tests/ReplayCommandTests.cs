@@ -1,4 +1,4 @@
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>`protoscope replay` onto `lo` inside a namespace of the test's own, captured back by tcpdump.</summary>
 public class ReplayCommandTests : IDisposable

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ProtoScope.Cli.Tests.Oracles;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -12,14 +11,14 @@ public class ConnsMatchTsharkCompletenessTests
 {
     public static TheoryData<string> TcpCaptures() => new(Repo.CorpusCaptures()
         .Where(c => c.StartsWith("tcpdump", StringComparison.Ordinal))
-        .Where(c => Tshark.Fields(Path.Combine(Repo.Corpus, c), "tcp.stream").Any(r => r["tcp.stream"].Length > 0)));
+        .Where(c => Tshark.Occurrences(Repo.CorpusFile(c), "tcp.stream").Any(r => r["tcp.stream"].Length > 0)));
 
     [Theory]
     [MemberData(nameof(TcpCaptures))]
     public void Handshake_data_fin_and_rst_seen_agree_with_tshark(string capture)
     {
-        string path = Path.Combine(Repo.Corpus, capture);
-        var output = Tshark.Run("tshark", ["-2", "-n", "-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "tcp.completeness"]);
+        string path = Repo.CorpusFile(capture);
+        var output = Tshark.Run(["-2", "-n", "-r", path, "-T", "fields", "-e", "tcp.stream", "-e", "tcp.completeness"]).Stdout;
         var completeness = new Dictionary<int, int>();
         var packets = new Dictionary<int, int>();
         foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ProtoScope.Cli.Tests.Oracles;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -26,8 +25,8 @@ public sealed class DemoTests : IDisposable
 
     private static string TsharkWarnings(string path)
     {
-        string stderr = ProgramRun.Run("tshark", ["-n", "-r", path]).Stderr;
-        return string.Join("\n", stderr.Split('\n').Where(l => l.Length > 0 && !l.Contains("Running as user", StringComparison.Ordinal) && !l.Contains("could be dangerous", StringComparison.Ordinal)));
+        string stderr = Tshark.Run(["-n", "-r", path]).Stderr;
+        return string.Join("\n", stderr.Split('\n').Where(l => l.Length > 0));
     }
 
     private static List<JsonElement> Conns(string path) => CliRunner.Run("conns", path, "--format", "jsonl").JsonLines().ToList();

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using ProtoScope.Cli.Tests.Oracles;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -29,7 +28,7 @@ public partial class FollowMatchesTsharkTests
         var data = new TheoryData<string, int>();
         foreach (string capture in Repo.CorpusCaptures())
         {
-            var rows = Tshark.Fields(Path.Combine(Repo.Corpus, capture), "tcp.stream", "ip.src", "ipv6.src");
+            var rows = Tshark.Occurrences(Repo.CorpusFile(capture), "tcp.stream", "ip.src", "ipv6.src");
             if (rows.Any(r => r["ip.src"].Length + r["ipv6.src"].Length > 1)) continue;
             var streams = rows.SelectMany(r => r["tcp.stream"]).Distinct().Take(3);
             foreach (string s in streams) data.Add(capture, int.Parse(s, CultureInfo.InvariantCulture));
@@ -41,7 +40,7 @@ public partial class FollowMatchesTsharkTests
     [MemberData(nameof(Streams))]
     public void Both_directions_carry_the_bytes_tshark_follows(string capture, int stream)
     {
-        string path = Path.Combine(Repo.Corpus, capture);
+        string path = Repo.CorpusFile(capture);
         var (theirs, node0) = TsharkFollow(path, stream);
         var r = CliRunner.Run("follow", path, "--conn", $"{stream}", "--hex");
         Assert.True(r.ExitCode == 0 || theirs.All(t => t.Length == 0), r.Stderr);
@@ -63,7 +62,7 @@ public partial class FollowMatchesTsharkTests
 
     private static (byte[][] Bytes, string Node0) TsharkFollow(string path, int stream)
     {
-        string output = Tshark.Run("tshark", ["-n", "-r", path, "-q", "-z", $"follow,tcp,raw,{stream}"]);
+        string output = Tshark.Run(["-n", "-r", path, "-q", "-z", $"follow,tcp,raw,{stream}"]).Stdout;
         var bytes = new[] { new MemoryStream(), new MemoryStream() };
         string node0 = "";
         bool inBody = false;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ProtoScope.Core.Decoding;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -9,27 +10,10 @@ namespace ProtoScope.Cli.Tests;
 /// </summary>
 public sealed partial class ReadBadInputTests
 {
-    /// <summary>An Ethernet/IPv4/TCP SYN, 54 bytes.</summary>
-    private static readonly byte[] Syn = BuildSyn();
+    /// <summary>An Ethernet/IPv4/TCP SYN, 54 bytes, from 10.0.0.1:<paramref name="port"/> to 10.0.0.2:80.</summary>
+    private static byte[] SynFrom(ushort port) => new Connection("10.0.0.1", port, "10.0.0.2", 80).EthernetTcp(From.Orig, TcpFlags.Syn, 1, 0);
 
-    private static byte[] BuildSyn()
-    {
-        var b = new byte[54];
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(12), 0x0800);
-        b[14] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(16), 40);
-        b[22] = 64;
-        b[23] = 6;
-        b[26] = 10; b[29] = 1;
-        b[30] = 10; b[33] = 2;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(34), 1234);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(36), 80);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(38), 1);
-        b[46] = 0x50;
-        b[47] = 0x02;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(48), 65535);
-        return b;
-    }
+    private static readonly byte[] Syn = SynFrom(1234);
 
     private readonly record struct Record(uint Seconds, uint Fraction, uint CapLen, uint WireLen, byte[] Data);
 
@@ -293,9 +277,7 @@ public sealed partial class ReadBadInputTests
         var records = new List<Record>();
         for (ushort port = 1000; port < 1003; port++)
         {
-            var syn = Syn.ToArray();
-            BinaryPrimitives.WriteUInt16BigEndian(syn.AsSpan(34), port);
-            records.Add(Good() with { Data = syn });
+            records.Add(Good() with { Data = SynFrom(port) });
         }
         return Pcap(records);
     }

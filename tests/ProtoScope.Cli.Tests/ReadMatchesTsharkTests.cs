@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using ProtoScope.Cli.Tests.Oracles;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -22,7 +21,7 @@ public class ReadMatchesTsharkTests
 
     [Theory]
     [MemberData(nameof(CorpusCaptures))]
-    public void Every_packet_agrees_with_tshark(string capture) => AssertAgrees(Path.Combine(Repo.Corpus, capture));
+    public void Every_packet_agrees_with_tshark(string capture) => AssertAgrees(Repo.CorpusFile(capture));
 
     public static TheoryData<string> SampleCaptures() =>
         new(Directory.EnumerateFiles(Repo.Captures, "*.pcap").Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
@@ -39,7 +38,7 @@ public class ReadMatchesTsharkTests
         try
         {
             var path = Path.Combine(dir, "now.pcap");
-            Tshark.Run("bash", [Path.Combine(Repo.Root, "scripts", "record-loopback.sh"), path]);
+            ProgramRun.Run("bash", [Path.Combine(Repo.Root, "scripts", "record-loopback.sh"), path]);
             Assert.True(File.Exists(path));
             AssertAgrees(path);
         }
@@ -52,7 +51,7 @@ public class ReadMatchesTsharkTests
     private static void AssertAgrees(string path)
     {
         string capture = Path.GetFileName(path);
-        var expected = Tshark.Fields(path, Fields);
+        var expected = Tshark.Occurrences(path, Fields);
         var result = CliRunner.Run("read", path, "--format", "jsonl");
         var ours = result.JsonLines().ToList();
 

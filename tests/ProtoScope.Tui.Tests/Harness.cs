@@ -10,24 +10,6 @@ internal static class ModuleSetup
     internal static void DisableRealConsole() => Environment.SetEnvironmentVariable("DisableRealDriverIO", "1");
 }
 
-/// <summary>Paths of the checkout and the shared corpus beside it.</summary>
-public static class Repo
-{
-    public static string Root { get; } = FindRoot();
-
-    /// <summary>captures/loopback-echo.pcap: what scripts/record-loopback.sh sent over 127.0.0.1.</summary>
-    public static string LoopbackEcho => Path.Combine(Root, "captures", "loopback-echo.pcap");
-
-    public static string Corpus(string relative) => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus", relative));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ProtoScope.sln"))) return dir.FullName;
-        throw new InvalidOperationException("ProtoScope.sln not found above " + AppContext.BaseDirectory);
-    }
-}
-
 /// <summary>
 /// The real main window on Terminal.Gui's ANSI driver with no console behind it: keys go in with
 /// <see cref="Key"/>, the screen comes out as text.
@@ -47,7 +29,7 @@ public sealed class Screen : IDisposable
     }
 
     /// <summary>Opens a corpus capture and waits until it is fully read.</summary>
-    public static Screen Open(string corpusCapture, CaptureKind kind = CaptureKind.File) => OpenPath(Repo.Corpus(corpusCapture), kind);
+    public static Screen Open(string corpusCapture, CaptureKind kind = CaptureKind.File) => OpenPath(Repo.CorpusFile(corpusCapture), kind);
 
     /// <summary>Opens a capture by its path and waits until it is fully read.</summary>
     public static Screen OpenPath(string path, CaptureKind kind = CaptureKind.File)
@@ -114,18 +96,4 @@ public sealed class Screen : IDisposable
         _app.Dispose();
         Model.Dispose();
     }
-}
-
-/// <summary>tshark as the oracle for what the screen must show.</summary>
-public static class Tshark
-{
-    public static List<string[]> Fields(string capture, string? filter, params string[] fields)
-    {
-        var args = new List<string> { "-n", "-r", capture, "-T", "fields", "-E", "occurrence=f", "-E", "separator=\t" };
-        if (filter is not null) { args.Add("-Y"); args.Add(filter); }
-        foreach (var f in fields) { args.Add("-e"); args.Add(f); }
-        return Run(args).Split('\n').Where(l => l.Length > 0).Select(l => l.Split('\t')).ToList();
-    }
-
-    public static string Run(IEnumerable<string> args) => ProgramRun.Run("tshark", args).Stdout;
 }

@@ -13,7 +13,7 @@ public class MainWindowTests
     public void The_list_shows_every_packet_with_the_addresses_tshark_reads()
     {
         using var screen = Screen.Open(DnsTcp);
-        var expected = Tshark.Fields(Repo.Corpus(DnsTcp), null, "frame.number", "ip.src", "ip.dst", "frame.len");
+        var expected = Tshark.Fields(Repo.CorpusFile(DnsTcp), null, "frame.number", "ip.src", "ip.dst", "frame.len");
         var rows = screen.PacketRows();
         Assert.Equal(expected.Select(e => long.Parse(e[0])), rows.Select(r => r.Frame));
         foreach (var (e, (_, line)) in expected.Zip(rows))
@@ -30,7 +30,7 @@ public class MainWindowTests
     public void Rows_carry_a_marker_for_their_role_so_they_read_without_colour()
     {
         using var screen = Screen.Open(DnsTcp);
-        var rows = Tshark.Fields(Repo.Corpus(DnsTcp), null, "frame.number", "tcp.flags.syn", "tcp.flags.fin", "tcp.flags.reset", "tcp.len");
+        var rows = Tshark.Fields(Repo.CorpusFile(DnsTcp), null, "frame.number", "tcp.flags.syn", "tcp.flags.fin", "tcp.flags.reset", "tcp.len");
         var markers = screen.PacketRows().ToDictionary(r => r.Frame, r => r.Line[2]);
         foreach (var r in rows)
         {
@@ -50,14 +50,14 @@ public class MainWindowTests
         using var screen = Screen.Open(DnsTcp);
         screen.Press(Key.CursorDown);
         screen.Press(Key.CursorDown);
-        var tshark = Tshark.Fields(Repo.Corpus(DnsTcp), "frame.number == 3", "tcp.srcport", "tcp.dstport", "ip.src");
+        var tshark = Tshark.Fields(Repo.CorpusFile(DnsTcp), "frame.number == 3", "tcp.srcport", "tcp.dstport", "ip.src");
         Assert.Equal(2, screen.Window.Packets.SelectedRow);
         Assert.Contains("Frame 3:", screen.Text);
         Assert.Contains($"Src Port: {tshark[0][0]}, Dst Port: {tshark[0][1]}", screen.Text);
         Assert.Contains($"Src: {tshark[0][2]}", screen.Text);
 
         // The hex pane holds the frame's bytes, as tshark -x prints them.
-        var hex = Tshark.Run(["-r", Repo.Corpus(DnsTcp), "-Y", "frame.number == 3", "-x"]);
+        var hex = Tshark.Run(["-r", Repo.CorpusFile(DnsTcp), "-Y", "frame.number == 3", "-x"]).Stdout;
         var firstLine = hex.Split('\n').First(l => l.StartsWith("0000", StringComparison.Ordinal));
         var expectedBytes = Regex.Matches(firstLine[6..Math.Min(firstLine.Length, 54)], "[0-9a-f]{2}").Select(m => m.Value);
         var ours = screen.Window.Packets.Hex.Lines().First();
@@ -78,7 +78,7 @@ public class MainWindowTests
         screen.Press(Key.CursorDown);
         screen.Press(Key.CursorDown);
         screen.Press(Key.CursorDown);
-        var pdml = Tshark.Run(["-r", Repo.Corpus(DnsTcp), "-Y", "frame.number == 4", "-T", "pdml"]);
+        var pdml = Tshark.Run(["-r", Repo.CorpusFile(DnsTcp), "-Y", "frame.number == 4", "-T", "pdml"]).Stdout;
         var tag = Regex.Match(pdml, $"<field name=\"{Regex.Escape(field)}\"[^>]*>").Value;
         int pos = int.Parse(Regex.Match(tag, "pos=\"(\\d+)\"").Groups[1].Value);
         int size = int.Parse(Regex.Match(tag, "size=\"(\\d+)\"").Groups[1].Value);
@@ -106,7 +106,7 @@ public class MainWindowTests
         Assert.True(screen.Window.FilterField.HasFocus);
         screen.Type(filter);
         screen.Press(Key.Enter);
-        var expected = Tshark.Fields(Repo.Corpus(DnsTcp), filter, "frame.number").Select(f => long.Parse(f[0]));
+        var expected = Tshark.Frames(Repo.CorpusFile(DnsTcp), filter);
         Assert.Equal(expected, screen.PacketRows().Select(r => r.Frame));
         Assert.Contains($"filter: {filter}", screen.Text);
     }
@@ -132,7 +132,7 @@ public class MainWindowTests
         using var screen = Screen.Open(capture);
         screen.Type("2");
         Assert.IsType<Connections.ConnectionsView>(screen.Window.Current);
-        var firsts = Tshark.Fields(Repo.Corpus(capture), null, "udp.stream", "ip.src", "udp.srcport", "ip.dst", "udp.dstport")
+        var firsts = Tshark.Fields(Repo.CorpusFile(capture), null, "udp.stream", "ip.src", "udp.srcport", "ip.dst", "udp.dstport")
             .GroupBy(r => r[0]).Select(g => g.First()).ToList();
         Assert.Contains($"0 TCP, {firsts.Count} UDP", screen.Text);
         foreach (var f in firsts)
@@ -143,14 +143,14 @@ public class MainWindowTests
         Assert.IsType<PacketsView>(screen.Window.Current);
         string stream = screen.Window.FilterField.Text;
         Assert.StartsWith("udp.stream == ", stream);
-        var expected = Tshark.Fields(Repo.Corpus(capture), stream, "frame.number").Select(f => long.Parse(f[0]));
+        var expected = Tshark.Frames(Repo.CorpusFile(capture), stream);
         Assert.Equal(expected, screen.PacketRows().Select(r => r.Frame));
     }
 
     [Fact]
     public void Live_mode_follows_the_newest_packet_until_the_user_moves_and_pause_freezes_the_view()
     {
-        var model = new CaptureModel(CaptureFile.Open(Repo.Corpus(DnsTcp)), CaptureKind.Live);
+        var model = new CaptureModel(CaptureFile.Open(Repo.CorpusFile(DnsTcp)), CaptureKind.Live);
         model.Start();
         Assert.True(model.WaitUntilRead(TimeSpan.FromSeconds(10)));
         using var screen = new Screen(model);
@@ -169,7 +169,7 @@ public class MainWindowTests
     [Fact]
     public void Replay_paused_steps_one_packet_at_a_time()
     {
-        var model = new CaptureModel(CaptureFile.Open(Repo.Corpus(DnsTcp)), CaptureKind.Replay);
+        var model = new CaptureModel(CaptureFile.Open(Repo.CorpusFile(DnsTcp)), CaptureKind.Replay);
         model.Pause();
         model.Start();
         using var screen = new Screen(model);
@@ -197,7 +197,7 @@ public class MainWindowTests
         {
             screen.Window.SaveTo(path);
             screen.Refresh();
-            var original = Tshark.Fields(Repo.Corpus(DnsTcp), "tcp.len > 0", "frame.len", "frame.time_epoch", "tcp.seq_raw");
+            var original = Tshark.Fields(Repo.CorpusFile(DnsTcp), "tcp.len > 0", "frame.len", "frame.time_epoch", "tcp.seq_raw");
             var saved = Tshark.Fields(path, null, "frame.len", "frame.time_epoch", "tcp.seq_raw");
             Assert.Equal(original.Select(r => string.Join(' ', r)), saved.Select(r => string.Join(' ', r)));
             Assert.Contains($"saved {original.Count} packets", screen.Text);

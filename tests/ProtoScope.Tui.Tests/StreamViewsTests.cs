@@ -1,8 +1,10 @@
-using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using ProtoScope.Capture;
 using ProtoScope.Cli;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Session;
 using ProtoScope.Tui.Packets;
 using ProtoScope.Tui.Streams;
 
@@ -230,7 +232,7 @@ public class StreamViewsTests
         // The same bytes, the same escapes: every text line of ours is in protoscope follow's text (tabs become
         // spaces on screen, so runs of blanks compare as one).
         static string Blanks(string s) => Regex.Replace(s, "[ \t]+", " ");
-        var cli = Blanks(Cli("follow", Repo.Corpus(capture), "--conn", "0"));
+        var cli = Blanks(Cli("follow", Repo.CorpusFile(capture), "--conn", "0"));
         foreach (var line in view.Lines.Lines.Where(l => l.Text.StartsWith("→ ", StringComparison.Ordinal) || l.Text.StartsWith("← ", StringComparison.Ordinal)))
             Assert.True(cli.Contains(Blanks(line.Text[2..])), $"{line.Text}\n---\n{cli}");
         Assert.All(view.Lines.Lines, l => Assert.DoesNotContain(l.Text, c => c < 0x20));
@@ -243,14 +245,21 @@ public class StreamViewsTests
         try
         {
             // A connection whose client sends one good frame ("abc"), then a length prefix of 0xfffffff0 in packet 5.
-            var pcap = new PcapWriter();
-            pcap.Tcp(client: true, TcpSyn, 1000, 0, []);
-            pcap.Tcp(client: false, TcpSyn | TcpAck, 5000, 1001, []);
-            pcap.Tcp(client: true, TcpAck, 1001, 5001, []);
-            pcap.Tcp(client: true, TcpAck | TcpPsh, 1001, 5001, [3, 0, 0, 0, .. "abc"u8]);
-            pcap.Tcp(client: true, TcpAck | TcpPsh, 1008, 5001, [0xf0, 0xff, 0xff, 0xff, .. "xyz"u8]);
-            pcap.Tcp(client: false, TcpAck, 5001, 1015, []);
-            File.WriteAllBytes(path, pcap.ToArray());
+            var connection = new Connection("10.0.0.1", 40000, "10.0.0.2", 9000);
+            byte[][] frames =
+            [
+                connection.EthernetTcp(From.Orig, TcpFlags.Syn, 1000, 0),
+                connection.EthernetTcp(From.Resp, TcpFlags.Syn | TcpFlags.Ack, 5000, 1001),
+                connection.EthernetTcp(From.Orig, TcpFlags.Ack, 1001, 5001),
+                connection.EthernetTcp(From.Orig, TcpFlags.Ack | TcpFlags.Psh, 1001, 5001, [3, 0, 0, 0, .. "abc"u8]),
+                connection.EthernetTcp(From.Orig, TcpFlags.Ack | TcpFlags.Psh, 1008, 5001, [0xf0, 0xff, 0xff, 0xff, .. "xyz"u8]),
+                connection.EthernetTcp(From.Resp, TcpFlags.Ack, 5001, 1015),
+            ];
+            using (var pcap = PcapWriter.Create(path, linkType: 1, snaplen: 65535))
+            {
+                for (int i = 0; i < frames.Length; i++)
+                    pcap.Write(new PacketHeader(1_700_000_000_000_000_000L + (i + 1) * 1_000_000L, frames[i].Length, frames[i].Length), frames[i]);
+            }
 
             using var screen = Screen.OpenPath(path);
             Assert.True(screen.Window.ApplyFilter("framing.error"));
@@ -294,62 +303,5 @@ public class StreamViewsTests
         Assert.Contains("Ladder", screen.Text);
         Assert.Contains("Frames", screen.Text);
         Assert.Contains("Follow", screen.Text);
-    }
-
-    private const byte TcpSyn = 0x02, TcpAck = 0x10, TcpPsh = 0x08;
-
-    /// <summary>A pcap file of Ethernet/IPv4/TCP packets between 10.0.0.1:40000 (client) and 10.0.0.2:9000.</summary>
-    private sealed class PcapWriter
-    {
-        private readonly MemoryStream _file = new();
-        private int _packets;
-
-        public PcapWriter()
-        {
-            Span<byte> header = stackalloc byte[24];
-            BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[4..], 2);
-            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], 4);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 65535);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[20..], 1);
-            _file.Write(header);
-        }
-
-        public void Tcp(bool client, byte flags, uint seq, uint ack, byte[] payload)
-        {
-            var frame = new byte[14 + 20 + 20 + payload.Length];
-            frame[12] = 0x08;
-            var ip = frame.AsSpan(14);
-            ip[0] = 0x45;
-            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(40 + payload.Length));
-            ip[8] = 64;
-            ip[9] = 6;
-            byte[] a = [10, 0, 0, 1], b = [10, 0, 0, 2];
-            (client ? a : b).CopyTo(ip[12..]);
-            (client ? b : a).CopyTo(ip[16..]);
-            uint sum = 0;
-            for (int i = 0; i < 20; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(ip[i..]);
-            while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
-            BinaryPrimitives.WriteUInt16BigEndian(ip[10..], (ushort)~sum);
-            var tcp = ip[20..];
-            BinaryPrimitives.WriteUInt16BigEndian(tcp, client ? (ushort)40000 : (ushort)9000);
-            BinaryPrimitives.WriteUInt16BigEndian(tcp[2..], client ? (ushort)9000 : (ushort)40000);
-            BinaryPrimitives.WriteUInt32BigEndian(tcp[4..], seq);
-            BinaryPrimitives.WriteUInt32BigEndian(tcp[8..], ack);
-            tcp[12] = 0x50;
-            tcp[13] = flags;
-            BinaryPrimitives.WriteUInt16BigEndian(tcp[14..], 65535);
-            payload.CopyTo(tcp[20..]);
-
-            Span<byte> record = stackalloc byte[16];
-            BinaryPrimitives.WriteUInt32LittleEndian(record, 1_700_000_000);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[4..], (uint)(++_packets * 1000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record[8..], (uint)frame.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(record[12..], (uint)frame.Length);
-            _file.Write(record);
-            _file.Write(frame);
-        }
-
-        public byte[] ToArray() => _file.ToArray();
     }
 }

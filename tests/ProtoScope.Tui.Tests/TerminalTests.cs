@@ -14,11 +14,11 @@ public class TerminalTests
         string dll = PublishedProgram.Dll;
         using var terminal = new RealTerminal();
         terminal.Type("echo shell-before");
-        terminal.Type($"dotnet {dll} {Repo.Corpus(Capture)}");
+        terminal.Type($"dotnet {dll} {Repo.CorpusFile(Capture)}");
         string screen = terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
         Assert.True(terminal.AlternateScreen);
 
-        var expected = Tshark.Fields(Repo.Corpus(Capture), null, "frame.number", "ip.src", "ip.dst");
+        var expected = Tshark.Fields(Repo.CorpusFile(Capture), null, "frame.number", "ip.src", "ip.dst");
         var lines = screen.Split('\n');
         foreach (var e in expected)
             Assert.Contains(lines, l => l.Contains($" {e[0]} ") && l.Contains(e[1]) && l.Contains(e[2]));

@@ -33,7 +33,7 @@ public sealed class PipelineFuzzTests
     }
 
     private static readonly Lazy<(string Name, byte[] Bytes)[]> SeedFiles = new(() =>
-        Repo.CorpusCaptures().Select(r => Path.Combine(Repo.Corpus, r))
+        Repo.CorpusCaptures().Select(Repo.CorpusFile)
             .Concat(Directory.EnumerateFiles(Repo.Captures, "*.pcap*"))
             .Where(p => new FileInfo(p).Length <= 256 * 1024)
             .Select(p => (Path.GetFileName(p), File.ReadAllBytes(p)))
@@ -197,7 +197,7 @@ public sealed class PipelineFuzzTests
         var result = new List<byte[]>();
         foreach (var (name, _) in SeedFiles.Value)
         {
-            string path = Repo.CorpusCaptures().Select(r => Path.Combine(Repo.Corpus, r)).Concat(Directory.EnumerateFiles(Repo.Captures))
+            string path = Repo.CorpusCaptures().Select(Repo.CorpusFile).Concat(Directory.EnumerateFiles(Repo.Captures))
                 .First(p => Path.GetFileName(p) == name);
             try
             {

@@ -5,7 +5,7 @@ namespace ProtoScope.Core.Tests.Decoding;
 
 public class PacketDecoderTests
 {
-    private static readonly byte[] Syn = Frames.Tcp(5555, 80, 1000, 0, 0x002);
+    private static readonly byte[] Syn = Packets.Tcp(5555, 80, 1000, 0, TcpFlags.Syn);
 
     private static DecodedPacket Decode(byte[] frame, int link)
     {
@@ -16,17 +16,17 @@ public class PacketDecoderTests
 
     public static TheoryData<string, byte[], int> LinkLayers() => new()
     {
-        { "ethernet", Frames.Ethernet(0x0800, Frames.IPv4(6, Syn)), LinkType.Ethernet },
-        { "ethernet 802.1Q", Frames.Ethernet(0x0800, Frames.IPv4(6, Syn), 0x8100), LinkType.Ethernet },
-        { "ethernet QinQ", Frames.Ethernet(0x0800, Frames.IPv4(6, Syn), 0x88A8, 0x8100), LinkType.Ethernet },
-        { "linux sll", Frames.Sll(0x0800, Frames.IPv4(6, Syn)), LinkType.LinuxSll },
-        { "linux sll2", Frames.Sll2(0x0800, Frames.IPv4(6, Syn)), LinkType.LinuxSll2 },
-        { "null AF_INET little-endian", Frames.Null(2, false, Frames.IPv4(6, Syn)), LinkType.Null },
-        { "null AF_INET big-endian", Frames.Null(2, true, Frames.IPv4(6, Syn)), LinkType.Null },
-        { "loop AF_INET", Frames.Null(2, true, Frames.IPv4(6, Syn)), LinkType.Loop },
-        { "raw 101", Frames.IPv4(6, Syn), LinkType.Raw },
-        { "raw DLT 12", Frames.IPv4(6, Syn), LinkType.RawDltLinux },
-        { "ipv4 228", Frames.IPv4(6, Syn), LinkType.Ipv4 },
+        { "ethernet", Packets.Ethernet(0x0800, Packets.IPv4(6, Syn)), LinkType.Ethernet },
+        { "ethernet 802.1Q", Packets.Ethernet(0x0800, Packets.IPv4(6, Syn), 0x8100), LinkType.Ethernet },
+        { "ethernet QinQ", Packets.Ethernet(0x0800, Packets.IPv4(6, Syn), 0x88A8, 0x8100), LinkType.Ethernet },
+        { "linux sll", Packets.Sll(0x0800, Packets.IPv4(6, Syn)), LinkType.LinuxSll },
+        { "linux sll2", Packets.Sll2(0x0800, Packets.IPv4(6, Syn)), LinkType.LinuxSll2 },
+        { "null AF_INET little-endian", Packets.Null(2, false, Packets.IPv4(6, Syn)), LinkType.Null },
+        { "null AF_INET big-endian", Packets.Null(2, true, Packets.IPv4(6, Syn)), LinkType.Null },
+        { "loop AF_INET", Packets.Null(2, true, Packets.IPv4(6, Syn)), LinkType.Loop },
+        { "raw 101", Packets.IPv4(6, Syn), LinkType.Raw },
+        { "raw DLT 12", Packets.IPv4(6, Syn), LinkType.RawDltLinux },
+        { "ipv4 228", Packets.IPv4(6, Syn), LinkType.Ipv4 },
     };
 
     [Theory]
@@ -50,7 +50,7 @@ public class PacketDecoderTests
     [InlineData(30u, true)]
     public void Null_link_knows_every_AF_INET6_value_in_both_byte_orders(uint family, bool bigEndian)
     {
-        var p = Decode(Frames.Null(family, bigEndian, Frames.IPv6(17, Frames.Udp(53, 1053, 12))), LinkType.Null);
+        var p = Decode(Packets.Null(family, bigEndian, Packets.IPv6(17, Packets.Udp(53, 1053, 12))), LinkType.Null);
         Assert.Equal(Network.IPv6, p.Network);
         Assert.Equal(Transport.Udp, p.Transport);
         Assert.Equal(12, p.PayloadLength);
@@ -59,7 +59,7 @@ public class PacketDecoderTests
     [Fact]
     public void Ipv6_link_type_229_decodes()
     {
-        var p = Decode(Frames.IPv6(6, Syn), LinkType.Ipv6);
+        var p = Decode(Packets.IPv6(6, Syn), LinkType.Ipv6);
         Assert.Equal(NetAddress.Parse("2001:db8::1"), p.Src);
         Assert.Equal(Transport.Tcp, p.Transport);
     }
@@ -82,7 +82,7 @@ public class PacketDecoderTests
     [Fact]
     public void All_nine_flags_including_AE_are_read()
     {
-        var p = Decode(Frames.IPv4(6, Frames.Tcp(1, 2, 0, 0, 0x1FF)), LinkType.Raw);
+        var p = Decode(Packets.IPv4(6, Packets.Tcp(1, 2, 0, 0, (TcpFlags)0x1FF)), LinkType.Raw);
         Assert.Equal((TcpFlags)0x1FF, p.Flags);
         Assert.Equal(["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"], TcpFlagNotation.JsonNames(p.Flags));
         Assert.Equal("FSRP.UEWe", TcpFlagNotation.Tcpdump(p.Flags));
@@ -92,7 +92,7 @@ public class PacketDecoderTests
     public void Tcp_options_are_parsed_by_hand()
     {
         byte[] options = [2, 4, 0x05, 0xB4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2, 1, 1, 5, 10, 0, 0, 0, 10, 0, 0, 0, 20, 0, 0];
-        var p = Decode(Frames.IPv4(6, Frames.Tcp(1, 2, 0, 0, 0x010, options)), LinkType.Raw);
+        var p = Decode(Packets.IPv4(6, Packets.Tcp(1, 2, 0, 0, TcpFlags.Ack, options)), LinkType.Raw);
         Assert.True(p.Options.HasMss);
         Assert.Equal(1460, p.Options.Mss);
         Assert.Equal(7, p.Options.WindowScale);
@@ -107,7 +107,7 @@ public class PacketDecoderTests
     {
         // PacketDotNet's OptionsCollection loops forever on this (API-NOTES).
         byte[] options = [2, 0, 0, 0];
-        var p = Decode(Frames.IPv4(6, Frames.Tcp(1, 2, 0, 0, 0x002, options)), LinkType.Raw);
+        var p = Decode(Packets.IPv4(6, Packets.Tcp(1, 2, 0, 0, TcpFlags.Syn, options)), LinkType.Raw);
         Assert.True(p.Options.Malformed);
         Assert.Equal(Transport.Tcp, p.Transport);
     }
@@ -115,7 +115,7 @@ public class PacketDecoderTests
     [Fact]
     public void Ipv4_header_length_below_five_words_is_an_error()
     {
-        var p = Decode(Frames.IPv4(6, Syn, ihl: 4), LinkType.Raw);
+        var p = Decode(Packets.IPv4(6, Syn, ihl: 4), LinkType.Raw);
         Assert.Equal(DecodeErrorKind.BadHeaderLength, p.Error.Kind);
         Assert.Equal("ipv4: bad header length 16 bytes (minimum 20)", p.Error.ToString());
     }
@@ -123,14 +123,14 @@ public class PacketDecoderTests
     [Fact]
     public void Ethertype_ipv4_with_version_6_is_an_error()
     {
-        var p = Decode(Frames.Ethernet(0x0800, Frames.IPv4(6, Syn, version: 6)), LinkType.Ethernet);
+        var p = Decode(Packets.Ethernet(0x0800, Packets.IPv4(6, Syn, version: 6)), LinkType.Ethernet);
         Assert.Equal(DecodeErrorKind.BadVersion, p.Error.Kind);
     }
 
     [Fact]
     public void Truncated_tcp_header_reports_what_was_there()
     {
-        var frame = Frames.IPv4(6, Syn)[..32];
+        var frame = Packets.IPv4(6, Syn)[..32];
         var p = Decode(frame, LinkType.Raw);
         Assert.Equal("tcp header truncated: 12 of 20 bytes", p.Error.ToString());
     }
@@ -138,7 +138,7 @@ public class PacketDecoderTests
     [Fact]
     public void Udp_length_field_beyond_the_ip_payload_is_flagged()
     {
-        var p = Decode(Frames.IPv4(17, Frames.Udp(1, 2, 10, lengthField: 400)), LinkType.Raw);
+        var p = Decode(Packets.IPv4(17, Packets.Udp(1, 2, 10, lengthField: 400)), LinkType.Raw);
         Assert.Equal(DecodeErrorKind.LengthOverrun, p.Error.Kind);
         Assert.Equal(10, p.PayloadLength);
     }
@@ -146,7 +146,7 @@ public class PacketDecoderTests
     [Fact]
     public void Payload_length_comes_from_the_ip_header_not_the_ethernet_padding()
     {
-        var frame = Frames.Ethernet(0x0800, Frames.IPv4(6, Frames.Tcp(1, 2, 0, 0, 0x010)));
+        var frame = Packets.Ethernet(0x0800, Packets.IPv4(6, Packets.Tcp(1, 2, 0, 0, TcpFlags.Ack)));
         Array.Resize(ref frame, 60); // minimum Ethernet frame: 6 bytes of padding
         var p = Decode(frame, LinkType.Ethernet);
         Assert.Equal(0, p.PayloadLength);

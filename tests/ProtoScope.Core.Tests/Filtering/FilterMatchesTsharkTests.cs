@@ -1,5 +1,4 @@
 using ProtoScope.Core.Filtering;
-using ProtoScope.Core.Tests.Oracles;
 
 namespace ProtoScope.Core.Tests.Filtering;
 
@@ -34,9 +33,9 @@ public class FilterMatchesTsharkTests
     [MemberData(nameof(Captures))]
     public void Shared_filters_select_the_frames_tshark_selects(string capture)
     {
-        string path = Corpus.PathOf(capture);
+        string path = Repo.CorpusFile(capture);
         var table = Corpus.Load(capture);
-        var first = Tshark.Fields(path, "ip.src", "ipv6.src", "tcp.dstport", "udp.dstport").FirstOrDefault(r => r[0] != "" || r[1] != "");
+        var first = Tshark.Fields(path, null, "ip.src", "ipv6.src", "tcp.dstport", "udp.dstport").FirstOrDefault(r => r[0] != "" || r[1] != "");
         string address = first is null ? "10.0.0.1" : first[0] != "" ? first[0] : first[1];
         string port = first is null ? "53" : first[2] != "" ? first[2] : first[3] != "" ? first[3] : "53";
         var texts = SharedFilters.Select(t => t.Replace("{A}", address).Replace("{P}", port)).ToArray();

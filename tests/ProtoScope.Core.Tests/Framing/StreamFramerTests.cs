@@ -22,7 +22,7 @@ public class StreamFramerTests
         var sink = new Sink();
         var framer = new ConversationFramer(options ?? new ConversationFramerOptions { KeepPayloads = true }, sink);
         var wire = new Wire(streams: framer, datagrams: framer);
-        wire.Send(true, Wire.Syn, 100);
+        wire.Send(From.Orig, Wire.Syn, 100);
         return (wire, sink);
     }
 
@@ -34,13 +34,13 @@ public class StreamFramerTests
         int at = 0;
         foreach (int size in cuts)
         {
-            wire.Send(true, Wire.Ack, seq, stream[at..(at + size)]);
+            wire.Send(From.Orig, Wire.Ack, seq, stream[at..(at + size)]);
             seq += (uint)size;
             at += size;
         }
         if (finish)
         {
-            wire.Send(true, Wire.Fin | Wire.Ack, seq);
+            wire.Send(From.Orig, Wire.Fin | Wire.Ack, seq);
             wire.Finish();
         }
         return sink;
@@ -142,9 +142,9 @@ public class StreamFramerTests
     {
         byte[] stream = Framed(FramingSpec.Default, [1, 2, 3], [5, 6, 7, 8, 9, 10]);
         var (wire, sink) = Start();
-        wire.Send(true, Wire.Ack, 101, stream[..9]);
-        wire.Send(true, Wire.Ack, 101 + 12, stream[12..]);
-        wire.Send(false, Wire.Syn | Wire.Ack, 500, ack: 101 + (uint)stream.Length);
+        wire.Send(From.Orig, Wire.Ack, 101, stream[..9]);
+        wire.Send(From.Orig, Wire.Ack, 101 + 12, stream[12..]);
+        wire.Send(From.Resp, Wire.Syn | Wire.Ack, 500, ack: 101 + (uint)stream.Length);
         Assert.Single(sink.Messages);
         var f = Assert.Single(sink.Failures);
         Assert.Equal(7, f.Offset);

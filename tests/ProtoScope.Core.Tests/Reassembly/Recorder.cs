@@ -3,7 +3,6 @@ using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
-using ProtoScope.Core.Tests.Decoding;
 
 namespace ProtoScope.Core.Tests.Reassembly;
 
@@ -32,7 +31,9 @@ internal sealed class Recorder : IStreamConsumerFactory
 /// <summary>Feeds hand-built IPv4/TCP packets (client 10.0.0.1:1000, server 10.0.0.2:80) through a session with reassembly on.</summary>
 internal sealed class Wire
 {
-    public const ushort Syn = 0x02, Fin = 0x01, Rst = 0x04, Psh = 0x08, Ack = 0x10;
+    public const TcpFlags Syn = TcpFlags.Syn, Fin = TcpFlags.Fin, Rst = TcpFlags.Rst, Psh = TcpFlags.Psh, Ack = TcpFlags.Ack;
+
+    private static readonly Connection Connection = new("10.0.0.1", 1000, "10.0.0.2", 80);
 
     public Wire(ReassemblyOptions? options = null, IStreamConsumerFactory? streams = null, IDatagramConsumer? datagrams = null)
     {
@@ -44,15 +45,13 @@ internal sealed class Wire
     public Reassembler Reassembler { get; }
     public CaptureSession Session { get; }
 
-    /// <summary>One segment from the client (<paramref name="fromClient"/>) or the server; <paramref name="snaplen"/> cuts the captured bytes.</summary>
-    public void Send(bool fromClient, ushort flags, uint seq, string payload = "", uint ack = 0, int? snaplen = null) =>
-        Send(fromClient, flags, seq, Encoding.ASCII.GetBytes(payload), ack, snaplen);
+    /// <summary>One segment from the client (<see cref="From.Orig"/>) or the server; <paramref name="snaplen"/> cuts the captured bytes.</summary>
+    public void Send(From from, TcpFlags flags, uint seq, string payload = "", uint ack = 0, int? snaplen = null) =>
+        Send(from, flags, seq, Encoding.ASCII.GetBytes(payload), ack, snaplen);
 
-    public void Send(bool fromClient, ushort flags, uint seq, byte[] data, uint ack = 0, int? snaplen = null)
+    public void Send(From from, TcpFlags flags, uint seq, byte[] data, uint ack = 0, int? snaplen = null)
     {
-        byte[] tcp = Frames.Tcp(fromClient ? (ushort)1000 : (ushort)80, fromClient ? (ushort)80 : (ushort)1000, seq, ack, flags, payload: data.Length);
-        data.CopyTo(tcp, 20);
-        byte[] ip = Frames.IPv4(6, tcp, fromClient ? "10.0.0.1" : "10.0.0.2", fromClient ? "10.0.0.2" : "10.0.0.1");
+        byte[] ip = Connection.IpTcp(from, flags, seq, ack, data);
         int captured = Math.Min(ip.Length, snaplen ?? ip.Length);
         Session.Add(new PacketHeader(0, captured, ip.Length), ip.AsSpan(0, captured));
     }

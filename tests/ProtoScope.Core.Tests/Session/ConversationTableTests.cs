@@ -1,6 +1,5 @@
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tests.Decoding;
 
 namespace ProtoScope.Core.Tests.Session;
 
@@ -10,7 +9,7 @@ namespace ProtoScope.Core.Tests.Session;
 /// </summary>
 public class ConversationTableTests
 {
-    private static readonly ushort Syn = (ushort)TcpFlags.Syn, SynAck = (ushort)(TcpFlags.Syn | TcpFlags.Ack), Ack = (ushort)TcpFlags.Ack;
+    private const TcpFlags Syn = TcpFlags.Syn, SynAck = TcpFlags.Syn | TcpFlags.Ack, Ack = TcpFlags.Ack;
 
     private static int Add(CaptureSession session, byte[] packet)
     {
@@ -19,23 +18,20 @@ public class ConversationTableTests
     }
 
     /// <summary>The endpoints of the test's connection <paramref name="n"/>: a mix of address and port differences, IPv4 and IPv6.</summary>
-    private static (string Client, string Server, ushort ClientPort, ushort ServerPort, bool V6) Endpoints(int n) => (n % 4) switch
+    private static (string Client, string Server, ushort ClientPort, ushort ServerPort) Endpoints(int n) => (n % 4) switch
     {
         // Same addresses, ports swapped between connections 0/1, 4/5, ...: a different conversation each way round.
-        0 => ("10.0.0.1", "10.0.0.2", (ushort)(1000 + n), (ushort)(2000 + n), false),
-        1 => ("10.0.0.1", "10.0.0.2", (ushort)(2000 + n - 1), (ushort)(1000 + n - 1), false),
+        0 => ("10.0.0.1", "10.0.0.2", (ushort)(1000 + n), (ushort)(2000 + n)),
+        1 => ("10.0.0.1", "10.0.0.2", (ushort)(2000 + n - 1), (ushort)(1000 + n - 1)),
         // Same ports, addresses differing by one connection each.
-        2 => ($"10.1.{n >> 8 & 0xFF}.{n & 0xFF}", "10.0.0.2", 5000, 80, false),
-        _ => ($"2001:db8::{n:x}", "2001:db8::1", 5000, 80, true),
+        2 => ($"10.1.{n >> 8 & 0xFF}.{n & 0xFF}", "10.0.0.2", 5000, 80),
+        _ => ($"2001:db8::{n:x}", "2001:db8::1", 5000, 80),
     };
 
-    private static byte[] Tcp(int n, bool fromClient, ushort flags, uint seq, uint ack)
+    private static byte[] Tcp(int n, From from, TcpFlags flags, uint seq, uint ack)
     {
         var e = Endpoints(n);
-        var (src, dst) = fromClient ? (e.Client, e.Server) : (e.Server, e.Client);
-        var (sport, dport) = fromClient ? (e.ClientPort, e.ServerPort) : (e.ServerPort, e.ClientPort);
-        var tcp = Frames.Tcp(sport, dport, seq, ack, flags);
-        return e.V6 ? Frames.IPv6(6, tcp, src, dst) : Frames.IPv4(6, tcp, src, dst);
+        return new Connection(e.Client, e.ClientPort, e.Server, e.ServerPort).IpTcp(from, flags, seq, ack);
     }
 
     [Fact]
@@ -44,12 +40,12 @@ public class ConversationTableTests
         const int Connections = 5_000;
         var session = new CaptureSession(LinkType.Raw);
         for (int n = 0; n < Connections; n++)
-            Assert.Equal(n, Add(session, Tcp(n, fromClient: true, Syn, 1000, 0)));
+            Assert.Equal(n, Add(session, Tcp(n, From.Orig, Syn, 1000, 0)));
         // Answers from the servers, newest first, then the clients' ACKs, oldest first: every lookup after growth.
         for (int n = Connections - 1; n >= 0; n--)
-            Assert.Equal(n, Add(session, Tcp(n, fromClient: false, SynAck, 7000, 1001)));
+            Assert.Equal(n, Add(session, Tcp(n, From.Resp, SynAck, 7000, 1001)));
         for (int n = 0; n < Connections; n++)
-            Assert.Equal(n, Add(session, Tcp(n, fromClient: true, Ack, 1001, 7001)));
+            Assert.Equal(n, Add(session, Tcp(n, From.Orig, Ack, 1001, 7001)));
 
         Assert.Equal(Connections, session.Conversations.Tcp.Count);
         foreach (var conn in session.Conversations.Tcp)
@@ -69,13 +65,13 @@ public class ConversationTableTests
     public void A_new_SYN_on_the_same_endpoints_opens_a_new_stream_that_later_packets_join()
     {
         var session = new CaptureSession(LinkType.Raw);
-        Assert.Equal(0, Add(session, Tcp(0, true, Syn, 1000, 0)));
-        Assert.Equal(1, Add(session, Tcp(2, true, Syn, 1000, 0)));
-        Assert.Equal(0, Add(session, Tcp(0, false, SynAck, 7000, 1001)));
-        Assert.Equal(2, Add(session, Tcp(0, true, Syn, 90_000, 0)));
-        Assert.Equal(2, Add(session, Tcp(0, false, SynAck, 3000, 90_001)));
-        Assert.Equal(2, Add(session, Tcp(0, true, Ack, 90_001, 3001)));
-        Assert.Equal(1, Add(session, Tcp(2, false, SynAck, 7000, 1001)));
+        Assert.Equal(0, Add(session, Tcp(0, From.Orig, Syn, 1000, 0)));
+        Assert.Equal(1, Add(session, Tcp(2, From.Orig, Syn, 1000, 0)));
+        Assert.Equal(0, Add(session, Tcp(0, From.Resp, SynAck, 7000, 1001)));
+        Assert.Equal(2, Add(session, Tcp(0, From.Orig, Syn, 90_000, 0)));
+        Assert.Equal(2, Add(session, Tcp(0, From.Resp, SynAck, 3000, 90_001)));
+        Assert.Equal(2, Add(session, Tcp(0, From.Orig, Ack, 90_001, 3001)));
+        Assert.Equal(1, Add(session, Tcp(2, From.Resp, SynAck, 7000, 1001)));
 
         var tcp = session.Conversations.Tcp;
         Assert.Equal(["Sh", "Sh", "ShA"], tcp.Select(c => c.History.ToString()));
@@ -86,7 +82,7 @@ public class ConversationTableTests
     public void Udp_datagrams_either_way_between_the_same_endpoints_are_one_conversation()
     {
         var session = new CaptureSession(LinkType.Raw);
-        byte[] Datagram(string src, string dst, ushort sport, ushort dport) => Frames.IPv4(17, Frames.Udp(sport, dport, 10), src, dst);
+        byte[] Datagram(string src, string dst, ushort sport, ushort dport) => Packets.IPv4(17, Packets.Udp(sport, dport, 10), src, dst);
         Assert.Equal(0, Add(session, Datagram("10.0.0.1", "10.0.0.2", 40000, 53)));
         Assert.Equal(1, Add(session, Datagram("10.0.0.1", "10.0.0.2", 53, 40000)));
         Assert.Equal(0, Add(session, Datagram("10.0.0.2", "10.0.0.1", 53, 40000)));
@@ -99,12 +95,12 @@ public class ConversationTableTests
     {
         var table = new PacketTable(LinkType.Raw);
         var session = new CaptureSession(LinkType.Raw, table: table, maxConversations: 2);
-        Add(session, Tcp(0, true, Syn, 1000, 0));
-        Add(session, Frames.IPv4(17, Frames.Udp(40000, 53, 10)));
-        Add(session, Tcp(0, false, SynAck, 7000, 1001));
-        Add(session, Frames.IPv4(1, new byte[8]));
+        Add(session, Tcp(0, From.Orig, Syn, 1000, 0));
+        Add(session, Packets.IPv4(17, Packets.Udp(40000, 53, 10)));
+        Add(session, Tcp(0, From.Resp, SynAck, 7000, 1001));
+        Add(session, Packets.IPv4(1, new byte[8]));
         // The table is full: this connection is decoded and stored, not tracked.
-        Add(session, Tcp(2, true, Syn, 1000, 0));
+        Add(session, Tcp(2, From.Orig, Syn, 1000, 0));
 
         var conversations = session.Conversations;
         Assert.Same(conversations.Tcp[0], conversations.Of(table[0]));

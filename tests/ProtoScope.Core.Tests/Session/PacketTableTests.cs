@@ -3,8 +3,6 @@ using ProtoScope.Capture;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tests.Decoding;
-using ProtoScope.Core.Tests.Oracles;
 
 namespace ProtoScope.Core.Tests.Session;
 
@@ -24,9 +22,9 @@ public class PacketTableTests
     [MemberData(nameof(Captures))]
     public void Rows_hold_what_tshark_shows(string capture)
     {
-        string path = Corpus.PathOf(capture);
+        string path = Repo.CorpusFile(capture);
         var table = Corpus.Load(capture);
-        var expected = Tshark.Fields(path, "frame.len", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport", "tcp.dstport",
+        var expected = Tshark.Fields(path, null, "frame.len", "ip.src", "ipv6.src", "ip.dst", "ipv6.dst", "tcp.srcport", "tcp.dstport",
             "udp.srcport", "udp.dstport", "tcp.flags", "tcp.seq", "tcp.ack", "tcp.len", "tcp.stream", "udp.stream", "arp.src.proto_ipv4", "arp.dst.proto_ipv4");
         Assert.Equal(expected.Count, table.Count);
         var bad = new List<string>();
@@ -63,7 +61,7 @@ public class PacketTableTests
     public void Stored_bytes_are_the_captured_bytes(string capture)
     {
         var table = Corpus.Load(capture);
-        using var source = CaptureFile.Open(Corpus.PathOf(capture));
+        using var source = CaptureFile.Open(Repo.CorpusFile(capture));
         int row = 0;
         while (source.Read(out var header, out var data) == ReadStatus.Packet)
         {
@@ -77,7 +75,7 @@ public class PacketTableTests
     [Fact]
     public void Metadata_stays_within_64_bytes_per_packet()
     {
-        var frame = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 1, 1, payload: 10);
+        var frame = Packets.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 1, 1, payload: 10);
         var table = new PacketTable(LinkType.Ethernet);
         var session = new CaptureSession(LinkType.Ethernet, table: table);
         const int rows = 3 * PacketTable.ChunkRows;
@@ -96,7 +94,7 @@ public class PacketTableTests
         var table = new PacketTable(LinkType.Ethernet);
         var session = new CaptureSession(LinkType.Ethernet, table: table);
         const int rows = 300_000;
-        var frames = Enumerable.Range(0, 7).Select(n => Frames.EthernetUdp("10.0.0.1", "10.0.0.2", (ushort)(1000 + n), 53, n * 13)).ToArray();
+        var frames = Enumerable.Range(0, 7).Select(n => Packets.EthernetUdp("10.0.0.1", "10.0.0.2", (ushort)(1000 + n), 53, n * 13)).ToArray();
         var writer = Task.Run(() =>
         {
             for (int i = 0; i < rows; i++)
@@ -127,12 +125,12 @@ public class PacketTableTests
     {
         var table = new PacketTable(LinkType.Ethernet);
         var session = new CaptureSession(LinkType.Ethernet, table: table);
-        var syn = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Syn, 100, 0);
-        var synAck = Frames.EthernetTcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Syn | TcpFlags.Ack, 500, 101);
-        var ack = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 101, 501);
-        var data = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack | TcpFlags.Psh, 101, 501, payload: 5);
-        var fin = Frames.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Fin | TcpFlags.Ack, 106, 501);
-        var rst = Frames.EthernetTcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Rst, 501, 0);
+        var syn = Packets.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Syn, 100, 0);
+        var synAck = Packets.EthernetTcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Syn | TcpFlags.Ack, 500, 101);
+        var ack = Packets.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack, 101, 501);
+        var data = Packets.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Ack | TcpFlags.Psh, 101, 501, payload: 5);
+        var fin = Packets.EthernetTcp("10.0.0.1", "10.0.0.2", 40000, 80, TcpFlags.Fin | TcpFlags.Ack, 106, 501);
+        var rst = Packets.EthernetTcp("10.0.0.2", "10.0.0.1", 80, 40000, TcpFlags.Rst, 501, 0);
         foreach (var f in new[] { syn, synAck, ack, data, fin, rst })
             session.Add(new PacketHeader(0, f.Length, f.Length), f);
         // The tracker gave the roles in the one pass; the framing layer marks a bad frame afterwards.

@@ -3,7 +3,6 @@ using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Framing;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tests.Decoding;
 using ProtoScope.Core.Tests.Tcp;
 
 namespace ProtoScope.Core.Tests.Session;
@@ -42,8 +41,8 @@ public class SteadyStateAllocationTests
     [Fact]
     public void Established_udp_conversation_allocates_nothing_per_packet()
     {
-        var request = Frames.IPv4(17, Frames.Udp(40000, 53, 40));
-        var reply = Frames.IPv4(17, Frames.Udp(53, 40000, 120), src: "10.0.0.2", dst: "10.0.0.1");
+        var request = Packets.IPv4(17, Packets.Udp(40000, 53, 40));
+        var reply = Packets.IPv4(17, Packets.Udp(53, 40000, 120), src: "10.0.0.2", dst: "10.0.0.1");
         var packets = Enumerable.Range(0, Warmup + Measured).Select(i => i % 2 == 0 ? request : reply).ToArray();
 
         long allocated = AllocatedWhileAdding(packets, LinkType.Raw, skip: Warmup);

@@ -2,7 +2,6 @@ using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Framing;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
-using ProtoScope.Core.Tests.Decoding;
 
 namespace ProtoScope.Core.Tests.Session;
 
@@ -11,14 +10,8 @@ public class StoredConversationTests
     private const string Client = "10.0.0.1", Server = "10.0.0.2";
     private const TcpFlags Syn = TcpFlags.Syn, Ack = TcpFlags.Ack, PshAck = TcpFlags.Psh | TcpFlags.Ack;
 
-    private static byte[] Tcp(bool fromClient, ushort clientPort, TcpFlags flags, uint seq, uint ack, byte[] payload)
-    {
-        var frame = fromClient
-            ? Frames.EthernetTcp(Client, Server, clientPort, 9000, flags, seq, ack, payload.Length)
-            : Frames.EthernetTcp(Server, Client, 9000, clientPort, flags, seq, ack, payload.Length);
-        payload.CopyTo(frame, frame.Length - payload.Length);
-        return frame;
-    }
+    private static byte[] Tcp(From from, ushort clientPort, TcpFlags flags, uint seq, uint ack, byte[] payload) =>
+        new Connection(Client, clientPort, Server, 9000).EthernetTcp(from, flags, seq, ack, payload);
 
     /// <summary>A u32le length prefix and the text.</summary>
     private static byte[] Message(string text) => [(byte)text.Length, 0, 0, 0, .. System.Text.Encoding.ASCII.GetBytes(text)];
@@ -29,16 +22,16 @@ public class StoredConversationTests
     /// </summary>
     private static readonly byte[][] Capture =
     [
-        Tcp(true, 1000, Syn, 100, 0, []),
-        Tcp(true, 2000, Syn, 100, 0, []),
-        Tcp(false, 1000, Syn | Ack, 500, 101, []),
-        Tcp(false, 2000, Syn | Ack, 500, 101, []),
-        Tcp(true, 1000, Ack, 101, 501, []),
-        Tcp(true, 2000, Ack, 101, 501, []),
-        Tcp(true, 1000, PshAck, 101, 501, Message("hello")),
-        Tcp(true, 2000, PshAck, 101, 501, Message("world")),
-        Frames.EthernetUdp(Client, Server, 5353, 53, 4),
-        Tcp(false, 2000, PshAck, 501, 110, Message("ok")),
+        Tcp(From.Orig, 1000, Syn, 100, 0, []),
+        Tcp(From.Orig, 2000, Syn, 100, 0, []),
+        Tcp(From.Resp, 1000, Syn | Ack, 500, 101, []),
+        Tcp(From.Resp, 2000, Syn | Ack, 500, 101, []),
+        Tcp(From.Orig, 1000, Ack, 101, 501, []),
+        Tcp(From.Orig, 2000, Ack, 101, 501, []),
+        Tcp(From.Orig, 1000, PshAck, 101, 501, Message("hello")),
+        Tcp(From.Orig, 2000, PshAck, 101, 501, Message("world")),
+        Packets.EthernetUdp(Client, Server, 5353, 53, 4),
+        Tcp(From.Resp, 2000, PshAck, 501, 110, Message("ok")),
     ];
 
     private sealed class Collected : IMessageSink

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
@@ -11,29 +10,13 @@ public readonly record struct Segment(char From, string Flags, uint Seq, uint Ac
 /// <summary>Builds raw IPv4/TCP packets for scripted segments and runs them through a <see cref="CaptureSession"/>, the one pass.</summary>
 public static class SegmentScript
 {
-    public static readonly byte[] Client = [10, 0, 0, 1];
-    public static readonly byte[] Server = [10, 0, 0, 2];
     public const ushort ClientPort = 40000, ServerPort = 50000;
 
-    public static byte[] Build(in Segment s)
-    {
-        var b = new byte[40 + s.Length];
-        b[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(2), (ushort)b.Length);
-        b[8] = 64;
-        b[9] = 6;
-        bool fromClient = s.From == 'C';
-        (fromClient ? Client : Server).CopyTo(b, 12);
-        (fromClient ? Server : Client).CopyTo(b, 16);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(20), fromClient ? ClientPort : ServerPort);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(22), fromClient ? ServerPort : ClientPort);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(24), s.Seq);
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(28), s.Ack);
-        b[32] = 5 << 4;
-        b[33] = (byte)Flags(s.Flags);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(34), s.Window);
-        return b;
-    }
+    private static readonly Connection Connection = new("10.0.0.1", ClientPort, "10.0.0.2", ServerPort);
+
+    /// <summary>The segment as an IPv4 packet; its payload is zero bytes.</summary>
+    public static byte[] Build(in Segment s) =>
+        Connection.IpTcp(s.From == 'C' ? From.Orig : From.Resp, Flags(s.Flags), s.Seq, s.Ack, new byte[s.Length], s.Window);
 
     public static TcpFlags Flags(string tcpdump)
     {

@@ -4,26 +4,15 @@ using System.Text;
 
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
-/// <summary>Runs programs (tshark, tcpdump, ip, the protoscope CLI) and finds the checkout.</summary>
+/// <summary>Runs programs (tcpdump, ip, the protoscope CLI) with a timeout, and signals them.</summary>
 public static partial class Host
 {
-    public static string Root { get; } = FindRoot();
-
-    public static string Corpus => Path.GetFullPath(Path.Combine(Root, "..", "shared", "corpus"));
-
     /// <summary>The CLI built next to the tests (the project references it), run with the `dotnet` host.</summary>
     public static string CliDll => Path.Combine(AppContext.BaseDirectory, "protoscope.dll");
 
     public static string Dotnet => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ProtoScope.sln"))) return dir.FullName;
-        throw new InvalidOperationException("ProtoScope.sln not found above " + AppContext.BaseDirectory);
-    }
 
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>
 /// The verbs that run until stopped, started as a script starts them: `protoscope ... &amp;` in a non-interactive
@@ -26,7 +26,7 @@ public class BackgroundJobTests : IDisposable
         Host.Signal(job.Pid, Host.SIGINT);
 
         Assert.Equal(0, job.WaitForExit(TimeSpan.FromSeconds(10)));
-        Assert.Equal(sent.Select(Traffic.Hex), Tshark.Fields(file, "data.data").Select(r => r[0]));
+        Assert.Equal(sent.Select(Traffic.Hex), Tshark.Fields(file, null, "data.data").Select(r => r[0]));
         Assert.Contains("50 packets captured", job.Output);
     }
 

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
+using ProtoScope.Capture;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>The live source in-process on `lo`: what the test sends through sockets comes back, whole and decoded.</summary>
 public class LiveCaptureTests

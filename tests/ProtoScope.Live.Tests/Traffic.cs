@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>Traffic from plain sockets, each datagram's payload unique so it can be found again in a capture.</summary>
 public static class Traffic

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>
 /// `protoscope capture` as a process, as people run it: files checked with tshark, output checked against
@@ -28,7 +28,7 @@ public class CaptureCommandTests : IDisposable
         var (code, _) = capture.WaitForExit();
 
         Assert.Equal(0, code);
-        var rows = Tshark.Fields(file, UdpFields);
+        var rows = Tshark.Fields(file, null, UdpFields);
         Assert.Equal(sent.Count, rows.Count);
         for (int i = 0; i < sent.Count; i++)
         {
@@ -99,18 +99,18 @@ public class CaptureCommandTests : IDisposable
         Host.Signal(capture.Pid, Host.SIGINT);
         Assert.Equal(0, capture.WaitForExit().ExitCode);
 
-        var udp = Tshark.Fields(Path.Combine(file), "udp.dstport", "data.data").Where(r => r[0] == "6000").Select(r => Encoding.ASCII.GetString(Convert.FromHexString(r[1]))).ToList();
+        var udp = Tshark.Fields(Path.Combine(file), null, "udp.dstport", "data.data").Where(r => r[0] == "6000").Select(r => Encoding.ASCII.GetString(Convert.FromHexString(r[1]))).ToList();
         var expected = new[] { 2, 10 }.SelectMany(fam => Enumerable.Range(0, 50).Select(i => $"ns-{fam}-{i:D5}")).ToList();
         Assert.Equal(expected, udp);
 
         // Decoded by ProtoScope: the same datagrams, and the TCP connection's bytes from B to A in full.
         var ours = Host.RunCli("read", file, "--format", "jsonl").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(Tshark.Fields(file, "frame.number").Count, ours.Count);
+        Assert.Equal(Tshark.Fields(file, null, "frame.number").Count, ours.Count);
         Assert.Equal(100, ours.Count(o => o.TryGetProperty("udp", out _) && o.GetProperty("dport").GetInt32() == 6000));
         long tcpBytes = ours.Where(o => o.TryGetProperty("tcp", out _) && o.GetProperty("dport").GetInt32() == 7000)
             .Sum(o => o.GetProperty("tcp").GetProperty("len").GetInt64());
-        long tsharkBytes = Tshark.Fields(file, "tcp.dstport", "tcp.len").Where(r => r[0] == "7000").Sum(r => long.Parse(r[1]));
+        long tsharkBytes = Tshark.Fields(file, null, "tcp.dstport", "tcp.len").Where(r => r[0] == "7000").Sum(r => long.Parse(r[1]));
         Assert.Equal(100000, tsharkBytes);
         Assert.Equal(tsharkBytes, tcpBytes);
     }
@@ -131,7 +131,7 @@ public class CaptureCommandTests : IDisposable
         var (code, _) = capture.WaitForExit();
 
         Assert.Equal(0, code);
-        var payloads = Tshark.Fields(file, "data.data").Select(r => r[0]).ToList();
+        var payloads = Tshark.Fields(file, null, "data.data").Select(r => r[0]).ToList();
         Assert.Equal(sent.Select(Traffic.Hex), payloads);
         Assert.Contains("300 packets captured", capture.Stderr);
     }
@@ -167,7 +167,7 @@ public class CaptureCommandTests : IDisposable
         var sent = Traffic.SendUdp(new IPEndPoint(IPAddress.Loopback, port), 10, "nobody");
         Host.Signal(capture.Pid, Host.SIGINT);
         Assert.Equal(0, capture.WaitForExit().ExitCode);
-        Assert.Equal(sent.Select(Traffic.Hex), Tshark.Fields(file, "data.data").Select(r => r[0]));
+        Assert.Equal(sent.Select(Traffic.Hex), Tshark.Fields(file, null, "data.data").Select(r => r[0]));
     }
 
     [Fact]
@@ -183,7 +183,7 @@ public class CaptureCommandTests : IDisposable
         var files = Directory.GetFiles(_dir, "ring_*.pcap").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(3, files.Count);
         Assert.All(files, f => Assert.Matches(@"ring_\d{5}_\d{14}\.pcap$", f));
-        var kept = files.SelectMany(f => Tshark.Fields(f, "data.data").Select(r => r[0])).ToList();
+        var kept = files.SelectMany(f => Tshark.Fields(f, null, "data.data").Select(r => r[0])).ToList();
         Assert.All(files, f => Assert.True(new FileInfo(f).Length <= 20_000));
         // The newest packets, without a gap, ending with the last one sent.
         Assert.Equal(sent.Skip(sent.Count - kept.Count).Select(Traffic.Hex), kept);
@@ -207,7 +207,7 @@ public class CaptureCommandTests : IDisposable
 
             Assert.Equal(2, code);
             Assert.Contains("No space left on device", capture.Stderr);
-            var kept = Tshark.Fields(file, "data.data").Select(r => r[0]).ToList();
+            var kept = Tshark.Fields(file, null, "data.data").Select(r => r[0]).ToList();
             Assert.NotEmpty(kept);
             Assert.Equal(sent.Take(kept.Count).Select(Traffic.Hex), kept);
             Assert.Contains($"holds the {kept.Count} packets", capture.Stderr);

@@ -1,4 +1,4 @@
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>
 /// A network namespace the test owns (`ip netns add`), deleted on Dispose with everything in it. Traffic

@@ -1,4 +1,4 @@
-namespace ProtoScope.Capture.Tests;
+namespace ProtoScope.Live.Tests;
 
 /// <summary>`protoscope replay` onto `lo` inside a namespace of the test's own, captured back by tcpdump.</summary>
 public class ReplayCommandTests : IDisposable
@@ -13,7 +13,7 @@ public class ReplayCommandTests : IDisposable
         // A namespace of its own: the replayed frames carry foreign addresses, and there they cannot be
         // routed anywhere.
         using var ns = new NetNamespace();
-        string original = Path.Combine(Host.Corpus, "tcpdump", "captures", "dns_tcp.pcap");
+        string original = Path.Combine(Repo.Corpus, "tcpdump", "captures", "dns_tcp.pcap");
         string back = Path.Combine(_dir, "back.pcap");
         // --immediate-mode: without it tcpdump leaves the last second's block unread when it gets SIGINT.
         using var tcpdump = new Background(ns.Inside("tcpdump", "-i", "lo", "--immediate-mode", "-U", "-n", "-w", back));
@@ -34,14 +34,14 @@ public class ReplayCommandTests : IDisposable
     [Fact]
     public void Refuses_an_interface_that_may_reach_a_real_network()
     {
-        var r = Host.RunCli("replay", Path.Combine(Host.Corpus, "tcpdump", "captures", "dns_tcp.pcap"), "-i", "any");
+        var r = Host.RunCli("replay", Path.Combine(Repo.Corpus, "tcpdump", "captures", "dns_tcp.pcap"), "-i", "any");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("refusing to send onto any", r.Stderr);
         Assert.Contains("--yes-really", r.Stderr);
     }
 
     private static double LastRelativeTime(string file) =>
-        double.Parse(Tshark.Fields(file, "frame.time_relative")[^1][0], System.Globalization.CultureInfo.InvariantCulture);
+        double.Parse(Tshark.Fields(file, null, "frame.time_relative")[^1][0], System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>tcpdump's own hex of every frame, without timestamps: equal text means equal frames in equal order.</summary>
     private static string HexDump(string file)

@@ -5,6 +5,9 @@ namespace ProtoScope.Cli;
 
 internal static class CommonOptions
 {
+    /// <summary>The capture file every reading verb takes first.</summary>
+    public static Argument<string> CaptureFile() => new("file") { Description = "A pcap or pcapng capture file." };
+
     public static Option<string> Format()
     {
         var option = new Option<string>("--format") { Description = "Output format: text or jsonl (one JSON object per line).", DefaultValueFactory = _ => "text" };

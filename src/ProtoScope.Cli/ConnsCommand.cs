@@ -10,7 +10,7 @@ internal static class ConnsCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var file = CommonOptions.CaptureFile();
         var format = CommonOptions.Format();
         var maxConns = CommonOptions.MaxConnections();
         var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format, maxConns };

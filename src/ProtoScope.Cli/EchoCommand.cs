@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using ProtoScope.Core.Framing;
 using ProtoScope.Peers;
 
 namespace ProtoScope.Cli;
@@ -90,12 +89,8 @@ internal static class EchoCommand
         client.AddTo(cmd, sticky, halfClose, abort);
         cmd.SetAction(async r =>
         {
-            if (!client.TryRead(r, out var c, out var error)) return ctx.Fail(error);
-            var options = new TcpEchoClientOptions
-            {
-                To = c.To, Count = c.Count, Size = c.Sizes, Seed = c.Seed, Interval = c.Interval, Message = c.Message,
-                Sticky = r.GetValue(sticky), HalfClose = r.GetValue(halfClose), Abort = r.GetValue(abort), Framing = c.Framing, Timeout = c.Timeout,
-            };
+            if (!client.TryRead<TcpEchoClientOptions>(r, out var common, out var error)) return ctx.Fail(error);
+            var options = common with { Sticky = r.GetValue(sticky), HalfClose = r.GetValue(halfClose), Abort = r.GetValue(abort) };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
             var result = await TcpEchoClient.RunAsync(options, ctx.WriteLine, ctx.Stopping);
             return result.Success ? ExitCodes.Ok : ExitCodes.Failed;
@@ -132,21 +127,14 @@ internal static class EchoCommand
         client.AddTo(cmd, raw);
         cmd.SetAction(async r =>
         {
-            if (!client.TryRead(r, out var c, out var error)) return ctx.Fail(error);
-            var options = new UdpEchoClientOptions
-            {
-                To = c.To, Count = c.Count, Size = c.Sizes, Seed = c.Seed, Interval = c.Interval, Message = c.Message,
-                Framing = c.Framing, Raw = r.GetValue(raw), Timeout = c.Timeout,
-            };
+            if (!client.TryRead<UdpEchoClientOptions>(r, out var common, out var error)) return ctx.Fail(error);
+            var options = common with { Raw = r.GetValue(raw) };
             if (options.Validate() is { } invalid) return ctx.Fail(invalid);
             var result = await UdpEchoClient.RunAsync(options, ctx.WriteLine, ctx.Stopping);
             return result.Success ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;
     }
-
-    /// <summary>What both clients are told: where to send, how many messages of which sizes, at what pace.</summary>
-    private sealed record ClientSettings(IPEndPoint To, int Count, SizeRange Sizes, int Seed, TimeSpan Interval, string? Message, FramingSpec Framing, TimeSpan Timeout);
 
     /// <summary>The options both clients take, added to a command and read back and checked in one place.</summary>
     private sealed class ClientOptions(double timeoutSeconds)
@@ -168,7 +156,9 @@ internal static class EchoCommand
             _framing.AddTo(command);
         }
 
-        public bool TryRead(ParseResult r, [NotNullWhen(true)] out ClientSettings? settings, [NotNullWhen(false)] out string? error)
+        /// <summary>The shared options as <typeparamref name="T"/>; the caller adds its own with <c>with</c>.</summary>
+        public bool TryRead<T>(ParseResult r, [NotNullWhen(true)] out T? settings, [NotNullWhen(false)] out string? error)
+            where T : EchoClientOptions, new()
         {
             settings = null;
             if (!_framing.TryRead(r, out var spec, out var framingError))
@@ -187,8 +177,11 @@ internal static class EchoCommand
                 return false;
             }
             error = null;
-            settings = new ClientSettings(endpoint, r.GetValue(_count), sizes, r.GetValue(_seed), TimeSpan.FromMilliseconds(r.GetValue(_interval)),
-                r.GetValue(_message), spec!, TimeSpan.FromSeconds(r.GetValue(_timeout)));
+            settings = new T
+            {
+                To = endpoint, Count = r.GetValue(_count), Size = sizes, Seed = r.GetValue(_seed), Interval = TimeSpan.FromMilliseconds(r.GetValue(_interval)),
+                Message = r.GetValue(_message), Framing = spec!, Timeout = TimeSpan.FromSeconds(r.GetValue(_timeout)),
+            };
             return true;
         }
     }

@@ -13,7 +13,7 @@ internal static class FollowCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var file = CommonOptions.CaptureFile();
         var conn = new Option<int>("--conn") { Description = "The TCP stream number (tshark's tcp.stream).", Required = true };
         var hex = new Option<bool>("--hex") { Description = "Hex dump instead of text." };
         var maxConns = CommonOptions.MaxConnections();

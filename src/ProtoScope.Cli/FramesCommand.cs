@@ -14,7 +14,7 @@ internal static class FramesCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var file = CommonOptions.CaptureFile();
         var framing = new FramingOptions(allowNone: true);
         var port = new Option<int?>("--port") { Description = "Frame only conversations on this port; without it every conversation is tried and those that do not parse are reported as not framed." };
         var conn = new Option<int?>("--conn") { Description = "Only TCP stream / UDP conversation N (tshark's tcp.stream / udp.stream)." };

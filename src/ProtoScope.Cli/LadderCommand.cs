@@ -10,7 +10,7 @@ internal static class LadderCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var file = CommonOptions.CaptureFile();
         var conn = new Option<int>("--conn") { Description = "The connection to draw: its id in 'protoscope conns' (tcp.stream).", Required = true };
         var expand = new Option<bool>("--expand") { Description = "Draw every packet; do not collapse runs of data and ACKs." };
         var color = new Option<string>("--color") { Description = "Colour: auto (when stdout is a terminal), always or never.", DefaultValueFactory = _ => "auto" };

@@ -10,7 +10,7 @@ internal static class ReadCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var file = CommonOptions.CaptureFile();
         var format = CommonOptions.Format();
         var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets." };
         var maxConns = CommonOptions.MaxConnections();

@@ -13,7 +13,7 @@ internal static class ReplayCommand
 {
     public static Command Create(CliContext ctx)
     {
-        var file = new Argument<string>("file") { Description = "A pcap or pcapng capture file." };
+        var file = CommonOptions.CaptureFile();
         var iface = new Option<string>("--interface", "-i") { Description = "The interface to send on: loopback, or any interface inside a network namespace of its own.", Required = true };
         var speed = new Option<double?>("--speed") { Description = "Play this many times faster than captured (0.5 is half speed)." };
         var topSpeed = new Option<bool>("--top-speed") { Description = "Send as fast as possible, ignoring the timestamps." };

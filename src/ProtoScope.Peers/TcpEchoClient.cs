@@ -7,24 +7,9 @@ using ProtoScope.Core.Framing;
 
 namespace ProtoScope.Peers;
 
-public sealed record TcpEchoClientOptions
+public sealed record TcpEchoClientOptions : EchoClientOptions
 {
-    public IPEndPoint To { get; init; } = new(IPAddress.Loopback, 9000);
-
-    /// <summary>Frames to send; 0 just connects and closes.</summary>
-    public int Count { get; init; } = 1;
-
-    /// <summary>Payload size per frame, fixed or drawn uniformly from a range with <see cref="Seed"/>.</summary>
-    public SizeRange Size { get; init; } = new(16, 16);
-
-    /// <summary>Seeds the sizes and payload bytes, so a run can be repeated byte for byte.</summary>
-    public int Seed { get; init; } = 1;
-
-    /// <summary>Pause between sends (between batches when <see cref="Sticky"/>).</summary>
-    public TimeSpan Interval { get; init; }
-
-    /// <summary>When set, every payload is this text's UTF-8 bytes and <see cref="Size"/> is ignored.</summary>
-    public string? Message { get; init; }
+    public TcpEchoClientOptions() => Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Write several frames per send (up to 64 KiB) so frames share TCP segments, as a real sender's would.</summary>
     public bool Sticky { get; init; }
@@ -34,11 +19,6 @@ public sealed record TcpEchoClientOptions
 
     /// <summary>After the last echo, close with RST (SO_LINGER 0) instead of FIN.</summary>
     public bool Abort { get; init; }
-
-    public FramingSpec Framing { get; init; } = FramingSpec.Default;
-
-    /// <summary>The longest wait for the next echo bytes (or the server's FIN) before giving up.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Why these options cannot run, or null. The text suits a CLI error line.</summary>
     public string? Validate()

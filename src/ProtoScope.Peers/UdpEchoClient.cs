@@ -6,30 +6,15 @@ using ProtoScope.Core.Framing;
 
 namespace ProtoScope.Peers;
 
-public sealed record UdpEchoClientOptions
+public sealed record UdpEchoClientOptions : EchoClientOptions
 {
     /// <summary>The largest UDP payload over IPv4: 65535 - 20 (IP header) - 8 (UDP header).</summary>
     public const int LargestDatagram = 65507;
 
-    public IPEndPoint To { get; init; } = new(IPAddress.Loopback, 9000);
-    public int Count { get; init; } = 1;
-
-    /// <summary>Payload size; may exceed the server's receive buffer to show truncation.</summary>
-    public SizeRange Size { get; init; } = new(16, 16);
-
-    public int Seed { get; init; } = 1;
-    public TimeSpan Interval { get; init; }
-
-    /// <summary>When set, every payload is this text's UTF-8 bytes and <see cref="Size"/> is ignored.</summary>
-    public string? Message { get; init; }
-
-    public FramingSpec Framing { get; init; } = FramingSpec.Default;
+    public UdpEchoClientOptions() => Timeout = TimeSpan.FromSeconds(1);
 
     /// <summary>Send bare payloads instead of one frame per datagram.</summary>
     public bool Raw { get; init; }
-
-    /// <summary>How long to wait for each reply before counting it lost.</summary>
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 
     public string? Validate()
     {

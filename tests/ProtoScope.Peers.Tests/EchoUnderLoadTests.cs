@@ -30,14 +30,6 @@ public class EchoUnderLoadTests
         return long.MaxValue;
     }
 
-    private static long Retained()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
     /// <summary>
     /// 1,000 clients connected at the same time (two descriptors each in this process: client and server side), 20
     /// frames of 0-4 KiB each, all echoes checked byte for byte. If the descriptor limit cannot hold them all at once,
@@ -126,7 +118,7 @@ public class EchoUnderLoadTests
     public async Task Clients_that_never_read_cannot_make_the_server_buffer_without_bound()
     {
         const int Clients = 10, FrameSize = 1024 * 1024;
-        long before = Retained();
+        long before = RetainedMemory.Measure();
         await using var server = new RunningTcpServer(logFrames: false);
         byte[] frame = new byte[4 + FrameSize];
         BinaryPrimitives.WriteInt32LittleEndian(frame, FrameSize);
@@ -156,7 +148,7 @@ public class EchoUnderLoadTests
             previous = total;
             await Task.Delay(1000, Cancel);
         }
-        long held = Retained() - before;
+        long held = RetainedMemory.Measure() - before;
         Note($"{Clients} clients that never read, 1 MiB frames: their sends stalled after {total / (1024 * 1024)} MiB in all; server managed memory grew by {held / (1024 * 1024)} MiB ({held / Clients / 1024} KiB per client)");
         Assert.All(writers, w => Assert.False(w.IsCompleted, w.Exception?.ToString()));
         // Per connection at most the frame being read, the echo waiting to be sent, and the pipes' 64 KiB segments.

@@ -45,14 +45,6 @@ public class HostileTrafficTests
         return untrackedShownRaw;
     }
 
-    private static long Retained()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return GC.GetTotalMemory(forceFullCollection: true);
-    }
-
     /// <summary>
     /// 100,000 half-open connections: every one is tracked (the default limit is far above), and what they cost is
     /// measured. The bound asserted (2 KB each) is the figure docs/limits-and-safety.md promises.
@@ -61,10 +53,10 @@ public class HostileTrafficTests
     public void A_SYN_flood_of_100000_half_open_connections_costs_a_bounded_amount_per_connection()
     {
         const int Syns = 100_000;
-        long before = Retained();
+        long before = RetainedMemory.Measure();
         var session = new CaptureSession(LinkType.Raw);
         Flood(session, Syns);
-        long after = Retained();
+        long after = RetainedMemory.Measure();
         GC.KeepAlive(session);
 
         Assert.Equal(Syns, session.Conversations.Tcp.Count);
@@ -82,10 +74,10 @@ public class HostileTrafficTests
     public void Beyond_the_conversation_limit_new_flows_are_counted_not_tracked_and_memory_stops_growing()
     {
         const int Limit = 10_000, Syns = 100_000;
-        long before = Retained();
+        long before = RetainedMemory.Measure();
         var session = new CaptureSession(LinkType.Raw, maxConversations: Limit);
         long shownUntracked = Flood(session, Syns);
-        long after = Retained();
+        long after = RetainedMemory.Measure();
         GC.KeepAlive(session);
 
         Assert.Equal(Limit, session.Conversations.Tcp.Count);

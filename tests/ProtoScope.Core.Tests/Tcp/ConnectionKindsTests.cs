@@ -13,9 +13,8 @@ public class ConnectionKindsTests
         public override string ToString() => Name;
     }
 
-    private const uint C = 1000, S = 5000; // client and server ISNs
-
-    private static readonly Segment[] Handshake = [new('C', "S", C, 0), new('S', "S.", S, C + 1), new('C', ".", C + 1, S + 1)];
+    private const uint C = SegmentScript.ClientIsn, S = SegmentScript.ServerIsn;
+    private static readonly Segment[] Handshake = SegmentScript.Handshake;
 
     private static readonly Row[] All =
     [

@@ -14,9 +14,8 @@ public class PacketRolesTests
         public override string ToString() => Name;
     }
 
-    private const uint C = 1000, S = 5000; // client and server ISNs
-
-    private static readonly Segment[] Handshake = [new('C', "S", C, 0), new('S', "S.", S, C + 1), new('C', ".", C + 1, S + 1)];
+    private const uint C = SegmentScript.ClientIsn, S = SegmentScript.ServerIsn;
+    private static readonly Segment[] Handshake = SegmentScript.Handshake;
     private static readonly Segment[] ClientFin = [.. Handshake, new('C', "F.", C + 1, S + 1)];
     private static readonly Segment[] BothFins = [.. ClientFin, new('S', "F.", S + 1, C + 2)];
     private static readonly Segment[] ClientData = [.. Handshake, new('C', "P.", C + 1, S + 1, 10)];

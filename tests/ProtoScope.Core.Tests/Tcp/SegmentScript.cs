@@ -12,6 +12,13 @@ public static class SegmentScript
 {
     public const ushort ClientPort = 40000, ServerPort = 50000;
 
+    /// <summary>The client's and the server's initial sequence numbers in the scenario tables.</summary>
+    public const uint ClientIsn = 1000, ServerIsn = 5000;
+
+    /// <summary>The three-way handshake every scenario table starts from.</summary>
+    public static readonly Segment[] Handshake =
+        [new('C', "S", ClientIsn, 0), new('S', "S.", ServerIsn, ClientIsn + 1), new('C', ".", ClientIsn + 1, ServerIsn + 1)];
+
     private static readonly Connection Connection = new("10.0.0.1", ClientPort, "10.0.0.2", ServerPort);
 
     /// <summary>The segment as an IPv4 packet; its payload is zero bytes.</summary>

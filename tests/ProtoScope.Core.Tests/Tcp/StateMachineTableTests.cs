@@ -20,7 +20,7 @@ public class StateMachineTableTests
         public override string ToString() => Name;
     }
 
-    private const uint C = 1000, S = 5000; // client and server ISNs
+    private const uint C = SegmentScript.ClientIsn, S = SegmentScript.ServerIsn;
 
     private static Step St(char from, string flags, uint seq, uint ack, int len, string role, string sender, string receiver, ushort win = 1000) =>
         new(new Segment(from, flags, seq, ack, len, win), role, sender, receiver);

@@ -128,14 +128,14 @@ internal static class Traffic
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         socket.Connect(Server(basePort, 0));
         var rng = new Random(7);
-        byte[] frame = new byte[FrameWriter.GetFrameSize(200, spec)];
+        byte[] frame = new byte[MessageWriter.GetFramedSize(200, spec)];
         byte[] echo = new byte[frame.Length];
         string? error = null;
         for (int i = 0; i < frames && error is null; i++)
         {
             int size = rng.Next(16, 201);
-            int length = (int)FrameWriter.GetFrameSize(size, spec);
-            FrameWriter.WriteHeader(frame, size, spec);
+            int length = (int)MessageWriter.GetFramedSize(size, spec);
+            MessageWriter.WriteHeader(frame, size, spec);
             rng.NextBytes(frame.AsSpan(spec.HeaderSize, size));
             socket.Send(frame.AsSpan(0, length));
             int got = 0;

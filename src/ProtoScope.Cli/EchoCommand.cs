@@ -73,7 +73,7 @@ internal static class EchoCommand
             if (!IPAddress.TryParse(r.GetValue(bind), out var address)) return ctx.Fail($"--bind {r.GetValue(bind)} is not an IP address");
             return await ServeAsync(ctx, "listen on", address, r.GetValue(port),
                 () => TcpEchoServer.Start(new TcpEchoServerOptions { Bind = address, Port = r.GetValue(port), Framing = spec!, MaxClients = r.GetValue(maxClients) }, ctx.WriteLine),
-                server => $"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxFrame})",
+                server => $"listening on {server.LocalEndPoint} ({spec} framing, max frame {spec!.MaxMessage})",
                 async server => await server.RunAsync(ctx.Stopping));
         });
         return cmd;

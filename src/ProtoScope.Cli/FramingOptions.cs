@@ -17,7 +17,7 @@ internal sealed class FramingOptions(bool allowNone = false)
 
     public Option<bool> LengthIncludesHeader { get; } = new("--length-includes-header") { Description = "The length counts the header bytes too." };
 
-    public Option<long> MaxFrame { get; } = new("--max-frame")
+    public Option<long> MaxMessage { get; } = new("--max-frame")
     {
         Description = "Largest frame accepted, in bytes; a longer length is a framing error.",
         DefaultValueFactory = _ => FramingSpec.DefaultMaxFrame,
@@ -27,7 +27,7 @@ internal sealed class FramingOptions(bool allowNone = false)
     {
         command.Options.Add(Spec);
         command.Options.Add(LengthIncludesHeader);
-        command.Options.Add(MaxFrame);
+        command.Options.Add(MaxMessage);
     }
 
     /// <summary>
@@ -45,13 +45,13 @@ internal sealed class FramingOptions(bool allowNone = false)
             error = allowNone ? message + ", or none" : message;
             return false;
         }
-        long max = r.GetValue(MaxFrame);
+        long max = r.GetValue(MaxMessage);
         if (max < 0)
         {
             error = $"--max-frame {max} is negative; give the largest frame length in bytes";
             return false;
         }
-        spec = parsed with { LengthIncludesHeader = r.GetValue(LengthIncludesHeader), MaxFrame = max };
+        spec = parsed with { LengthIncludesHeader = r.GetValue(LengthIncludesHeader), MaxMessage = max };
         return true;
     }
 }

@@ -136,9 +136,9 @@ public static class TcpEchoClient
             for (int i = 0; i < options.Count; i++)
             {
                 int size = payloads.NextSize();
-                int frameSize = checked((int)FrameWriter.GetFrameSize(size, spec));
+                int frameSize = checked((int)MessageWriter.GetFramedSize(size, spec));
                 Span<byte> frame = batch.GetSpan(frameSize)[..frameSize];
-                FrameWriter.WriteHeader(frame, size, spec);
+                MessageWriter.WriteHeader(frame, size, spec);
                 payloads.Fill(frame[spec.HeaderSize..], i);
                 batch.Advance(frameSize);
                 inBatch++;
@@ -188,12 +188,12 @@ public static class TcpEchoClient
                 idle.CancelAfter(options.Timeout);
                 ReadResult result = await input.ReadAsync(idle.Token);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                FrameStatus status = FrameStatus.Incomplete;
-                FrameError error = default;
+                MessageStatus status = MessageStatus.Incomplete;
+                FramingError error = default;
                 while (ok + mismatches < options.Count)
                 {
-                    status = FrameReader.TryReadFrame(ref buffer, spec, out ReadOnlySequence<byte> payload, out error);
-                    if (status != FrameStatus.Frame)
+                    status = MessageReader.TryReadMessage(ref buffer, spec, out ReadOnlySequence<byte> payload, out error);
+                    if (status != MessageStatus.Message)
                         break;
                     int index = ok + mismatches;
                     int size = payloads.NextSize();
@@ -209,12 +209,12 @@ public static class TcpEchoClient
                         log.Write(local, $"echo {index}: MISMATCH, got {payload.Length} bytes, sent {size}");
                     }
                 }
-                if (status == FrameStatus.Error)
+                if (status == MessageStatus.Error)
                 {
                     input.AdvanceTo(buffer.Start, buffer.End);
                     return new Received(ok, mismatches, $"bad echo after {ok + mismatches} frames: {error}");
                 }
-                FrameError ended = result.IsCompleted ? FrameReader.DescribeTruncation(buffer, spec) : default;
+                FramingError ended = result.IsCompleted ? MessageReader.DescribeTruncation(buffer, spec) : default;
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted && ok + mismatches < options.Count)
                 {

@@ -13,7 +13,7 @@ public sealed record TcpEchoServerOptions
     /// <summary>0 picks an ephemeral port; read it from <see cref="TcpEchoServer.LocalEndPoint"/>.</summary>
     public int Port { get; init; } = 9000;
 
-    /// <summary>Frames are read and echoed with this spec; its <see cref="FramingSpec.MaxFrame"/> is the server's max frame.</summary>
+    /// <summary>Frames are read and echoed with this spec; its <see cref="FramingSpec.MaxMessage"/> is the server's max frame.</summary>
     public FramingSpec Framing { get; init; } = FramingSpec.Default;
 
     /// <summary>Connections beyond this many are accepted and closed at once, with a logged reason.</summary>
@@ -37,7 +37,7 @@ public sealed record TcpEchoSummary(long Connections, long Frames, long Bytes, l
 /// </summary>
 /// <remarks>
 /// Memory per connection is bounded: a connection reads nothing more while its echoes wait to be sent (the flush is
-/// awaited), and holds at most one incomplete frame, at most <see cref="FramingSpec.MaxFrame"/> bytes.
+/// awaited), and holds at most one incomplete frame, at most <see cref="FramingSpec.MaxMessage"/> bytes.
 /// </remarks>
 public sealed class TcpEchoServer : IDisposable
 {
@@ -94,7 +94,7 @@ public sealed class TcpEchoServer : IDisposable
     /// </summary>
     public async Task<TcpEchoSummary> RunAsync(CancellationToken stop)
     {
-        _log.Write(LocalEndPoint, $"listening (tcp, {_options.Framing}, max-frame {_options.Framing.MaxFrame})");
+        _log.Write(LocalEndPoint, $"listening (tcp, {_options.Framing}, max-frame {_options.Framing.MaxMessage})");
         while (!stop.IsCancellationRequested)
         {
             Socket client;
@@ -147,7 +147,7 @@ public sealed class TcpEchoServer : IDisposable
             try
             {
                 Ending ending;
-                FrameError error;
+                FramingError error;
                 using (stop.Register(() =>
                        {
                            input.CancelPendingRead();
@@ -186,28 +186,28 @@ public sealed class TcpEchoServer : IDisposable
 
     private enum Ending { PeerClosed, Dropped, Stopping, StoppingPeerNotReading }
 
-    private async ValueTask<(Ending, FrameError)> EchoAsync(EndPoint? peer, PipeReader input, PipeWriter output)
+    private async ValueTask<(Ending, FramingError)> EchoAsync(EndPoint? peer, PipeReader input, PipeWriter output)
     {
         FramingSpec spec = _options.Framing;
         while (true)
         {
             ReadResult result = await input.ReadAsync();
             ReadOnlySequence<byte> buffer = result.Buffer;
-            FrameStatus status;
-            FrameError error;
+            MessageStatus status;
+            FramingError error;
             bool echoed = false;
-            while ((status = FrameReader.TryReadFrame(ref buffer, spec, out ReadOnlySequence<byte> payload, out error)) == FrameStatus.Frame)
+            while ((status = MessageReader.TryReadMessage(ref buffer, spec, out ReadOnlySequence<byte> payload, out error)) == MessageStatus.Message)
             {
                 // The writer copies the payload, so the input may release it before the flush completes.
-                FrameWriter.Write(output, payload, spec);
+                MessageWriter.Write(output, payload, spec);
                 echoed = true;
                 Interlocked.Increment(ref _frames);
                 Interlocked.Add(ref _bytes, payload.Length);
                 if (_log.Enabled)
                     _log.Write(peer, $"frame {payload.Length} bytes");
             }
-            FrameError ended = status == FrameStatus.Error ? error
-                : result.IsCompleted ? FrameReader.DescribeTruncation(buffer, spec)
+            FramingError ended = status == MessageStatus.Error ? error
+                : result.IsCompleted ? MessageReader.DescribeTruncation(buffer, spec)
                 : default;
             input.AdvanceTo(buffer.Start, buffer.End);
 
@@ -228,7 +228,7 @@ public sealed class TcpEchoServer : IDisposable
         }
     }
 
-    private async Task CloseAsync(Socket socket, EndPoint? peer, PipeReader input, PipeWriter output, Ending ending, FrameError error)
+    private async Task CloseAsync(Socket socket, EndPoint? peer, PipeReader input, PipeWriter output, Ending ending, FramingError error)
     {
         switch (ending)
         {

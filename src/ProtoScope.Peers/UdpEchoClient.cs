@@ -23,7 +23,7 @@ public sealed record UdpEchoClientOptions : EchoClientOptions
         int largest = Message is null ? Size.Max : System.Text.Encoding.UTF8.GetByteCount(Message);
         if (!Raw && largest > Framing.LargestPayload)
             return $"size {largest} does not fit {Framing} framing (at most {Framing.LargestPayload} bytes)";
-        long datagram = Raw ? largest : FrameWriter.GetFrameSize(largest, Framing);
+        long datagram = Raw ? largest : MessageWriter.GetFramedSize(largest, Framing);
         if (datagram > LargestDatagram)
             return $"a {datagram}-byte datagram exceeds the UDP maximum of {LargestDatagram}";
         if (Timeout <= TimeSpan.Zero)
@@ -79,7 +79,7 @@ public static class UdpEchoClient
                 await Task.Delay(options.Interval, cancel);
             int size = payloads.NextSize();
             if (!options.Raw)
-                FrameWriter.WriteHeader(datagram, size, spec);
+                MessageWriter.WriteHeader(datagram, size, spec);
             payloads.Fill(datagram.AsSpan(header, size), i);
             try
             {
@@ -104,7 +104,7 @@ public static class UdpEchoClient
                 {
                     int length = await socket.ReceiveAsync(reply, SocketFlags.None, wait.Token);
                     ReadOnlyMemory<byte> payload = reply.AsMemory(0, length);
-                    if (!options.Raw && !FrameReader.TryReadDatagram(payload, spec, out payload, out FrameError error))
+                    if (!options.Raw && !MessageReader.TryReadDatagram(payload, spec, out payload, out FramingError error))
                     {
                         mismatches++;
                         peerLog.Write(local, $"reply to datagram {i}: MISMATCH, {error}");

@@ -74,7 +74,7 @@ public sealed class UdpEchoServer : IDisposable
     /// <summary>Echoes datagrams until <paramref name="stop"/> fires; returns the summary. Call once.</summary>
     public async Task<UdpEchoSummary> RunAsync(CancellationToken stop)
     {
-        string mode = _options.Raw ? "raw" : $"{_options.Framing}, max-frame {_options.Framing.MaxFrame}";
+        string mode = _options.Raw ? "raw" : $"{_options.Framing}, max-frame {_options.Framing.MaxMessage}";
         _log.Write(LocalEndPoint, $"listening (udp, {mode}, receive buffer {_options.ReceiveBuffer})");
         byte[] buffer = new byte[_options.ReceiveBuffer];
         EndPoint anySender = new IPEndPoint(_options.Bind.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
@@ -107,7 +107,7 @@ public sealed class UdpEchoServer : IDisposable
             string what = $"datagram {datagram.Length} bytes";
             if (!_options.Raw)
             {
-                if (!FrameReader.TryReadDatagram(datagram, _options.Framing, out ReadOnlyMemory<byte> payload, out FrameError error))
+                if (!MessageReader.TryReadDatagram(datagram, _options.Framing, out ReadOnlyMemory<byte> payload, out FramingError error))
                 {
                     Interlocked.Increment(ref _invalid);
                     _log.Write(peer, $"dropped: {error}");

@@ -110,7 +110,7 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
     {
         next = at;
         if (datagram.Length - at < Spec.HeaderSize
-            || !FrameReader.TryReadPayloadLength(datagram[at..], Spec, out length, out _)
+            || !MessageReader.TryReadPayloadLength(datagram[at..], Spec, out length, out _)
             || length > datagram.Length - at - Spec.HeaderSize)
         {
             length = 0;

@@ -10,9 +10,9 @@ public enum ByteOrder : byte { LittleEndian, BigEndian }
 /// followed by the payload. Parsed from the names used on the command line (<c>u32le</c>, <c>u16be</c>, ...).
 /// </summary>
 /// <remarks>
-/// <see cref="MaxFrame"/> bounds the value of the length field as read from the wire (so with
+/// <see cref="MaxMessage"/> bounds the value of the length field as read from the wire (so with
 /// <see cref="LengthIncludesHeader"/> it counts the header too). It protects receivers only:
-/// <see cref="FrameWriter"/> ignores it, which lets a test client send a frame a server must refuse.
+/// <see cref="MessageWriter"/> ignores it, which lets a test client send a frame a server must refuse.
 /// </remarks>
 public sealed record FramingSpec
 {
@@ -55,7 +55,7 @@ public sealed record FramingSpec
     public bool LengthIncludesHeader { get; init; }
 
     /// <summary>The largest length field value a reader accepts; larger lengths are rejected before any payload is awaited.</summary>
-    public long MaxFrame
+    public long MaxMessage
     {
         get;
         init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "max frame must not be negative");
@@ -64,7 +64,7 @@ public sealed record FramingSpec
     /// <summary>The largest value the length field can hold (255 for u8, ..., ulong.MaxValue for u64).</summary>
     public ulong LargestLength => HeaderSize == 8 ? ulong.MaxValue : (1UL << (8 * HeaderSize)) - 1;
 
-    /// <summary>The largest payload a frame of this spec can describe, ignoring <see cref="MaxFrame"/>.</summary>
+    /// <summary>The largest payload a frame of this spec can describe, ignoring <see cref="MaxMessage"/>.</summary>
     public long LargestPayload
     {
         get

@@ -6,9 +6,9 @@ using ProtoScope.Core.Session;
 namespace ProtoScope.Core.Framing;
 
 /// <summary>
-/// Cuts one reassembled TCP direction into length-prefixed messages (the prefix is read by <see cref="FrameReader"/>), and tells for
+/// Cuts one reassembled TCP direction into length-prefixed messages (the prefix is read by <see cref="MessageReader"/>), and tells for
 /// each message which packets carried it. Holds only what the message in progress needs: its length prefix (at most 8
-/// bytes) and, when payloads are kept, its payload (at most <see cref="FramingSpec.MaxFrame"/>), else a preview.
+/// bytes) and, when payloads are kept, its payload (at most <see cref="FramingSpec.MaxMessage"/>), else a preview.
 /// </summary>
 /// <remarks>
 /// A bad length, a stream that ends mid-message or a gap in the stream stops framing on this direction for good:
@@ -96,7 +96,7 @@ public sealed class StreamFramer : IStreamConsumer
                 _headerHeld = 0;
                 prefix = ((ReadOnlySpan<byte>)_header)[..headerSize];
             }
-            if (!FrameReader.TryReadPayloadLength(prefix, _spec, out long payloadLength, out FrameError error))
+            if (!MessageReader.TryReadPayloadLength(prefix, _spec, out long payloadLength, out FramingError error))
             {
                 Fail(error.ToString(), frame, notFramedCandidate: true);
                 return;
@@ -136,9 +136,9 @@ public sealed class StreamFramer : IStreamConsumer
     {
         if (_stopped) return;
         if (_inPayload)
-            Fail(new FrameError(FrameErrorKind.PayloadTruncated, (ulong)_payloadLength, 0, _payloadGot).ToString(), frame, notFramedCandidate: true);
+            Fail(new FramingError(FramingErrorKind.PayloadTruncated, (ulong)_payloadLength, 0, _payloadGot).ToString(), frame, notFramedCandidate: true);
         else if (_headerHeld > 0)
-            Fail(new FrameError(FrameErrorKind.HeaderTruncated, (ulong)_spec.HeaderSize, 0, _headerHeld).ToString(), frame, notFramedCandidate: true);
+            Fail(new FramingError(FramingErrorKind.HeaderTruncated, (ulong)_spec.HeaderSize, 0, _headerHeld).ToString(), frame, notFramedCandidate: true);
         _stopped = true;
         ReturnPayload();
     }

@@ -55,7 +55,7 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
     {
         await StepAsync($"{Side(socket)} sends a {payload.Length}-byte frame");
         var buffer = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(buffer, payload.Span, FramingSpec.Default);
+        MessageWriter.Write(buffer, payload.Span, FramingSpec.Default);
         await socket.SendAsync(buffer.WrittenMemory, Cancel);
     }
 

@@ -126,7 +126,7 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
             var frames = Enumerable.Range(1, 10).Select(i => Encoding.UTF8.GetBytes($"frame {i} of 10")).ToList();
             await run.StepAsync("client writes 10 frames with one send()");
             var buffer = new ArrayBufferWriter<byte>();
-            foreach (var f in frames) FrameWriter.Write(buffer, f, Framing);
+            foreach (var f in frames) MessageWriter.Write(buffer, f, Framing);
             await client.SendAsync(buffer.WrittenMemory);
             for (int i = 0; i < frames.Count; i++) await run.ReceiveFrameAsync(client, quiet: true);
             run.Log("client: 10 echoes received");

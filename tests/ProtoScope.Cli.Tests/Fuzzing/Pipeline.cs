@@ -68,7 +68,7 @@ public static class Pipeline
                 AssertInert(TerminalText.Escape(payload), "escaped payload");
                 if (p.IsUdp)
                 {
-                    FrameReader.TryReadDatagram(payload.ToArray(), FramingSpec.Default, out _, out var datagramError);
+                    MessageReader.TryReadDatagram(payload.ToArray(), FramingSpec.Default, out _, out var datagramError);
                     AssertInert(datagramError.ToString(), "datagram error");
                 }
                 else if (a.Conversation >= 0)
@@ -124,12 +124,12 @@ public static class Pipeline
         {
             var spec = FramingSpec.Parse(name);
             var buffer = new ReadOnlySequence<byte>(bytes);
-            FrameStatus status;
+            MessageStatus status;
             long payloads = 0;
-            while ((status = FrameReader.TryReadFrame(ref buffer, spec, out var payload, out var error)) == FrameStatus.Frame)
+            while ((status = MessageReader.TryReadMessage(ref buffer, spec, out var payload, out var error)) == MessageStatus.Message)
                 payloads += payload.Length;
             if (payloads > bytes.Length) throw new InvalidOperationException($"{name}: {payloads} payload bytes out of {bytes.Length}");
-            if (status == FrameStatus.Incomplete) AssertInert(FrameReader.DescribeTruncation(buffer, spec).ToString(), "framing");
+            if (status == MessageStatus.Incomplete) AssertInert(MessageReader.DescribeTruncation(buffer, spec).ToString(), "framing");
         }
     }
 

@@ -157,7 +157,7 @@ public sealed class EchoCaptures : IDisposable
             for (int k = 0; k < frames; k++)
             {
                 int room = (largest - writer.WrittenCount) / (frames - k) - 4;
-                FrameWriter.Write(writer, Plan.Payload(random, i == 0 ? 0 : random.Next(0, room + 1)), FramingSpec.Default);
+                MessageWriter.Write(writer, Plan.Payload(random, i == 0 ? 0 : random.Next(0, room + 1)), FramingSpec.Default);
             }
             datagrams.Add(writer.WrittenSpan.ToArray());
         }

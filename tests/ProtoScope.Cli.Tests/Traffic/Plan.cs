@@ -58,20 +58,20 @@ internal sealed class Plan
             {
                 // Several frames in one write: they share segments.
                 int group = Math.Min(random.Next(2, 9), payloads.Count - i);
-                for (int k = 0; k < group; k++) FrameWriter.Write(stream, payloads[i++], spec);
+                for (int k = 0; k < group; k++) MessageWriter.Write(stream, payloads[i++], spec);
                 writes.Add(stream.WrittenCount - before);
             }
             else if (roll < 5 && payloads[i].Length > 10)
             {
                 // One frame in two writes, the cut inside the payload.
-                FrameWriter.Write(stream, payloads[i++], spec);
+                MessageWriter.Write(stream, payloads[i++], spec);
                 int total = stream.WrittenCount - before, first = random.Next(1, total);
                 writes.Add(first);
                 writes.Add(total - first);
             }
             else
             {
-                FrameWriter.Write(stream, payloads[i++], spec);
+                MessageWriter.Write(stream, payloads[i++], spec);
                 writes.Add(stream.WrittenCount - before);
             }
         }

@@ -21,7 +21,7 @@ public class FramingSpecTests
         Assert.Equal(order, spec.ByteOrder);
         Assert.Equal(text.ToLowerInvariant(), spec.ToString());
         Assert.False(spec.LengthIncludesHeader);
-        Assert.Equal(16777216, spec.MaxFrame);
+        Assert.Equal(16777216, spec.MaxMessage);
     }
 
     [Fact]
@@ -48,6 +48,6 @@ public class FramingSpecTests
         Assert.Equal(255, u8.LargestPayload);
         Assert.Equal(254, (u8 with { LengthIncludesHeader = true }).LargestPayload);
         Assert.Equal(long.MaxValue, FramingSpec.Parse("u64le").LargestPayload);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FramingSpec.Default with { MaxFrame = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => FramingSpec.Default with { MaxMessage = -1 });
     }
 }

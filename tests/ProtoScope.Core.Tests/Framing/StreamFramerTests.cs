@@ -49,7 +49,7 @@ public class StreamFramerTests
     private static byte[] Framed(FramingSpec spec, params byte[][] payloads)
     {
         var writer = new ArrayBufferWriter<byte>();
-        foreach (byte[] p in payloads) FrameWriter.Write(writer, p, spec);
+        foreach (byte[] p in payloads) MessageWriter.Write(writer, p, spec);
         return writer.WrittenSpan.ToArray();
     }
 

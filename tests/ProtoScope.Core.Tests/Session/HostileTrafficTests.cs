@@ -216,11 +216,11 @@ public class HostileTrafficTests
     {
         foreach (string name in FramingSpec.Names)
         {
-            var spec = FramingSpec.Parse(name) with { MaxFrame = 200 };
+            var spec = FramingSpec.Parse(name) with { MaxMessage = 200 };
             var header = Enumerable.Repeat((byte)0xFF, spec.HeaderSize).ToArray();
             var buffer = new ReadOnlySequence<byte>(header);
-            Assert.Equal(FrameStatus.Error, FrameReader.TryReadFrame(ref buffer, spec, out _, out var error));
-            Assert.Equal(FrameErrorKind.TooLong, error.Kind);
+            Assert.Equal(MessageStatus.Error, MessageReader.TryReadMessage(ref buffer, spec, out _, out var error));
+            Assert.Equal(FramingErrorKind.TooLong, error.Kind);
             Assert.Equal(header.Length, buffer.Length);
         }
     }
@@ -245,7 +245,7 @@ public class HostileTrafficTests
             for (int i = 0; i < Frames; i++)
             {
                 BinaryPrimitives.WriteInt32LittleEndian(payload, i);
-                FrameWriter.Write(pipe.Writer, new ReadOnlySequence<byte>(payload), spec);
+                MessageWriter.Write(pipe.Writer, new ReadOnlySequence<byte>(payload), spec);
                 if (i % 64 == 63) await pipe.Writer.FlushAsync(cancel);
             }
             await pipe.Writer.CompleteAsync();
@@ -257,7 +257,7 @@ public class HostileTrafficTests
             var result = await pipe.Reader.ReadAsync(cancel);
             var buffer = result.Buffer;
             largestBuffered = Math.Max(largestBuffered, buffer.Length);
-            while (FrameReader.TryReadFrame(ref buffer, spec, out var payload, out _) == FrameStatus.Frame)
+            while (MessageReader.TryReadMessage(ref buffer, spec, out var payload, out _) == MessageStatus.Message)
             {
                 Assert.Equal(frames, BinaryPrimitives.ReadInt32LittleEndian(payload.FirstSpan));
                 frames++;
@@ -273,26 +273,26 @@ public class HostileTrafficTests
 
     /// <summary>
     /// A frame whose length is the largest allowed but whose bytes never stop trickling in: the reader reports
-    /// Incomplete until exactly MaxFrame payload bytes are there, so what a caller buffers is capped by MaxFrame.
+    /// Incomplete until exactly MaxMessage payload bytes are there, so what a caller buffers is capped by MaxMessage.
     /// </summary>
     [Fact]
     public void A_frame_that_never_completes_is_capped_by_max_frame()
     {
-        var spec = FramingSpec.Default with { MaxFrame = 4096 };
+        var spec = FramingSpec.Default with { MaxMessage = 4096 };
         var stream = new byte[4 + 4096];
         BinaryPrimitives.WriteUInt32LittleEndian(stream, 4096);
         for (int have = 0; have < stream.Length; have += 97)
         {
             var buffer = new ReadOnlySequence<byte>(stream, 0, have);
-            Assert.Equal(FrameStatus.Incomplete, FrameReader.TryReadFrame(ref buffer, spec, out _, out _));
+            Assert.Equal(MessageStatus.Incomplete, MessageReader.TryReadMessage(ref buffer, spec, out _, out _));
         }
         var whole = new ReadOnlySequence<byte>(stream);
-        Assert.Equal(FrameStatus.Frame, FrameReader.TryReadFrame(ref whole, spec, out var payload, out _));
+        Assert.Equal(MessageStatus.Message, MessageReader.TryReadMessage(ref whole, spec, out var payload, out _));
         Assert.Equal(4096, payload.Length);
 
         BinaryPrimitives.WriteUInt32LittleEndian(stream, 4097);
         var over = new ReadOnlySequence<byte>(stream, 0, 4);
-        Assert.Equal(FrameStatus.Error, FrameReader.TryReadFrame(ref over, spec, out _, out _));
+        Assert.Equal(MessageStatus.Error, MessageReader.TryReadMessage(ref over, spec, out _, out _));
     }
 
     /// <summary>A payload full of escape sequences shows in no output: read text and JSON, conns and the ladder print numbers and names only.</summary>

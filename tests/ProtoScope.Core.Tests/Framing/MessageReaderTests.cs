@@ -5,7 +5,7 @@ using Xunit;
 
 namespace ProtoScope.Core.Tests.Framing;
 
-public class FrameReaderTests
+public class MessageReaderTests
 {
     public static TheoryData<string> Specs => new(FramingSpec.Names);
 
@@ -19,20 +19,20 @@ public class FrameReaderTests
     {
         var output = new ArrayBufferWriter<byte>();
         foreach (byte[] payload in payloads)
-            FrameWriter.Write(output, payload, spec);
+            MessageWriter.Write(output, payload, spec);
         return output.WrittenSpan.ToArray();
     }
 
     private static List<byte[]> ReadAll(ref ReadOnlySequence<byte> buffer, FramingSpec spec)
     {
         var frames = new List<byte[]>();
-        FrameStatus status;
-        while ((status = FrameReader.TryReadFrame(ref buffer, spec, out ReadOnlySequence<byte> payload, out FrameError error)) == FrameStatus.Frame)
+        MessageStatus status;
+        while ((status = MessageReader.TryReadMessage(ref buffer, spec, out ReadOnlySequence<byte> payload, out FramingError error)) == MessageStatus.Message)
         {
             Assert.True(error.IsNone);
             frames.Add(payload.ToArray());
         }
-        Assert.Equal(FrameStatus.Incomplete, status);
+        Assert.Equal(MessageStatus.Incomplete, status);
         return frames;
     }
 
@@ -48,7 +48,7 @@ public class FrameReaderTests
             FramingSpec spec = Spec(name, includesHeader);
             byte[][] payloads = Payloads();
             byte[] wire = Encode(spec, payloads);
-            Assert.Equal(payloads.Sum(p => FrameWriter.GetFrameSize(p.Length, spec)), wire.Length);
+            Assert.Equal(payloads.Sum(p => MessageWriter.GetFramedSize(p.Length, spec)), wire.Length);
 
             var buffer = new ReadOnlySequence<byte>(wire);
             Assert.Equal(payloads, ReadAll(ref buffer, spec));
@@ -66,7 +66,7 @@ public class FrameReaderTests
 
         // Frame boundaries: a prefix ending exactly on one yields the frames before it and nothing else.
         var boundaries = new List<long> { 0 };
-        foreach (byte[] p in payloads) boundaries.Add(boundaries[^1] + FrameWriter.GetFrameSize(p.Length, spec));
+        foreach (byte[] p in payloads) boundaries.Add(boundaries[^1] + MessageWriter.GetFramedSize(p.Length, spec));
 
         for (int length = 0; length < wire.Length; length++)
         {
@@ -78,7 +78,7 @@ public class FrameReaderTests
 
             // At the remainder, a further call reports Incomplete without moving the buffer.
             SequencePosition before = buffer.Start;
-            Assert.Equal(FrameStatus.Incomplete, FrameReader.TryReadFrame(ref buffer, spec, out ReadOnlySequence<byte> payload, out _));
+            Assert.Equal(MessageStatus.Incomplete, MessageReader.TryReadMessage(ref buffer, spec, out ReadOnlySequence<byte> payload, out _));
             Assert.Equal(before, buffer.Start);
             Assert.True(payload.IsEmpty);
         }
@@ -104,9 +104,9 @@ public class FrameReaderTests
     {
         FramingSpec spec = FramingSpec.Default;
         var buffer = new ReadOnlySequence<byte>(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0 });
-        Assert.Equal(FrameStatus.Frame, FrameReader.TryReadFrame(ref buffer, spec, out ReadOnlySequence<byte> payload, out _));
+        Assert.Equal(MessageStatus.Message, MessageReader.TryReadMessage(ref buffer, spec, out ReadOnlySequence<byte> payload, out _));
         Assert.True(payload.IsEmpty);
-        Assert.Equal(FrameStatus.Frame, FrameReader.TryReadFrame(ref buffer, spec, out payload, out _));
+        Assert.Equal(MessageStatus.Message, MessageReader.TryReadMessage(ref buffer, spec, out payload, out _));
         Assert.True(payload.IsEmpty);
         Assert.True(buffer.IsEmpty);
     }
@@ -116,7 +116,7 @@ public class FrameReaderTests
     {
         byte[] wire = Encode(FramingSpec.Default, [[1, 2, 3]]);
         var buffer = new ReadOnlySequence<byte>(wire);
-        FrameReader.TryReadFrame(ref buffer, FramingSpec.Default, out ReadOnlySequence<byte> payload, out _);
+        MessageReader.TryReadMessage(ref buffer, FramingSpec.Default, out ReadOnlySequence<byte> payload, out _);
         Assert.True(MemoryMarshal.TryGetArray(payload.First, out ArraySegment<byte> segment));
         Assert.Same(wire, segment.Array);
         Assert.Equal(4, segment.Offset);
@@ -126,8 +126,8 @@ public class FrameReaderTests
     public void Length_ffffffff_is_rejected_as_soon_as_the_header_is_read()
     {
         var buffer = new ReadOnlySequence<byte>(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF });
-        Assert.Equal(FrameStatus.Error, FrameReader.TryReadFrame(ref buffer, FramingSpec.Default, out _, out FrameError error));
-        Assert.Equal(FrameErrorKind.TooLong, error.Kind);
+        Assert.Equal(MessageStatus.Error, MessageReader.TryReadMessage(ref buffer, FramingSpec.Default, out _, out FramingError error));
+        Assert.Equal(FramingErrorKind.TooLong, error.Kind);
         Assert.Equal(4294967295UL, error.Length);
         Assert.Equal("length 4294967295 exceeds --max-frame 16777216", error.ToString());
         Assert.Equal(4, buffer.Length);
@@ -136,10 +136,10 @@ public class FrameReaderTests
     [Fact]
     public void Max_frame_bounds_the_length_field_inclusively()
     {
-        FramingSpec spec = FramingSpec.Parse("u16be") with { MaxFrame = 3 };
+        FramingSpec spec = FramingSpec.Parse("u16be") with { MaxMessage = 3 };
         var buffer = new ReadOnlySequence<byte>(new byte[] { 0, 3, 1, 2, 3, 0, 4 });
-        Assert.Equal(FrameStatus.Frame, FrameReader.TryReadFrame(ref buffer, spec, out _, out _));
-        Assert.Equal(FrameStatus.Error, FrameReader.TryReadFrame(ref buffer, spec, out _, out FrameError error));
+        Assert.Equal(MessageStatus.Message, MessageReader.TryReadMessage(ref buffer, spec, out _, out _));
+        Assert.Equal(MessageStatus.Error, MessageReader.TryReadMessage(ref buffer, spec, out _, out FramingError error));
         Assert.Equal("length 4 exceeds --max-frame 3", error.ToString());
     }
 
@@ -148,12 +148,12 @@ public class FrameReaderTests
     {
         FramingSpec spec = Spec("u16be", includesHeader: true);
         var buffer = new ReadOnlySequence<byte>(new byte[] { 0, 4, (byte)'h', (byte)'i', 0, 2, 0, 1 });
-        Assert.Equal(FrameStatus.Frame, FrameReader.TryReadFrame(ref buffer, spec, out ReadOnlySequence<byte> payload, out _));
+        Assert.Equal(MessageStatus.Message, MessageReader.TryReadMessage(ref buffer, spec, out ReadOnlySequence<byte> payload, out _));
         Assert.Equal("hi"u8.ToArray(), payload.ToArray());
-        Assert.Equal(FrameStatus.Frame, FrameReader.TryReadFrame(ref buffer, spec, out payload, out _));
+        Assert.Equal(MessageStatus.Message, MessageReader.TryReadMessage(ref buffer, spec, out payload, out _));
         Assert.True(payload.IsEmpty);
-        Assert.Equal(FrameStatus.Error, FrameReader.TryReadFrame(ref buffer, spec, out _, out FrameError error));
-        Assert.Equal(FrameErrorKind.ShorterThanHeader, error.Kind);
+        Assert.Equal(MessageStatus.Error, MessageReader.TryReadMessage(ref buffer, spec, out _, out FramingError error));
+        Assert.Equal(FramingErrorKind.ShorterThanHeader, error.Kind);
         Assert.Equal("length 1 is shorter than the 2-byte header it includes", error.ToString());
     }
 
@@ -162,10 +162,10 @@ public class FrameReaderTests
     [InlineData("u64be", new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF })]
     public void U64_lengths_above_long_max_are_rejected_even_without_a_frame_limit(string name, byte[] header)
     {
-        FramingSpec spec = FramingSpec.Parse(name) with { MaxFrame = long.MaxValue };
+        FramingSpec spec = FramingSpec.Parse(name) with { MaxMessage = long.MaxValue };
         var buffer = new ReadOnlySequence<byte>(header);
-        Assert.Equal(FrameStatus.Error, FrameReader.TryReadFrame(ref buffer, spec, out _, out FrameError error));
-        Assert.Equal(FrameErrorKind.TooLong, error.Kind);
+        Assert.Equal(MessageStatus.Error, MessageReader.TryReadMessage(ref buffer, spec, out _, out FramingError error));
+        Assert.Equal(FramingErrorKind.TooLong, error.Kind);
         Assert.True(error.Length > long.MaxValue);
     }
 
@@ -173,27 +173,27 @@ public class FrameReaderTests
     public void Truncation_is_described_for_the_header_and_the_payload()
     {
         FramingSpec spec = FramingSpec.Default;
-        Assert.True(FrameReader.DescribeTruncation(ReadOnlySequence<byte>.Empty, spec).IsNone);
+        Assert.True(MessageReader.DescribeTruncation(ReadOnlySequence<byte>.Empty, spec).IsNone);
         Assert.Equal("stream ended mid-frame (3 of 4 header bytes)",
-            FrameReader.DescribeTruncation(new ReadOnlySequence<byte>(new byte[] { 9, 0, 0 }), spec).ToString());
+            MessageReader.DescribeTruncation(new ReadOnlySequence<byte>(new byte[] { 9, 0, 0 }), spec).ToString());
         Assert.Equal("stream ended mid-frame (2 of 9 payload bytes)",
-            FrameReader.DescribeTruncation(Segment.OneBytePerSegment([9, 0, 0, 0, 1, 2]), spec).ToString());
+            MessageReader.DescribeTruncation(Segment.OneBytePerSegment([9, 0, 0, 0, 1, 2]), spec).ToString());
     }
 
     [Fact]
     public void A_datagram_must_hold_exactly_one_frame()
     {
         FramingSpec spec = FramingSpec.Parse("u8");
-        Assert.True(FrameReader.TryReadDatagram(new byte[] { 2, 7, 8 }, spec, out ReadOnlyMemory<byte> payload, out _));
+        Assert.True(MessageReader.TryReadDatagram(new byte[] { 2, 7, 8 }, spec, out ReadOnlyMemory<byte> payload, out _));
         Assert.Equal(new byte[] { 7, 8 }, payload.ToArray());
-        Assert.True(FrameReader.TryReadDatagram(new byte[] { 0 }, spec, out payload, out _));
+        Assert.True(MessageReader.TryReadDatagram(new byte[] { 0 }, spec, out payload, out _));
         Assert.True(payload.IsEmpty);
 
-        Assert.False(FrameReader.TryReadDatagram(new byte[] { 2, 7 }, spec, out _, out FrameError error));
+        Assert.False(MessageReader.TryReadDatagram(new byte[] { 2, 7 }, spec, out _, out FramingError error));
         Assert.Equal("datagram is 2 bytes but its frame claims 3", error.ToString());
-        Assert.False(FrameReader.TryReadDatagram(new byte[] { 1, 7, 8 }, spec, out _, out error));
+        Assert.False(MessageReader.TryReadDatagram(new byte[] { 1, 7, 8 }, spec, out _, out error));
         Assert.Equal("datagram is 3 bytes but its frame claims 2", error.ToString());
-        Assert.False(FrameReader.TryReadDatagram(Array.Empty<byte>(), spec, out _, out error));
-        Assert.Equal(FrameErrorKind.DatagramSizeMismatch, error.Kind);
+        Assert.False(MessageReader.TryReadDatagram(Array.Empty<byte>(), spec, out _, out error));
+        Assert.Equal(FramingErrorKind.DatagramSizeMismatch, error.Kind);
     }
 }

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace ProtoScope.Core.Tests.Framing;
 
-public class FrameWriterTests
+public class MessageWriterTests
 {
     [Theory]
     [InlineData("u32le", false, new byte[] { 2, 0, 0, 0 })]
@@ -18,9 +18,9 @@ public class FrameWriterTests
     {
         FramingSpec spec = FramingSpec.Parse(name) with { LengthIncludesHeader = includesHeader };
         var output = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(output, "hi"u8, spec);
+        MessageWriter.Write(output, "hi"u8, spec);
         Assert.Equal([.. header, (byte)'h', (byte)'i'], output.WrittenSpan.ToArray());
-        Assert.Equal(header.Length + 2, FrameWriter.GetFrameSize(2, spec));
+        Assert.Equal(header.Length + 2, MessageWriter.GetFramedSize(2, spec));
     }
 
     [Fact]
@@ -29,8 +29,8 @@ public class FrameWriterTests
         byte[] payload = Enumerable.Range(0, 10).Select(i => (byte)i).ToArray();
         var fromSpan = new ArrayBufferWriter<byte>();
         var fromSequence = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(fromSpan, payload, FramingSpec.Default);
-        FrameWriter.Write(fromSequence, Segment.OneBytePerSegment(payload), FramingSpec.Default);
+        MessageWriter.Write(fromSpan, payload, FramingSpec.Default);
+        MessageWriter.Write(fromSequence, Segment.OneBytePerSegment(payload), FramingSpec.Default);
         Assert.Equal(fromSpan.WrittenSpan.ToArray(), fromSequence.WrittenSpan.ToArray());
     }
 
@@ -39,9 +39,9 @@ public class FrameWriterTests
     {
         FramingSpec u8 = FramingSpec.Parse("u8");
         var output = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(output, new byte[255], u8);
-        Assert.Throws<ArgumentOutOfRangeException>(() => FrameWriter.Write(output, new byte[256], u8));
-        Assert.Throws<ArgumentOutOfRangeException>(() => FrameWriter.Write(output, new byte[255], u8 with { LengthIncludesHeader = true }));
+        MessageWriter.Write(output, new byte[255], u8);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MessageWriter.Write(output, new byte[256], u8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => MessageWriter.Write(output, new byte[255], u8 with { LengthIncludesHeader = true }));
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public class FrameWriterTests
     {
         // A test client must be able to send a frame the server is configured to refuse.
         var output = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(output, new byte[10], FramingSpec.Default with { MaxFrame = 4 });
+        MessageWriter.Write(output, new byte[10], FramingSpec.Default with { MaxMessage = 4 });
         Assert.Equal(14, output.WrittenCount);
     }
 }

@@ -3,11 +3,11 @@ using System.Buffers.Binary;
 
 namespace ProtoScope.Core.Framing;
 
-/// <summary>Writes length-prefixed frames; the inverse of <see cref="FrameReader"/>. Layout: see FrameReader.cs.</summary>
-public static class FrameWriter
+/// <summary>Writes length-prefixed frames; the inverse of <see cref="MessageReader"/>. Layout: see MessageReader.cs.</summary>
+public static class MessageWriter
 {
     /// <summary>Bytes on the wire for a payload of <paramref name="payloadLength"/> bytes: prefix plus payload.</summary>
-    public static long GetFrameSize(long payloadLength, FramingSpec spec) => checked(spec.HeaderSize + payloadLength);
+    public static long GetFramedSize(long payloadLength, FramingSpec spec) => checked(spec.HeaderSize + payloadLength);
 
     /// <summary>
     /// Writes the length prefix for a payload of <paramref name="payloadLength"/> bytes into the first
@@ -50,7 +50,7 @@ public static class FrameWriter
         output.Write(payload);
     }
 
-    /// <summary>Writes one frame whose payload is a (possibly multi-segment) sequence, e.g. a payload just read by <see cref="FrameReader"/>.</summary>
+    /// <summary>Writes one frame whose payload is a (possibly multi-segment) sequence, e.g. a payload just read by <see cref="MessageReader"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The payload does not fit the prefix.</exception>
     public static void Write(IBufferWriter<byte> output, in ReadOnlySequence<byte> payload, FramingSpec spec)
     {

@@ -87,7 +87,7 @@ public sealed class MainWindow : Window
 
     // The other views are built the first time they are shown: building their tables at start-up delayed the first
     // screen of packets (see docs/performance.md).
-    public ConnectionsView Connections => _connections ??= new ConnectionsView(_model, c => OpenView(c is Core.Tcp.TcpConnection ? Ladder : Frames, c), OpenConversation);
+    public ConnectionsView Connections => _connections ??= new ConnectionsView(_model, c => OpenView(c.Transport == Transport.Tcp ? Ladder : Frames, c), OpenConversation);
     public LadderView Ladder => _ladder ??= new LadderView(_model, SelectPacket);
     public FramesView Frames => _frames ??= new FramesView(_model, SelectPacket);
     public FollowView Follow => _follow ??= new FollowView(_model, SelectPacket);

@@ -20,4 +20,19 @@ public struct PacketAnalysis
     public TcpState SenderState;
     /// <summary>The RFC 9293 state of the endpoint it was sent to, after it (assuming it arrived).</summary>
     public TcpState ReceiverState;
+
+    /// <summary>Wireshark's tcp.analysis flags of the segment (<see cref="TcpFlowAnalysis"/>).</summary>
+    public TcpAnalysisFlags AnalysisFlags;
+    /// <summary>tcp.analysis.ack_rtt in nanoseconds: the time since the segment this ACK acknowledges; 0 when none.</summary>
+    public long AckRtt;
+    /// <summary>tcp.analysis.acks_frame: the frame of the segment this ACK acknowledges; 0 when none.</summary>
+    public long AcksFrame;
+    /// <summary>tcp.analysis.initial_rtt in nanoseconds, once the handshake's ACK has been seen; 0 before.</summary>
+    public long InitialRtt;
+    /// <summary>tcp.analysis.bytes_in_flight; 0 when Wireshark shows none.</summary>
+    public uint BytesInFlight;
+    /// <summary>tcp.analysis.duplicate_ack_num (#n); 0 unless <see cref="TcpAnalysisFlags.DuplicateAck"/>.</summary>
+    public uint DupAckNum;
+    /// <summary>tcp.analysis.duplicate_ack_frame: the frame this ACK duplicates; 0 unless a duplicate ACK.</summary>
+    public long DupAckFrame;
 }

@@ -78,6 +78,7 @@ public static class PacketJson
             w.WriteString("src_state", a.SenderState.Name());
             w.WriteString("dst_state", a.ReceiverState.Name());
         }
+        WriteAnalysis(w, in a);
         ref readonly var o = ref p.Options;
         if (o.Any)
         {
@@ -109,6 +110,28 @@ public static class PacketJson
             w.WriteEndObject();
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>Wireshark's SEQ/ACK analysis of the segment: only what tshark would show for it.</summary>
+    private static void WriteAnalysis(Utf8JsonWriter w, in PacketAnalysis a)
+    {
+        if (a.AnalysisFlags != TcpAnalysisFlags.None)
+        {
+            var fields = TcpAnalysisNames.Fields(a.AnalysisFlags);
+            w.WriteStartArray("analysis");
+            foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
+                if ((fields & info.Flag) != 0) w.WriteStringValue(info.Name);
+            w.WriteEndArray();
+        }
+        if (a.AcksFrame != 0) w.WriteNumber("acks_frame", a.AcksFrame);
+        if (a.AckRtt != 0) w.WriteNumber("ack_rtt", a.AckRtt / 1_000_000_000m);
+        if (a.InitialRtt != 0) w.WriteNumber("initial_rtt", a.InitialRtt / 1_000_000_000m);
+        if (a.BytesInFlight != 0) w.WriteNumber("bytes_in_flight", a.BytesInFlight);
+        if (a.DupAckNum != 0)
+        {
+            w.WriteNumber("dup_ack_num", a.DupAckNum);
+            w.WriteNumber("dup_ack_frame", a.DupAckFrame);
+        }
     }
 
     /// <summary>An address as a JSON string, formatted on the stack: one per packet would otherwise be two allocations.</summary>

@@ -77,9 +77,10 @@ public sealed class CaptureSession
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)
     {
-        var conn = Conversations.FindOrAddTcp(p, frame, timestamp);
+        var conn = Conversations.FindOrAddTcp(p, frame, timestamp, out bool portsReused);
         if (conn is null) return;
         var dir = conn.DirectionOf(p);
+        var reuse = portsReused ? PortReuse.NewConnection : conn.PortReuseOf(dir, p);
         conn.LearnBase(dir, p);
         _analysis.Conversation = conn.Id;
         _analysis.RelativeSeq = conn.RelativeSeq(dir, p.SequenceNumber);
@@ -88,7 +89,7 @@ public sealed class CaptureSession
             _analysis.RelativeAck = conn.RelativeAck(dir, p.AcknowledgmentNumber);
             _analysis.HasRelativeAck = true;
         }
-        conn.Track(p, ref _analysis);
+        conn.Track(p, ref _analysis, timestamp, reuse);
         // Tracking may have swapped originator and responder (Zeek's flips): count by the roles after it.
         dir = conn.DirectionOf(p);
         _analysis.Direction = dir;

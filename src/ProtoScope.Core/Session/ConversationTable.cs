@@ -66,12 +66,19 @@ public sealed class ConversationTable
         };
     }
 
-    /// <summary>The packet's connection, a new one, or null when it would be new and the table is full.</summary>
-    public TcpConnection? FindOrAddTcp(in DecodedPacket p, long frame, long timestamp)
+    /// <summary>
+    /// The packet's connection, a new one, or null when it would be new and the table is full.
+    /// <paramref name="portsReused"/> says the packet opened a new connection on the ports of an earlier one.
+    /// </summary>
+    public TcpConnection? FindOrAddTcp(in DecodedPacket p, long frame, long timestamp, out bool portsReused)
     {
         var conn = _tcpIndex.Find(p, out int slot);
+        portsReused = conn is not null;
         if (conn is not null && !StartsNewStream(conn, p))
+        {
+            portsReused = false;
             return conn;
+        }
         if (IsFull)
         {
             UntrackedPackets++;

@@ -5,10 +5,10 @@ public static class PacketRoles
 {
     /// <summary>
     /// The role of <paramref name="seg"/>, sent by <paramref name="src"/> to <paramref name="dst"/>, given both
-    /// endpoints and the sender's flow analysis as they were before it. Handshake and teardown steps come first
+    /// endpoints as they were before it and the segment's analysis flags. Handshake and teardown steps come first
     /// (RFC 9293 §3.5, §3.6); what is left is data or an ACK unless the flow analysis flags it.
     /// </summary>
-    public static PacketRole RoleOf(in TcpSegment seg, in TcpEndpoint src, in TcpEndpoint dst, in TcpFlowAnalysis srcFlow)
+    public static PacketRole RoleOf(in TcpSegment seg, in TcpEndpoint src, in TcpEndpoint dst, TcpAnalysisFlags flags)
     {
         if (seg.IsRst) return PacketRole.Reset;
         if (seg.IsSyn)
@@ -21,8 +21,13 @@ public static class PacketRoles
         if (seg.IsFin) return PacketRole.Retransmission;
         if (src.IsHandshakeAck(in seg, in dst)) return PacketRole.HandshakeAck;
         if (dst.IsFinAckedBy(in seg)) return dst.SentFirstFin ? PacketRole.TeardownAckOfFin : PacketRole.TeardownAckOfSecondFin;
-        PacketRole flagged = srcFlow.Classify(in seg);
-        if (flagged != PacketRole.None) return flagged;
+        if ((flags & TcpAnalysisFlags.KeepAlive) != 0) return PacketRole.KeepAlive;
+        if ((flags & AnyRetransmission) != 0) return PacketRole.Retransmission;
+        if ((flags & TcpAnalysisFlags.ZeroWindow) != 0) return PacketRole.ZeroWindow;
+        if ((flags & TcpAnalysisFlags.WindowUpdate) != 0) return PacketRole.WindowUpdate;
         return seg.Length > 0 ? PacketRole.Data : PacketRole.Ack;
     }
+
+    private const TcpAnalysisFlags AnyRetransmission =
+        TcpAnalysisFlags.Retransmission | TcpAnalysisFlags.FastRetransmission | TcpAnalysisFlags.SpuriousRetransmission;
 }

@@ -95,25 +95,77 @@ public sealed partial class TcpConnection : Conversation
     public CloseKind Close => ConnectionKinds.CloseOf(in Originator, in Responder);
 
     /// <summary>
-    /// Follows one packet of this connection (call once per packet, in capture order): works out the packet's role
-    /// from the states before it, moves both RFC 9293 endpoints, the sender's flow analysis and Zeek's endpoints on,
-    /// and fills the role and the states it leaves the sender and the receiver in. May swap originator and
-    /// responder, as Zeek does; <see cref="Conversation.DirectionOf"/> gives the packet's direction afterwards.
+    /// Follows one packet of this connection (call once per packet, in capture order): runs Wireshark's sequence
+    /// analysis on both flows, works out the packet's role from the states before it, moves both RFC 9293 endpoints
+    /// and Zeek's endpoints on, and fills the analysis, the role and the states it leaves the sender and the receiver
+    /// in. <paramref name="reuse"/> is what <see cref="PortReuseOf"/> said before the bases were learnt. May swap
+    /// originator and responder, as Zeek does; <see cref="Conversation.DirectionOf"/> gives the packet's direction
+    /// afterwards.
     /// </summary>
-    public void Track(in DecodedPacket p, ref PacketAnalysis analysis)
+    public void Track(in DecodedPacket p, ref PacketAnalysis analysis, long timestamp, PortReuse reuse = PortReuse.None)
     {
         var seg = TcpSegment.Of(in p);
-        ref Side src = ref SideAt(DirectionOf(p));
+        var dir = DirectionOf(p);
+        ref Side src = ref SideAt(dir);
         ref Side dst = ref PeerOf(ref src);
-        PacketRole role = PacketRoles.RoleOf(in seg, in src.Endpoint, in dst.Endpoint, in src.Flow);
+
+        var result = new SegmentAnalysis();
+        if (reuse == PortReuse.NewConnection || reuse == PortReuse.NewSynAck) result.Flags = TcpAnalysisFlags.ReusedPorts;
+        if (reuse != PortReuse.None) result.HasAnalysis = true;
+        // A SYN sent again: Wireshark puts the flow back to what was acknowledged in order (its issue 17616, a RST
+        // whose sequence number was the ACK received), so that the SYN reads as a retransmission.
+        if (reuse == PortReuse.SameSyn) src.Flow.NextSeq = src.Flow.MaxSeqToBeAcked;
+        TcpSequenceAnalysis.Analyze(ref src.Flow, ref dst.Flow, in seg, analysis.Frame, timestamp, BaseOf(dir).Base.Raw,
+            _initialRtt, ref result);
+        TcpSequenceAnalysis.AfterSegment(ref src.Flow, ref dst.Flow, in seg, in p.Options);
+        if ((seg.Flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn) _lastSynTime = timestamp;
+        else if ((seg.Flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Ack && _lastSynTime != 0 && _initialRtt == 0)
+            _initialRtt = timestamp - _lastSynTime;
+
+        PacketRole role = PacketRoles.RoleOf(in seg, in src.Endpoint, in dst.Endpoint, result.Flags);
         TcpEndpoint.Track(ref src.Endpoint, ref dst.Endpoint, in seg, role);
-        // A RST ends the flow: what it carries is not analysed as the flow's sequence space.
-        if (!seg.IsRst) src.Flow.Advance(in seg);
         analysis.Role = role;
         analysis.SenderState = src.Endpoint.State;
         analysis.ReceiverState = dst.Endpoint.State;
+        analysis.AnalysisFlags = result.Flags;
+        analysis.AcksFrame = result.AcksFrame;
+        analysis.AckRtt = result.AckRtt;
+        analysis.BytesInFlight = result.BytesInFlight;
+        analysis.DupAckNum = result.DupAckNum;
+        analysis.DupAckFrame = result.DupAckFrame;
+        // tshark shows the initial RTT under the analysis of every segment that has one, once it is known.
+        analysis.InitialRtt = result.HasAnalysis ? _initialRtt : 0;
+        _expert.Add(in result);
         TrackZeek(ref src.Zeek, in seg);
     }
+
+    /// <summary>
+    /// What a SYN or SYN-ACK says about port reuse before its direction's base is learnt from it (dissect_tcp's
+    /// checks): a SYN with the ISN already seen is the same SYN again; a SYN-ACK with another ISN than the one seen
+    /// means the ports were reused. A SYN with a new ISN starts a new connection (<see cref="ConversationTable"/>).
+    /// </summary>
+    public PortReuse PortReuseOf(Direction d, in DecodedPacket p)
+    {
+        ref readonly var b = ref BaseOf(d);
+        if (!b.HasBase) return PortReuse.None;
+        var syn = p.Flags & (TcpFlags.Syn | TcpFlags.Ack);
+        var seq = new SequenceNumber(p.SequenceNumber);
+        if (syn == TcpFlags.Syn && seq == b.Base) return PortReuse.SameSyn;
+        if (syn == (TcpFlags.Syn | TcpFlags.Ack) && seq != b.Base) return PortReuse.NewSynAck;
+        return PortReuse.None;
+    }
+
+    /// <summary>The analysis flow of what <paramref name="d"/> sends (its unacknowledged segments, for the graphs).</summary>
+    public ref readonly TcpFlowAnalysis Flow(Direction d) => ref SideAt(d).Flow;
+
+    private long _lastSynTime, _initialRtt;
+    private TcpExpertSummary _expert;
+
+    /// <summary>tcp.analysis.initial_rtt in nanoseconds: from the last SYN to the first pure ACK; 0 while unknown.</summary>
+    public long InitialRtt => _initialRtt;
+
+    /// <summary>How many segments carried each analysis flag, and the ACK RTTs, over the whole connection.</summary>
+    public ref readonly TcpExpertSummary Expert => ref _expert;
 
     /// <summary>Swaps originator and responder (the sides stay where they are; the bases, kept by direction, swap), and records Zeek's '^'.</summary>
     private void FlipRoles()

@@ -1,54 +1,68 @@
+using ProtoScope.Core.Decoding;
+
 namespace ProtoScope.Core.Tcp;
 
 /// <summary>
-/// What one direction of a connection has shown so far for TCP analysis: the next sequence number expected, the
-/// last acknowledgment and the last window, as Wireshark keeps them per flow (tcp_flow_t in packet-tcp.c: nextseq,
-/// lastack, window) for its tcp.analysis flags. Retransmission, keep-alive, window update and zero window are
-/// decided here, simplified: Wireshark's duplicate ACKs, RTT, out-of-order and lost segments need more of its
-/// per-flow state, which belongs in this struct too.
+/// What Wireshark's TCP sequence analysis keeps for one direction of a connection (packet-tcp.c's tcp_flow_t and
+/// tcp_analyze_seq_flow_info_t): the next sequence number expected, the highest one acknowledged in order, the last
+/// ACK and window with their times, duplicate-ACK counting, the window scale, the SACKed bytes of its last segment
+/// and its unacknowledged segments. Held inside its <see cref="TcpConnection"/>, one per direction;
+/// <see cref="TcpSequenceAnalysis"/> moves both on, packet by packet.
 /// </summary>
-/// <remarks>A struct of 12 bytes held inside its <see cref="TcpConnection"/>, one per direction.</remarks>
+/// <remarks>
+/// The fields keep Wireshark's raw 32-bit arithmetic and its sentinels (a next sequence number of 0 means "none
+/// seen"), so that the flags agree with tshark even where those sentinels misfire.
+/// </remarks>
 public struct TcpFlowAnalysis
 {
-    /// <summary>One past the highest sequence number sent (SYN and FIN count one each), when <see cref="_hasNextSeq"/>.</summary>
-    private SequenceNumber _nextSeq;
-    private SequenceNumber _lastAck;
-    private ushort _lastWindow;
-    private bool _hasNextSeq;
-    private bool _hasLastAck;
+    internal uint NextSeq;
+    internal long NextSeqTime;
+    internal uint MaxSeqToBeAcked;
+    internal uint LastAck;
+    internal long LastAckTime;
+    internal long LastNonDupAck;
+    /// <summary>Duplicate ACKs in a row; -1 after an ACK of an unseen segment (Wireshark's neutral value).</summary>
+    internal int DupAckNum;
+    /// <summary>The last window field sent, unscaled; <see cref="HasWindow"/> false stands for Wireshark's G_MAXUINT32.</summary>
+    internal ushort Window;
+    internal bool HasWindow;
+    internal WindowScaling Scaling;
+    /// <summary>The shift of the window scale option, when <see cref="Scaling"/> is <see cref="WindowScaling.Shift"/>.</summary>
+    internal byte ScaleShift;
+    /// <summary>Set by a SYN, cleared by the first pure ACK: until then a window is read unscaled (Wireshark issue 14690).</summary>
+    internal bool IsFirstAck;
+    /// <summary>Wireshark's valid_bif, inverted so that a new flow is valid.</summary>
+    internal bool BytesInFlightInvalid;
+    /// <summary>The bytes the SACK blocks of this direction's last segment cover (its first three blocks, as Wireshark stores).</summary>
+    internal uint SackedBytes;
+    internal TcpAnalysisFlags LastSegmentFlags;
+    internal UnackedSegments? Unacked;
 
-    /// <summary>
-    /// The analysis flag of a segment of this direction that is not a handshake or teardown step, from the state
-    /// before it; <see cref="PacketRole.None"/> when it is plain data or a plain ACK. First match wins, in
-    /// Wireshark's order of precedence for these flags.
-    /// </summary>
-    public readonly PacketRole Classify(in TcpSegment seg)
+    internal readonly uint WindowValue => HasWindow ? Window : uint.MaxValue;
+
+    /// <summary>The window this direction's receiver last advertised, scaled as Wireshark scales it for the window-full test.</summary>
+    internal readonly uint AdvertisedWindow =>
+        WindowValue << (IsFirstAck || Scaling != WindowScaling.Shift ? 0 : ScaleShift);
+
+    /// <summary>The segments sent and not yet acknowledged, oldest first.</summary>
+    public readonly ReadOnlySpan<UnackedSegments.Segment> Outstanding => Unacked is null ? default : Unacked.Items;
+
+    /// <summary>The window scale as learnt from the options of a segment sent in this direction.</summary>
+    internal void LearnOptions(in TcpOptions options)
     {
-        // packet-tcp.c: zero or one byte, one below the next expected sequence number.
-        if (_hasNextSeq && seg.Length <= 1 && seg.Seq == _nextSeq - 1) return PacketRole.KeepAlive;
-        if (seg.Length > 0 && !CarriesNewSequenceSpace(in seg)) return PacketRole.Retransmission;
-        if (seg.Window == 0) return PacketRole.ZeroWindow;
-        // packet-tcp.c: no data, same ACK, another window, at the next expected sequence number.
-        if (seg.Length == 0 && _hasLastAck && seg.Ack == _lastAck && seg.Window != _lastWindow && _hasNextSeq && seg.Seq == _nextSeq)
-            return PacketRole.WindowUpdate;
-        return PacketRole.None;
-    }
-
-    private readonly bool CarriesNewSequenceSpace(in TcpSegment seg) => !_hasNextSeq || seg.End > _nextSeq;
-
-    /// <summary>Takes in a segment of this direction (every one but a RST), after it was classified.</summary>
-    public void Advance(in TcpSegment seg)
-    {
-        if (CarriesNewSequenceSpace(in seg))
+        if (options.HasWindowScale)
         {
-            _nextSeq = seg.End;
-            _hasNextSeq = true;
+            Scaling = WindowScaling.Shift;
+            ScaleShift = Math.Min(options.WindowScale, (byte)14);
         }
-        if (seg.HasAck)
+        SackedBytes = 0;
+        for (int i = 0; i < Math.Min((int)options.SackCount, 3); i++)
         {
-            _lastAck = seg.Ack;
-            _hasLastAck = true;
+            var block = options.SackAt(i);
+            SackedBytes = unchecked(SackedBytes + (block.Right - block.Left));
         }
-        _lastWindow = seg.Window;
     }
 }
+
+/// <summary>packet-tcp.c's win_scale: -1 unknown, -2 known not to be used, or a shift.</summary>
+internal enum WindowScaling : byte { Unknown, NotUsed, Shift }

@@ -50,12 +50,13 @@ public class PacketRolesTests
         var sides = SegmentScript.Fold(row.Before);
         var seg = SegmentScript.ToTcpSegment(row.Segment);
         bool fromClient = row.Segment.From == 'C';
-        var (src, dst, flow) = fromClient ? (sides.Client, sides.Server, sides.ClientFlow) : (sides.Server, sides.Client, sides.ServerFlow);
+        var (src, dst) = fromClient ? (sides.Client, sides.Server) : (sides.Server, sides.Client);
+        var flags = sides.Analyse(row.Segment);
 
-        var role = PacketRoles.RoleOf(in seg, in src, in dst, in flow);
+        var role = PacketRoles.RoleOf(in seg, in src, in dst, flags);
 
         Assert.Equal(row.Role, role);
-        Assert.Equal(role, PacketRoles.RoleOf(in seg, in src, in dst, in flow));
+        Assert.Equal(role, PacketRoles.RoleOf(in seg, in src, in dst, flags));
         Assert.Equal((sides.Client, sides.Server), fromClient ? (src, dst) : (dst, src));
     }
 }

@@ -49,8 +49,9 @@ public static class SegmentScript
 
     /// <summary>
     /// The client's and the server's RFC 9293 endpoints and flow analyses after <paramref name="segments"/>, folded
-    /// with the tracker's own pieces (<see cref="PacketRoles.RoleOf"/>, then the endpoints and the sender's flow
-    /// moved on) and no session: the client is the originator, as no flip happens here.
+    /// with the tracker's own pieces (the sequence analysis, <see cref="PacketRoles.RoleOf"/>, then the endpoints
+    /// moved on) and no session: the client is the originator, as no flip happens here. Segment i is frame i + 1,
+    /// sent at i ms.
     /// </summary>
     public static Sides Fold(IEnumerable<Segment> segments)
     {
@@ -58,12 +59,11 @@ public static class SegmentScript
         foreach (var s in segments)
         {
             var seg = ToTcpSegment(s);
+            var flags = sides.Analyse(s);
             bool fromClient = s.From == 'C';
             ref TcpEndpoint src = ref fromClient ? ref sides.Client : ref sides.Server;
             ref TcpEndpoint dst = ref fromClient ? ref sides.Server : ref sides.Client;
-            ref TcpFlowAnalysis flow = ref fromClient ? ref sides.ClientFlow : ref sides.ServerFlow;
-            TcpEndpoint.Track(ref src, ref dst, in seg, PacketRoles.RoleOf(in seg, in src, in dst, in flow));
-            if (!seg.IsRst) flow.Advance(in seg);
+            TcpEndpoint.Track(ref src, ref dst, in seg, PacketRoles.RoleOf(in seg, in src, in dst, flags));
         }
         return sides;
     }
@@ -77,4 +77,18 @@ public sealed class Sides
 {
     public TcpEndpoint Client, Server;
     public TcpFlowAnalysis ClientFlow, ServerFlow;
+    private long _segments;
+
+    /// <summary>Runs the sequence analysis of the next segment on both flows; returns its flags.</summary>
+    public TcpAnalysisFlags Analyse(in Segment s)
+    {
+        var seg = SegmentScript.ToTcpSegment(s);
+        long frame = ++_segments;
+        var result = new SegmentAnalysis();
+        ref var fwd = ref s.From == 'C' ? ref ClientFlow : ref ServerFlow;
+        ref var rev = ref s.From == 'C' ? ref ServerFlow : ref ClientFlow;
+        TcpSequenceAnalysis.Analyze(ref fwd, ref rev, in seg, frame, frame * 1_000_000, 0, 0, ref result);
+        TcpSequenceAnalysis.AfterSegment(ref fwd, ref rev, in seg, default);
+        return result.Flags;
+    }
 }

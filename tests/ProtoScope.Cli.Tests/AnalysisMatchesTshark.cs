@@ -5,7 +5,8 @@ namespace ProtoScope.Cli.Tests;
 /// <summary>
 /// Wireshark's TCP analysis per packet, `read --format jsonl` against tshark: every tcp.analysis flag (as tshark's
 /// fields report them, so a fast retransmission is a retransmission too), acks_frame, ack_rtt, initial_rtt,
-/// bytes_in_flight, duplicate_ack_num and duplicate_ack_frame, on every TCP packet both decode.
+/// bytes_in_flight, duplicate_ack_num and duplicate_ack_frame, and the scaled window (tcp.window_size), on every
+/// TCP packet both decode.
 /// </summary>
 public static class AnalysisMatchesTshark
 {
@@ -25,6 +26,7 @@ public static class AnalysisMatchesTshark
         ("tcp.analysis.bytes_in_flight", "bytes_in_flight", false),
         ("tcp.analysis.duplicate_ack_num", "dup_ack_num", false),
         ("tcp.analysis.duplicate_ack_frame", "dup_ack_frame", false),
+        ("tcp.window_size", "window_size", false),
     ];
 
     /// <summary>One TCP packet as tshark analysed it: the flags it carries and the numbers shown.</summary>

@@ -28,6 +28,7 @@ public static class ConnectionJson
             w.WriteString("history", t.History.ToString());
             w.WriteString("orig_state", t.Originator.State.Name());
             w.WriteString("resp_state", t.Responder.State.Name());
+            WriteAnalysis(w, t);
             (origBytes, respBytes) = (t.OrigBytes, t.RespBytes);
         }
         else
@@ -46,5 +47,29 @@ public static class ConnectionJson
         w.WriteNumber("first_frame", c.FirstFrame);
         w.WriteNumber("last_frame", c.LastFrame);
         w.WriteEndObject();
+    }
+
+    /// <summary>The connection's health, its analysis events by tshark's names (only those it had) and its RTTs in seconds.</summary>
+    private static void WriteAnalysis(Utf8JsonWriter w, TcpConnection t)
+    {
+        ref readonly var e = ref t.Expert;
+        w.WriteString("health", e.Health);
+        if (e.Seen != TcpAnalysisFlags.None)
+        {
+            w.WriteStartObject("analysis");
+            foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
+                if ((e.Seen & info.Flag) != 0) w.WriteNumber(info.Name, e.Count(info.Flag));
+            w.WriteEndObject();
+        }
+        if (t.InitialRtt != 0) w.WriteNumber("initial_rtt", t.InitialRtt / 1_000_000_000m);
+        if (e.RttSamples > 0)
+        {
+            w.WriteStartObject("ack_rtt");
+            w.WriteNumber("min", e.RttMin / 1_000_000_000m);
+            w.WriteNumber("mean", e.RttMean / 1_000_000_000m);
+            w.WriteNumber("max", e.RttMax / 1_000_000_000m);
+            w.WriteNumber("samples", e.RttSamples);
+            w.WriteEndObject();
+        }
     }
 }

@@ -70,6 +70,7 @@ public static class PacketJson
         w.WriteNumber("seq_raw", p.SequenceNumber);
         w.WriteNumber("ack_raw", p.AcknowledgmentNumber);
         w.WriteNumber("win", p.Window);
+        if (a.Conversation >= 0) w.WriteNumber("window_size", a.WindowSize);
         w.WriteNumber("len", p.PayloadLength);
         w.WriteNumber("stream", a.Conversation);
         if (a.Role != PacketRole.None)

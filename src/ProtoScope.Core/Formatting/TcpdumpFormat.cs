@@ -160,6 +160,13 @@ public sealed class TcpdumpFormat
         }
         sb.Append(", length ").Append(p.PayloadLength);
         if (a.Role != PacketRole.None) AppendRole(sb, a.Role);
+        if (a.AnalysisFlags != TcpAnalysisFlags.None)
+        {
+            // Wireshark's words, after the line as in its Info column: "[TCP Dup ACK 12#3] [TCP Retransmission]".
+            sb.Append(' ');
+            TcpAnalysisNames.AppendInfo(sb, in a);
+            sb.Length--;
+        }
     }
 
     /// <summary>The role in parentheses after the length, its own parentheses dropped: "(handshake 2/3 SYN-ACK)".</summary>

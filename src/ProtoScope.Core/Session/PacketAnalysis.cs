@@ -33,6 +33,8 @@ public struct PacketAnalysis
     public uint BytesInFlight;
     /// <summary>tcp.analysis.duplicate_ack_num (#n); 0 unless <see cref="TcpAnalysisFlags.DuplicateAck"/>.</summary>
     public uint DupAckNum;
+    /// <summary>tcp.window_size: the window field scaled by the sender's window scale once the handshake settled it.</summary>
+    public uint WindowSize;
     /// <summary>tcp.analysis.duplicate_ack_frame: the frame this ACK duplicates; 0 unless a duplicate ACK.</summary>
     public long DupAckFrame;
 }

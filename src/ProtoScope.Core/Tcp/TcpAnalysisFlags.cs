@@ -1,3 +1,6 @@
+using System.Text;
+using ProtoScope.Core.Session;
+
 namespace ProtoScope.Core.Tcp;
 
 /// <summary>
@@ -76,6 +79,22 @@ public static class TcpAnalysisNames
     /// </summary>
     public static TcpAnalysisFlags Fields(TcpAnalysisFlags flags) =>
         (flags & (TcpAnalysisFlags.FastRetransmission | TcpAnalysisFlags.SpuriousRetransmission)) != 0 ? flags | TcpAnalysisFlags.Retransmission : flags;
+
+    /// <summary>
+    /// Wireshark's bracketed words for <paramref name="a"/>'s flags, each followed by a space, in its Info column's
+    /// order: "[TCP Dup ACK 12#3] ", "[TCP Retransmission] ". Nothing when the segment has no flag.
+    /// </summary>
+    public static void AppendInfo(StringBuilder sb, in PacketAnalysis a)
+    {
+        if (a.AnalysisFlags == TcpAnalysisFlags.None) return;
+        foreach (ref readonly var info in All.AsSpan())
+        {
+            if ((a.AnalysisFlags & info.Flag) == 0) continue;
+            sb.Append('[').Append(info.Text);
+            if (info.Flag == TcpAnalysisFlags.DuplicateAck) sb.Append(' ').Append(a.DupAckFrame).Append('#').Append(a.DupAckNum);
+            sb.Append("] ");
+        }
+    }
 
     /// <summary>The highest severity among <paramref name="flags"/>; null when none is set.</summary>
     public static ExpertSeverity? SeverityOf(TcpAnalysisFlags flags)

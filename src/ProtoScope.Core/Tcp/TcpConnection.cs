@@ -117,6 +117,8 @@ public sealed partial class TcpConnection : Conversation
         if (reuse == PortReuse.SameSyn) src.Flow.NextSeq = src.Flow.MaxSeqToBeAcked;
         TcpSequenceAnalysis.Analyze(ref src.Flow, ref dst.Flow, in seg, analysis.Frame, timestamp, BaseOf(dir).Base.Raw,
             _initialRtt, ref result);
+        // Scaled by what was known before this segment's own options, as Wireshark does.
+        analysis.WindowSize = src.Flow.ScaledWindow(in seg);
         TcpSequenceAnalysis.AfterSegment(ref src.Flow, ref dst.Flow, in seg, in p.Options);
         if ((seg.Flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Syn) _lastSynTime = timestamp;
         else if ((seg.Flags & (TcpFlags.Syn | TcpFlags.Ack)) == TcpFlags.Ack && _lastSynTime != 0 && _initialRtt == 0)

@@ -24,6 +24,21 @@ public struct TcpExpertSummary
     /// <summary>Segments that carried <paramref name="flag"/> (one flag), as tshark's field counts them.</summary>
     public readonly int Count(TcpAnalysisFlags flag) => _counts is null ? 0 : _counts[System.Numerics.BitOperations.Log2((uint)flag)];
 
+    private const TcpAnalysisFlags Loss = TcpAnalysisFlags.Retransmission | TcpAnalysisFlags.FastRetransmission
+        | TcpAnalysisFlags.SpuriousRetransmission | TcpAnalysisFlags.LostSegment | TcpAnalysisFlags.AckLostSegment
+        | TcpAnalysisFlags.OutOfOrder | TcpAnalysisFlags.DuplicateAck;
+
+    /// <summary>
+    /// One word for what held the connection back, the worst first: "stalled" (a receiver closed its window to
+    /// zero), "lossy" (segments lost, resent, reordered or ACKed twice), "limited" (a sender filled the receiver's
+    /// window), else "ok". Keep-alives and window updates are normal life.
+    /// </summary>
+    public readonly string Health =>
+        (Seen & TcpAnalysisFlags.ZeroWindow) != 0 ? "stalled"
+        : (Seen & Loss) != 0 ? "lossy"
+        : (Seen & TcpAnalysisFlags.WindowFull) != 0 ? "limited"
+        : "ok";
+
     internal void Add(in SegmentAnalysis a)
     {
         if (a.AckRtt > 0)

@@ -44,6 +44,13 @@ public struct TcpFlowAnalysis
     internal readonly uint AdvertisedWindow =>
         WindowValue << (IsFirstAck || Scaling != WindowScaling.Shift ? 0 : ScaleShift);
 
+    /// <summary>
+    /// tcp.window_size of a segment of this direction: its window field shifted by the scale this direction announced,
+    /// once known (a SYN's window is never scaled, RFC 7323 §2.2).
+    /// </summary>
+    internal readonly uint ScaledWindow(in TcpSegment seg) =>
+        !seg.IsSyn && Scaling == WindowScaling.Shift ? (uint)seg.Window << ScaleShift : seg.Window;
+
     /// <summary>The segments sent and not yet acknowledged, oldest first.</summary>
     public readonly ReadOnlySpan<UnackedSegments.Segment> Outstanding => Unacked is null ? default : Unacked.Items;
 

@@ -159,13 +159,24 @@ public sealed class TcpdumpFormat
             sb.Append(']');
         }
         sb.Append(", length ").Append(p.PayloadLength);
-        if (a.Role != PacketRole.None) AppendRole(sb, a.Role);
         if (a.AnalysisFlags != TcpAnalysisFlags.None)
         {
+            // The brackets say what the analysis found; the role in parentheses keeps to the segment's part in the
+            // connection, so "(retransmission) [TCP Retransmission]" reads "(data) [TCP Retransmission]".
+            // A SYN or FIN sent again has no other part to name: it stays "(retransmission)".
+            bool plain = (p.Flags & (TcpFlags.Syn | TcpFlags.Fin)) == 0;
+            var role = plain && a.Role is (PacketRole.Retransmission or PacketRole.KeepAlive or PacketRole.WindowUpdate or PacketRole.ZeroWindow)
+                ? (p.PayloadLength > 0 ? PacketRole.Data : PacketRole.Ack)
+                : a.Role;
+            AppendRole(sb, role);
             // Wireshark's words, after the line as in its Info column: "[TCP Dup ACK 12#3] [TCP Retransmission]".
             sb.Append(' ');
             TcpAnalysisNames.AppendInfo(sb, in a);
             sb.Length--;
+        }
+        else if (a.Role != PacketRole.None)
+        {
+            AppendRole(sb, a.Role);
         }
     }
 

@@ -1,7 +1,7 @@
 namespace ProtoScope.Tui;
 
 /// <summary>
-/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow): its own content and a tick to pick
+/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow, Expert): its own content and a tick to pick
 /// up what the reader added.
 /// </summary>
 /// <remarks>

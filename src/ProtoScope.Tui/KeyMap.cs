@@ -40,6 +40,7 @@ public static class KeyMap
         new([Key.D3], "3", "Ladder", null, "Views", (w, _) => w.Show(w.Ladder)),
         new([Key.D4], "4", "Frames", null, "Views", (w, _) => w.Show(w.Frames)),
         new([Key.D5], "5", "Follow", null, "Views", (w, _) => w.Show(w.Follow)),
+        new([Key.D6], "6", "Expert: TCP analysis events by kind", "Expert", "Views", (w, _) => w.Show(w.Expert)),
         new([Key.L], "l", "ladder", "Ladder", "Conversation", (w, _) => w.OpenSelected(w.Ladder)),
         new([Key.F], "f", "frames", "Frames", "Conversation", (w, _) => w.OpenSelected(w.Frames)),
         new([Key.F.WithShift, Key.W], "F (or w)", "follow", "Follow", "Conversation", (w, _) => w.OpenSelected(w.Follow)),

@@ -11,7 +11,7 @@ namespace ProtoScope.Tui;
 
 /// <summary>
 /// The main screen: a header with the capture's name and load progress, the view in front (Packets,
-/// Connections, Ladder, Frames, Follow), the display filter bar, the colour legend, a status line and the key bar. A timer on the
+/// Connections, Ladder, Frames, Follow, Expert), the display filter bar, the colour legend, a status line and the key bar. A timer on the
 /// UI thread picks up what the reader thread added, ten times a second. Its keys are <see cref="KeyMap.Main"/>; the rules
 /// of pausing, stepping and replay speed are the model's (<see cref="CaptureModel"/>).
 /// </summary>
@@ -26,6 +26,7 @@ public sealed class MainWindow : Window
     private readonly ProgressBar _progress;
     private readonly Label _status;
     private ConnectionsView? _connections;
+    private ExpertView? _expert;
     private LadderView? _ladder;
     private FramesView? _frames;
     private FollowView? _follow;
@@ -91,6 +92,7 @@ public sealed class MainWindow : Window
     public LadderView Ladder => _ladder ??= new LadderView(_model, SelectPacket);
     public FramesView Frames => _frames ??= new FramesView(_model, SelectPacket);
     public FollowView Follow => _follow ??= new FollowView(_model, SelectPacket);
+    public ExpertView Expert => _expert ??= new ExpertView(_model, SelectPacket);
     public TextField FilterField { get; }
     public IScopeView Current => _current;
     public string StatusText => _status.Text;

@@ -31,10 +31,11 @@ public sealed class PacketChunk
         Role = new byte[rows];
         States = new byte[rows];
         Fault = new byte[rows];
+        Analysis = new ushort[rows];
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
+    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1 + 2;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
@@ -71,6 +72,8 @@ public sealed class PacketChunk
     public readonly byte[] States;
     /// <summary><see cref="PacketFault"/> bits.</summary>
     public readonly byte[] Fault;
+    /// <summary><see cref="TcpAnalysisFlags"/> bits: Wireshark's tcp.analysis flags of the segment.</summary>
+    public readonly ushort[] Analysis;
 }
 
 /// <summary>One row of a <see cref="PacketTable"/>, copied out for display (a few dozen per screen).</summary>
@@ -92,7 +95,8 @@ public readonly record struct PacketRow(
     Network Network,
     Transport Transport,
     PacketRole Role,
-    PacketFault Fault)
+    PacketFault Fault,
+    TcpAnalysisFlags Analysis)
 {
     /// <summary>1-based frame number, as tshark and tcpdump -# count.</summary>
     public long Frame => Index + 1L;
@@ -181,6 +185,7 @@ public sealed class PacketTable
         chunk.Role[i] = (byte)a.Role;
         chunk.States[i] = (byte)((int)a.SenderState | (int)a.ReceiverState << 4);
         chunk.Fault[i] = p.HasError ? (byte)PacketFault.Decode : (byte)0;
+        chunk.Analysis[i] = (ushort)a.AnalysisFlags;
         Volatile.Write(ref _count, row + 1);
         return row;
     }
@@ -218,7 +223,7 @@ public sealed class PacketTable
             return new PacketRow(row, c.Timestamp[i], c.CapturedLength[i], c.WireLength[i],
                 _addresses[c.Src[i]], _addresses[c.Dst[i]], c.SrcPort[i], c.DstPort[i], (TcpFlags)c.Flags[i],
                 c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], c.Conversation[i], (Direction)c.Direction[i],
-                (Network)c.Network[i], (Transport)c.Transport[i], (PacketRole)c.Role[i], (PacketFault)c.Fault[i]);
+                (Network)c.Network[i], (Transport)c.Transport[i], (PacketRole)c.Role[i], (PacketFault)c.Fault[i], (TcpAnalysisFlags)c.Analysis[i]);
         }
     }
 

@@ -66,6 +66,24 @@ public sealed class StoredConversation
         return follower.Connection is null ? null : (follower.Totals(Direction.Orig), follower.Totals(Direction.Resp));
     }
 
+    /// <summary>
+    /// The analysis the one pass gave the conversation's packet at <paramref name="row"/> (its role, states and TCP
+    /// analysis numbers), found again by replaying the conversation's packets up to it; null when the row is not one
+    /// of the conversation's. Port reuse is the one flag a conversation alone cannot show: the table's row has it.
+    /// </summary>
+    public PacketAnalysis? AnalysisAt(int row)
+    {
+        var session = new CaptureSession(_table.LinkType, _timestampUnit);
+        foreach (int r in _rows)
+        {
+            if (r > row) break;
+            var chunk = _table.ChunkOf(r, out int i);
+            session.Add(new PacketHeader(chunk.Timestamp[i], chunk.CapturedLength[i], chunk.WireLength[i]), _table.Bytes(r), r + 1L);
+            if (r == row) return session.CurrentAnalysis;
+        }
+        return null;
+    }
+
     private void Replay(Reassembler reassembler, Func<bool>? stop)
     {
         var session = new CaptureSession(_table.LinkType, _timestampUnit) { Reassembly = reassembler };

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
+using ProtoScope.Core.Tcp;
 using ProtoScope.Tui.Packets;
 
 namespace ProtoScope.Tui.Connections;
@@ -12,7 +13,8 @@ namespace ProtoScope.Tui.Connections;
 /// </summary>
 public sealed class ConnectionsView : IScopeView
 {
-    private static readonly string[] Columns = ["Conn", "Proto", "Originator", "Responder", "Pkts →", "Pkts ←", "Bytes →", "Bytes ←", "Start", "Duration"];
+    private static readonly string[] Columns = ["Conn", "Proto", "Originator", "Responder", "Pkts →", "Pkts ←", "Bytes →", "Bytes ←", "Start", "Duration",
+        "Health", "iRTT ms", "RTT ms", "Retr", "Dup ACK"];
     private readonly CaptureModel _model;
     private readonly Action<Conversation> _open;
     private readonly Action<Conversation> _showPackets;
@@ -28,7 +30,7 @@ public sealed class ConnectionsView : IScopeView
         _source = new ConversationSource(model.Table);
         Table = ScopeTable.Create("Connections");
         Table.Table = _source;
-        foreach (int c in new[] { 0, 4, 5, 6, 7, 8, 9 }) Table.Style.GetOrCreateColumnStyle(c).Alignment = Alignment.End;
+        foreach (int c in new[] { 0, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14 }) Table.Style.GetOrCreateColumnStyle(c).Alignment = Alignment.End;
         View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
         View.Add(Table);
     }
@@ -103,6 +105,11 @@ public sealed class ConnectionsView : IScopeView
             7 => (a, b) => a.Resp.PayloadBytes.CompareTo(b.Resp.PayloadBytes),
             8 => (a, b) => a.StartTime.CompareTo(b.StartTime),
             9 => (a, b) => (a.EndTime - a.StartTime).CompareTo(b.EndTime - b.StartTime),
+            10 => (a, b) => string.CompareOrdinal(Health(a), Health(b)),
+            11 => (a, b) => InitialRtt(a).CompareTo(InitialRtt(b)),
+            12 => (a, b) => MeanRtt(a).CompareTo(MeanRtt(b)),
+            13 => (a, b) => Count(a, TcpAnalysisFlags.Retransmission).CompareTo(Count(b, TcpAnalysisFlags.Retransmission)),
+            14 => (a, b) => Count(a, TcpAnalysisFlags.DuplicateAck).CompareTo(Count(b, TcpAnalysisFlags.DuplicateAck)),
             _ => (a, b) => a.FirstFrame.CompareTo(b.FirstFrame),
         };
         // A stable order: ties keep first appearance.
@@ -118,6 +125,16 @@ public sealed class ConnectionsView : IScopeView
         int at = selected is null ? 0 : Math.Max(0, rows.IndexOf(selected));
         if (rows.Count > 0) Table.SetSelection(0, at, false);
     }
+
+    private static string Health(Conversation c) => c is TcpConnection t ? t.Expert.Health : "";
+
+    private static long InitialRtt(Conversation c) => c is TcpConnection t ? t.InitialRtt : 0;
+
+    private static long MeanRtt(Conversation c) => c is TcpConnection t ? t.Expert.RttMean : 0;
+
+    private static int Count(Conversation c, TcpAnalysisFlags flag) => c is TcpConnection t ? t.Expert.Count(flag) : 0;
+
+    private static string Milliseconds(long ns) => ns == 0 ? "" : (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture);
 
     private static int Compare(Core.Decoding.NetAddress a, ushort ap, Core.Decoding.NetAddress b, ushort bp)
     {
@@ -153,7 +170,12 @@ public sealed class ConnectionsView : IScopeView
                     6 => c.Orig.PayloadBytes.ToString(CultureInfo.InvariantCulture),
                     7 => c.Resp.PayloadBytes.ToString(CultureInfo.InvariantCulture),
                     8 => PacketText.RelativeTime(c.StartTime, table.FirstTimestamp),
-                    _ => ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture),
+                    9 => ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture),
+                    10 => Health(c),
+                    11 => Milliseconds(InitialRtt(c)),
+                    12 => Milliseconds(MeanRtt(c)),
+                    13 => c is TcpConnection ? Count(c, TcpAnalysisFlags.Retransmission).ToString(CultureInfo.InvariantCulture) : "",
+                    _ => c is TcpConnection ? Count(c, TcpAnalysisFlags.DuplicateAck).ToString(CultureInfo.InvariantCulture) : "",
                 };
             }
         }

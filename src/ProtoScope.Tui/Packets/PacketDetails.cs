@@ -114,6 +114,7 @@ public static class PacketDetails
             tcp.Add($"Checksum: 0x{Read16(data, t + 16):x4}", t + 16, 2);
             tcp.Add($"Urgent pointer: {p.UrgentPointer}", t + 18, 2);
             if (p.TransportHeaderLength > 20) AddOptions(tcp, p.Options, t + 20, p.TransportHeaderLength - 20);
+            if (r.Conversation >= 0 && conversations.Of(r) is { } conn) AddAnalysis(tcp, table, row, r, conn);
             nodes.Add(tcp);
         }
         else if (p.IsUdp && p.TransportHeaderLength > 0)
@@ -143,6 +144,45 @@ public static class PacketDetails
             nodes.Add(new FieldNode($"Error: {p.Error}"));
         return nodes;
     }
+
+    /// <summary>
+    /// Replaying more packets than this to show one packet's analysis numbers would stall the cursor: beyond it the
+    /// node shows the flags alone.
+    /// </summary>
+    private const int MaxReplayedPackets = 200_000;
+
+    /// <summary>Wireshark's "SEQ/ACK analysis" node: the ACK's RTT, the initial RTT, bytes in flight and each flag with its severity.</summary>
+    private static void AddAnalysis(FieldNode tcp, PacketTable table, int row, in PacketRow r, Conversation conn)
+    {
+        var stored = new StoredConversation(table, conn, row + 1, 1_000_000_000);
+        var analysis = stored.Rows.Count <= MaxReplayedPackets ? stored.AnalysisAt(row) : null;
+        var flags = r.Analysis;
+        bool numbers = analysis is { } x && (x.AcksFrame != 0 || x.BytesInFlight != 0 || x.InitialRtt != 0 || x.DupAckNum != 0);
+        if (flags == TcpAnalysisFlags.None && !numbers) return;
+        var node = tcp.Add("SEQ/ACK analysis");
+        if (analysis is { } a)
+        {
+            if (a.AcksFrame != 0) node.Add($"This is an ACK to the segment in frame: {a.AcksFrame}");
+            if (a.AckRtt != 0) node.Add($"The RTT to ACK the segment was: {Seconds(a.AckRtt)} seconds");
+            if (a.InitialRtt != 0) node.Add($"iRTT: {Seconds(a.InitialRtt)} seconds");
+            if (a.BytesInFlight != 0) node.Add($"Bytes in flight: {a.BytesInFlight}");
+            if (a.DupAckNum != 0) node.Add($"Duplicate ACK #{a.DupAckNum} of the ACK in frame {a.DupAckFrame}");
+        }
+        else
+        {
+            node.Add($"Numbers not shown: {stored.Rows.Count} packets of this connection precede it (read -Y 'frame.number == {r.Frame}' --format jsonl has them)");
+        }
+        if (flags == TcpAnalysisFlags.None) return;
+        var list = node.Add("TCP Analysis Flags");
+        foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
+            if ((TcpAnalysisNames.Fields(flags) & info.Flag) != 0)
+                list.Add($"{info.Summary} ({SeverityWord(info.Severity)}, tcp.analysis.{info.Name})");
+    }
+
+    private static string Seconds(long ns) => (ns / 1e9).ToString("0.000000000", CultureInfo.InvariantCulture);
+
+    /// <summary>Wireshark's expert severity words.</summary>
+    public static string SeverityWord(ExpertSeverity s) => s switch { ExpertSeverity.Warning => "warning", ExpertSeverity.Note => "note", _ => "chat" };
 
     private static FieldNode ConversationNode(in PacketRow r, ConversationTable conversations)
     {

@@ -34,11 +34,19 @@ public static class PacketText
     public static string Flags(in PacketRow r) => r.Transport == Transport.Tcp && r.Conversation >= 0 ? TcpFlagNotation.Tcpdump(r.Flags) : "";
 
     /// <summary>What a row is, for its marker and its colour: the tracker's role, grouped.</summary>
-    public enum Kind { Other, Handshake, Data, Ack, Teardown, Reset, Udp, Error }
+    public enum Kind { Other, Handshake, Data, Ack, Teardown, Reset, Udp, Error, Trouble }
 
-    public static Kind KindOf(PacketRole role, Transport transport, PacketFault fault)
+    /// <summary>
+    /// Wireshark's "Bad TCP" colouring rule: any analysis flag but a window update, a keep-alive or its ACK, which
+    /// are normal life.
+    /// </summary>
+    public static bool IsTrouble(TcpAnalysisFlags flags) =>
+        (flags & ~(TcpAnalysisFlags.WindowUpdate | TcpAnalysisFlags.KeepAlive | TcpAnalysisFlags.KeepAliveAck)) != 0;
+
+    public static Kind KindOf(PacketRole role, Transport transport, PacketFault fault, TcpAnalysisFlags analysis)
     {
         if (fault != PacketFault.None) return Kind.Error;
+        if (IsTrouble(analysis)) return Kind.Trouble;
         if (transport == Transport.Udp) return Kind.Udp;
         return role switch
         {
@@ -53,10 +61,12 @@ public static class PacketText
 
     /// <summary>
     /// A one-glyph marker per kind, so the list reads without colour: H handshake, D data, A ack, F teardown,
-    /// R reset, U UDP datagram, ! a packet the decoder or the framing found broken.
+    /// R reset, U UDP datagram, * TCP trouble (a retransmission, a lost segment, a duplicate ACK, a zero window...),
+    /// ! a packet the decoder or the framing found broken.
     /// </summary>
-    public static string Marker(in PacketRow r) => KindOf(r.Role, r.Transport, r.Fault) switch
+    public static string Marker(in PacketRow r) => KindOf(r.Role, r.Transport, r.Fault, r.Analysis) switch
     {
+        Kind.Trouble => "*",
         Kind.Handshake => "H",
         Kind.Data => "D",
         Kind.Ack => "A",
@@ -67,7 +77,7 @@ public static class PacketText
         _ => " ",
     };
 
-    public const string Legend = "H handshake  D data  A ack  F teardown  R reset  U udp  ! error";
+    public const string Legend = "H handshake  D data  A ack  F teardown  R reset  U udp  * tcp trouble  ! error";
 
     /// <summary>The Info column: role, TCP segment names and numbers, or what the decoder found.</summary>
     public static string Info(PacketTable table, in PacketRow r)
@@ -75,7 +85,10 @@ public static class PacketText
         var sb = new StringBuilder(64);
         if (r.Transport == Transport.Tcp && r.Conversation >= 0)
         {
-            // The tracker's role first, as the issue shows it: "handshake 2/3 (SYN-ACK) seq=0 ack=1".
+            // Wireshark's analysis words lead, as in its Info column: "[TCP Retransmission] data seq=1 ...".
+            foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
+                if ((r.Analysis & info.Flag) != 0) sb.Append('[').Append(info.Text).Append("] ");
+            // The tracker's role, as the issue shows it: "handshake 2/3 (SYN-ACK) seq=0 ack=1".
             if (r.Role != PacketRole.None) sb.Append(r.Role.Label());
             else sb.Append(SegmentName(r.Flags));
             sb.Append(" seq=").Append(r.RelativeSeq);

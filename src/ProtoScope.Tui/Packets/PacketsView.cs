@@ -45,6 +45,8 @@ public sealed class PacketsView : IScopeView
             [PacketText.Kind.Udp] = RowScheme(Color.BrightCyan),
             [PacketText.Kind.Data] = RowScheme(Color.White),
             [PacketText.Kind.Ack] = RowScheme(Color.Gray),
+            // Wireshark's "Bad TCP" rows (black with red text) as a grey bar with red text: plain red is a reset here.
+            [PacketText.Kind.Trouble] = new Scheme(new Attribute(Color.BrightRed, Color.DarkGray)) { Focus = new Attribute(Color.DarkGray, Color.BrightRed), Active = new Attribute(Color.DarkGray, Color.BrightRed) },
             [PacketText.Kind.Error] = new Scheme(new Attribute(Color.White, Color.Red)) { Focus = new Attribute(Color.Red, Color.White), Active = new Attribute(Color.Red, Color.White) },
         };
         List.Style.RowColorGetter = args => SchemeOf(args.RowIndex);
@@ -182,7 +184,7 @@ public sealed class PacketsView : IScopeView
     {
         if (position < 0 || position >= Source.Rows) return null;
         var c = _model.Table.ChunkOf(Source.TableRow(position), out int i);
-        return _kindSchemes.GetValueOrDefault(PacketText.KindOf((PacketRole)c.Role[i], (Transport)c.Transport[i], (PacketFault)c.Fault[i]));
+        return _kindSchemes.GetValueOrDefault(PacketText.KindOf((PacketRole)c.Role[i], (Transport)c.Transport[i], (PacketFault)c.Fault[i], (TcpAnalysisFlags)c.Analysis[i]));
     }
 
     private static Scheme RowScheme(Color foreground) => new(new Attribute(foreground, Color.Black))

@@ -30,4 +30,34 @@ public class TerminalTests
         terminal.Type("echo exit=$?");
         terminal.WaitForScreen(s => s.Contains("exit=0"), TimeSpan.FromSeconds(10));
     }
+
+    /// <summary>
+    /// The lossy sample capture in a real terminal: its troubled rows carry the * marker and Wireshark's words, and
+    /// view 6 lists the analysis events with tshark's counts.
+    /// </summary>
+    [Fact]
+    public void The_expert_view_of_a_lossy_capture_shows_in_tmux()
+    {
+        string capture = Path.Combine(Repo.Captures, "lossy-transfer.pcap");
+        using var terminal = new RealTerminal();
+        terminal.Type($"dotnet {PublishedProgram.Dll} {capture}");
+        terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        long dup = Tshark.Frames(capture, "tcp.analysis.duplicate_ack").First();
+        terminal.Keys("/");
+        terminal.Type($"frame.number >= {dup}");
+        string list = terminal.WaitForScreen(s => s.Contains("[TCP Dup ACK"), TimeSpan.FromSeconds(20));
+        Assert.Contains(list.Split('\n'), l => l.Contains(" * ") && l.Contains("[TCP Dup ACK"));
+
+        // Escape alone, then 6: sent together, the terminal would read them as Alt+6.
+        terminal.Keys("Escape");
+        Thread.Sleep(500);
+        terminal.Keys("6");
+        int dupAcks = Tshark.Frames(capture, "tcp.analysis.duplicate_ack").Count;
+        string expert = terminal.WaitForScreen(s => s.Contains("Expert:"), TimeSpan.FromSeconds(20));
+        Assert.Contains(expert.Split('\n'), l => l.Contains("Duplicate ACK") && l.Contains($" {dupAcks} "));
+
+        terminal.Keys("q");
+        terminal.WaitForScreen(s => !s.Contains("Expert:"), TimeSpan.FromSeconds(20));
+        Assert.False(terminal.AlternateScreen);
+    }
 }

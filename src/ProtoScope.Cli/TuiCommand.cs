@@ -30,11 +30,13 @@ internal static class TuiCommand
         var bpf = new Option<string?>("--filter", "-f") { Description = "Capture filter (BPF syntax) for a live capture." };
         var write = new Option<string?>("--write", "-w") { Description = "With -i, also save the live capture to this pcap file as it runs (flushed on quit, on a signal, or when the terminal goes away)." };
         var replay = new Option<bool>("--replay") { Description = "Play the file with its original timing (1x; + and - change the speed)." };
+        var lang = LessonOptions.Language();
         root.Arguments.Add(file);
         root.Options.Add(device);
         root.Options.Add(bpf);
         root.Options.Add(write);
         root.Options.Add(replay);
+        root.Options.Add(lang);
         root.SetAction(r =>
         {
             string? path = r.GetValue(file);
@@ -62,6 +64,10 @@ internal static class TuiCommand
                 DroppedPackets = source => source is LiveCapture live ? live.Statistics.DroppedByKernel : null,
                 OpenWriter = writePath is null ? null : source => PcapWriter.Create(writePath, source.LinkType, ((LiveCapture)source).Snaplen),
                 Stopping = ctx.Stopping,
+                // The start screen's demos run as `protoscope demo NAME --slow` does, on its default port.
+                Demos = DemoCommand.Choices,
+                StartDemo = DemoCommand.Starter(DemoCommand.DefaultPort, slow: true, ctx.Stopping),
+                Language = r.GetValue(lang)!,
             });
         });
     }

@@ -1,0 +1,76 @@
+using ProtoScope.Capture;
+using ProtoScope.Core.Session;
+using ProtoScope.Peers.Demo;
+using ProtoScope.Tui;
+
+namespace ProtoScope.Cli;
+
+/// <summary>
+/// A demo as the UI sees it: a live capture on lo, filtered to the demo's port, while the peers act the scenarios
+/// out on a worker. The capture opens before the peers start, and the peers wait for the UI's first screen
+/// (<see cref="DemoSteps.BeginAsync"/>), so every packet is seen arrive. Disposing stops the peers, then the capture.
+/// </summary>
+internal sealed class DemoCapture : IPacketSource
+{
+    private readonly LiveCapture _capture;
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _peers;
+
+    private DemoCapture(LiveCapture capture, IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
+    {
+        _capture = capture;
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var cancel = _stop.Token;
+        Name = $"demo {(scenarios.Count == 1 ? scenarios[0].Name : "all")} (lo, port {port})";
+        _peers = Task.Run(async () =>
+        {
+            string? failure = null;
+            try
+            {
+                await steps.BeginAsync(cancel);
+                foreach (var scenario in scenarios)
+                {
+                    steps.Say($"{scenario.Name}: {scenario.Description}");
+                    await scenario.RunAsync(new DemoRun(port, pause, steps.Say, cancel, steps.WaitForKey ? steps.NextAsync : null));
+                }
+                steps.Say("finished: step through the packets with n and b");
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                failure = e.Message;
+            }
+            steps.Finish(failure);
+        });
+    }
+
+    /// <summary>
+    /// Opens the capture and starts the peers. Throws <see cref="CaptureError"/> when lo cannot be captured (no
+    /// permission, no libpcap): a demo in the UI without its packets would show nothing.
+    /// </summary>
+    public static DemoCapture Start(IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
+    {
+        var capture = LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false });
+        return new DemoCapture(capture, scenarios, port, pause, steps, stopping);
+    }
+
+    public string Name { get; }
+    public int LinkType => _capture.LinkType;
+    public int TimestampUnit => _capture.TimestampUnit;
+    public string? Error => _capture.Error;
+    public int Snaplen => _capture.Snaplen;
+    public long DroppedByKernel => _capture.Statistics.DroppedByKernel;
+
+    public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data) => _capture.Read(out header, out data);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        // The peers end at their next await; a socket call stuck longer than this is abandoned with the process.
+        _peers.Wait(TimeSpan.FromSeconds(1));
+        _capture.Dispose();
+        _stop.Dispose();
+    }
+}

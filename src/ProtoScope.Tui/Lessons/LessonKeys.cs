@@ -51,6 +51,7 @@ public static class LessonKeys
         new(LessonSide.Received, TcpState.SynReceived, TcpState.Established),
         new(LessonSide.Received, TcpState.FinWait1, TcpState.FinWait2),
         new(LessonSide.Received, TcpState.FinWait1, TcpState.Closing),
+        new(LessonSide.Received, TcpState.FinWait1, TcpState.TimeWait),
         new(LessonSide.Received, TcpState.FinWait2, TcpState.TimeWait),
         new(LessonSide.Received, TcpState.Closing, TcpState.TimeWait),
         new(LessonSide.Received, TcpState.LastAck, TcpState.Closed),

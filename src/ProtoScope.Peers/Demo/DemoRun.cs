@@ -18,15 +18,20 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
 
     public void Log(string line) => log(line);
 
+    private bool _started;
+
     /// <summary>
     /// Says what comes next, then waits the pause, or for the key with --step; a null step (the quiet wait at a
-    /// scenario's end, for the last ACKs) only waits the pause.
+    /// scenario's end, for the last ACKs) only waits the pause. The pause goes between steps: the first step
+    /// starts at once, so the class sees the first packet as soon as the screen is up.
     /// </summary>
     public async Task StepAsync(string? step)
     {
         if (step is not null) log(step);
+        bool first = !_started;
+        _started = true;
         if (step is not null && waitForStep is not null) await waitForStep(Cancel);
-        else if (Pause > TimeSpan.Zero) await Task.Delay(Pause, Cancel);
+        else if (!first && Pause > TimeSpan.Zero) await Task.Delay(Pause, Cancel);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace ProtoScope.Cli;
 internal static class TuiCommand
 {
     /// <summary>
-    /// When the arguments look like the UI (none, an option such as -i, or a file), starts Terminal.Gui's start-up
+    /// When the arguments look like the UI (none, an option such as -i, a file, or a demo), starts Terminal.Gui's start-up
     /// work at once on another thread (<see cref="ProtoScopeTui.Prepare"/>), so it overlaps with parsing the command
     /// line and opening the capture. A wrong guess costs only that work, done in the background and never waited for.
     /// </summary>
@@ -19,7 +19,9 @@ internal static class TuiCommand
     {
         bool ui = args.Length == 0
             || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
-            || File.Exists(args[0]);
+            || File.Exists(args[0])
+            // `demo SCENARIO` opens the UI too, and its class waits for the first packet (issue 17: within 2 s).
+            || args[0] == "demo" && args.Length > 1 && !args.Any(a => a is "--no-ui" or "--list" or "-h" or "--help" or "-?");
         if (ui) ProtoScopeTui.Prepare();
     }
 

@@ -52,7 +52,9 @@ internal sealed class DemoCapture : IPacketSource
     /// </summary>
     public static DemoCapture Start(IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
     {
-        var capture = LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false });
+        // Immediate mode: each packet on screen the moment it is sent, not up to 100 ms later with its block. A demo
+        // sends a few dozen packets, far from the rates at which immediate mode drops (LiveCaptureOptions.Immediate).
+        var capture = LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false, Immediate = true });
         return new DemoCapture(capture, scenarios, port, pause, steps, stopping);
     }
 

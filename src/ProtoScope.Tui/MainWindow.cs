@@ -98,8 +98,6 @@ public sealed class MainWindow : Window
         Initialized += (_, _) =>
         {
             Packets.Shown();
-            // The demo's peers wait for this: the class sees the first packet arrive.
-            _model.Demo?.Shown();
             _timer = _app.AddTimeout(TickInterval, () =>
             {
                 Tick();
@@ -107,6 +105,10 @@ public sealed class MainWindow : Window
             });
         };
         Tick();
+        // The demo's peers wait for the window, so that the class sees the first packet arrive rather than a screen
+        // that opens on a finished exchange; they start now, not at the first draw, which takes a few hundred
+        // milliseconds of its own: the first SYN is picked up by the first ticks.
+        _model.Demo?.Shown();
     }
 
     public PacketsView Packets { get; }

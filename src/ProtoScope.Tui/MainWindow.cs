@@ -287,14 +287,15 @@ public sealed class MainWindow : Window
     {
         if (_current is LadderView { Conversation: { } c } ladder)
         {
-            int next = NextInConversation(c, Packets.SelectedRow, step);
+            int current = Packets.SelectedRow;
+            int next = NextInConversation(c, current, step);
             if (next >= 0)
             {
                 SelectQuietly(next);
                 ladder.Highlight(next + 1L);
                 _message = $"packet {next + 1}";
             }
-            else if (step > 0) Step();
+            else if (step > 0 && current >= 0) StepCapture(Packets.Source.PositionOf(current));
             Tick();
             return;
         }
@@ -310,12 +311,7 @@ public sealed class MainWindow : Window
             Packets.MoveTo(target);
             _message = $"packet {Packets.SelectedRow + 1}";
         }
-        else if (step > 0 && _model.Step())
-        {
-            Packets.Follow = false;
-            _advanceFrom = position;
-            _message = _model.Demo is not null ? "next demo step" : "stepped one packet";
-        }
+        else if (step > 0) StepCapture(position);
         Tick();
     }
 
@@ -443,10 +439,17 @@ public sealed class MainWindow : Window
         Tick();
     }
 
-    /// <summary>Replay: pauses and lets one packet through; a demo run with --step: lets its next step go (<see cref="CaptureModel.Step"/>).</summary>
-    public void Step()
+    /// <summary>
+    /// n past the newest packet (list position <paramref name="position"/>): a paused replay lets one packet through, a
+    /// demo run with --step its next step (<see cref="CaptureModel.Step"/>); the list then moves to the first packet
+    /// that brings, rather than following to the last, so the class sees the steps one by one.
+    /// </summary>
+    private void StepCapture(int position)
     {
-        if (_model.Step()) _message = _model.Demo is not null ? "next demo step" : "stepped one packet";
+        if (!_model.Step()) return;
+        Packets.Follow = false;
+        _advanceFrom = position;
+        _message = _model.Demo is not null ? "next demo step" : "stepped one packet";
     }
 
     /// <summary>Replay: the next speed up or down (<see cref="CaptureModel.Speeds"/>).</summary>

@@ -113,4 +113,56 @@ public class ClassroomTests
         screen.Type("2");
         Assert.Contains(screen.Lines, l => l.Contains("three-way") && l.Contains("four-way") && l.Contains("SF") && l.Contains("ShADadFf"));
     }
+
+    [Fact]
+    public void While_packets_arrive_the_ladder_grows_and_its_cursor_stays_on_the_newest_packet()
+    {
+        // A paused replay lets packets in one at a time, as a slow demo's capture does.
+        var model = new CaptureModel(CaptureFile.Open(Handshake), CaptureKind.Replay);
+        model.Pause();
+        model.Start();
+        using var screen = new Screen(model);
+        Arrive(screen, 1);
+        screen.Type("l");
+        var ladder = Assert.IsType<LadderView>(screen.Window.Current);
+        for (int frame = 2; frame <= 6; frame++)
+        {
+            Arrive(screen, frame);
+            Assert.Equal(frame, screen.Window.Packets.SelectedRow + 1);
+            Assert.Equal(frame, ladder.Highlighted);
+            Assert.Equal(frame, ladder.Lines.Selected!.Value.Frame);
+        }
+        Assert.Contains("6 packets", screen.Text);
+
+        // n on the newest arrow lets the next packet in and moves to it.
+        screen.Type("n");
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (model.Table.Count < 7 && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        screen.Refresh();
+        Assert.Equal(7, ladder.Highlighted);
+        Assert.Equal(7, screen.Window.Packets.SelectedRow + 1);
+    }
+
+    private static void Arrive(Screen screen, int count)
+    {
+        Assert.True(screen.Model.Step());
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (screen.Model.Table.Count < count && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.Equal(count, screen.Model.Table.Count);
+        screen.Refresh();
+    }
+
+    [Fact]
+    public void The_start_screen_offers_the_real_demos()
+    {
+        using var app = Application.Create(new VirtualTimeProvider()).Init(DriverRegistry.Names.ANSI);
+        app.Driver!.SetScreenSize(120, 30);
+        using var start = new StartScreen(app, null, [new DemoChoice("handshake", "connect, talk, close"), new DemoChoice("udp", "datagrams")]);
+        app.Begin(start);
+        app.LayoutAndDraw(true);
+        string text = app.Driver.ToString()!;
+        Assert.Contains("Demo handshake: connect, talk, close", text);
+        Assert.Contains("Demo udp: datagrams", text);
+        Assert.DoesNotContain("replayed", text);
+    }
 }

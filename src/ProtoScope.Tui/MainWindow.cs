@@ -43,6 +43,9 @@ public sealed class MainWindow : Window
     private readonly CancellationToken _quitting;
     private readonly LessonBook _lessons;
     private int _lessonRow = -2;
+    private readonly LessonMessages _lessonMessages;
+    /// <summary>The lesson shown was written before its packet's messages were framed: write it again when they are.</summary>
+    private bool _lessonWaits;
     private bool _syncing;
     /// <summary>n was pressed on the newest packet and let a step go: the list moves to the first packet it brings.</summary>
     private int _advanceFrom = -1;
@@ -55,6 +58,7 @@ public sealed class MainWindow : Window
         _model = model;
         _quitting = quitting;
         _lessons = lessons ?? LessonBook.Load(LessonBook.Languages[0]);
+        _lessonMessages = new LessonMessages(model);
         Title = $"ProtoScope — {model.Name}";
         BorderStyle = LineStyle.None;
         Width = Dim.Fill();
@@ -157,6 +161,7 @@ public sealed class MainWindow : Window
         _current.Tick();
         if (!ReferenceEquals(_current, Packets)) Packets.Tick();
         MoveToArrived();
+        if (_lessonWaits) ShowLesson(Packets.SelectedRow, again: true);
         var table = _model.Table;
         int count = table.Count;
         string state = _model.State switch
@@ -251,11 +256,27 @@ public sealed class MainWindow : Window
         if (_model.Session.Conversations.Of(_model.Table[row]) == shown) _ladder.Highlight(row + 1L);
     }
 
-    private void ShowLesson(int row)
+    private void ShowLesson(int row, bool again = false)
     {
-        if (!Lesson.Visible || row == _lessonRow) return;
+        if (!Lesson.Visible || row == _lessonRow && !again) return;
         _lessonRow = row;
-        Lesson.SetParagraphs(row < 0 ? [_lessons["ui.none"]] : LessonText.Of(_model.Table, _model.Session.Conversations, row, _lessons));
+        _lessonWaits = false;
+        if (row < 0)
+        {
+            Lesson.SetParagraphs([_lessons["ui.none"]]);
+            return;
+        }
+        var r = _model.Table[row];
+        IReadOnlyList<Core.Framing.FramedMessage>? messages = null;
+        if (r.PayloadLength > 0 && r.Transport == Transport.Tcp && _model.Session.Conversations.Of(r) is { } c)
+        {
+            messages = _lessonMessages.Of(c);
+            _lessonWaits = messages is null || _lessonMessages.Building;
+        }
+        var paragraphs = LessonText.Of(_model.Table, _model.Session.Conversations, row, _lessons, messages);
+        // Written again for the messages: the pane keeps its scroll position only when the text is the same.
+        if (again && paragraphs.SequenceEqual(Lesson.Paragraphs)) return;
+        Lesson.SetParagraphs(paragraphs);
     }
 
     /// <summary>Selects table row <paramref name="row"/> in the packet list without bringing it to the front (the Ladder's cursor moved).</summary>

@@ -165,4 +165,25 @@ public class ClassroomTests
         Assert.Contains("Demo udp: datagrams", text);
         Assert.DoesNotContain("replayed", text);
     }
+
+    [Theory]
+    [InlineData("sticky.pcap", 4, "10 messages share this segment: sticky packets.", "Message #1 (13 bytes) is whole in this segment.")]
+    [InlineData("split.pcap", 4, "Message #1 (200000 bytes) starts here", "up to packet 15: split")]
+    public void A_data_packet_s_lesson_says_which_messages_its_bytes_belong_to(string capture, int frame, string says, string andSays)
+    {
+        using var screen = Open(Path.Combine(Repo.Captures, capture));
+        screen.Type("i");
+        for (int i = 1; i < frame; i++) screen.Type("n");
+        Assert.Equal(frame, LessonFrame(screen));
+        // The messages are framed on a worker; the lesson is written again when they are.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!string.Join(" ", screen.Window.Lesson.Paragraphs).Contains(says) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+            screen.Refresh();
+        }
+        string lesson = string.Join(" ", screen.Window.Lesson.Paragraphs);
+        Assert.Contains(says, lesson);
+        Assert.Contains(andSays, lesson);
+    }
 }

@@ -74,7 +74,7 @@ public static class LessonKeys
     public static readonly IReadOnlyList<string> Topics =
     [
         "seq.syn", "seq.fin", "seq.data", "seq.empty", "seq.ack", "seq.noack",
-        "data.stream", "topic.refused", "topic.half-close", "topic.time-wait", "topic.udp", "topic.other",
+        "data.stream", "msg.whole", "msg.start", "msg.middle", "msg.end", "msg.sticky", "msg.none", "topic.refused", "topic.half-close", "topic.time-wait", "topic.udp", "topic.other",
     ];
 
     /// <summary>The pane's own words.</summary>

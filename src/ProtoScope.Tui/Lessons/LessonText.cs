@@ -1,6 +1,7 @@
 using System.Globalization;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Formatting;
+using ProtoScope.Core.Framing;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
 
@@ -15,16 +16,20 @@ namespace ProtoScope.Tui.Lessons;
 /// </summary>
 public static class LessonText
 {
-    public static List<string> Of(PacketTable table, ConversationTable conversations, int row, LessonBook book)
+    /// <param name="messages">
+    /// The length-prefixed messages of the packet's conversation (<see cref="LessonMessages"/>), to say which of them
+    /// a data packet carries; null while they are not known yet.
+    /// </param>
+    public static List<string> Of(PacketTable table, ConversationTable conversations, int row, LessonBook book, IReadOnlyList<FramedMessage>? messages = null)
     {
         var r = table[row];
         var conversation = conversations.Of(r);
         if (conversation is null) return [Heading(r, null, book), book["topic.other"]];
         if (r.Transport == Transport.Udp) return [Heading(r, conversation, book), book["topic.udp"]];
-        return Tcp(table, conversation, r, book);
+        return Tcp(table, conversation, r, book, messages);
     }
 
-    private static List<string> Tcp(PacketTable table, Conversation conversation, in PacketRow r, LessonBook book)
+    private static List<string> Tcp(PacketTable table, Conversation conversation, in PacketRow r, LessonBook book, IReadOnlyList<FramedMessage>? messages)
     {
         var paragraphs = new List<string> { Heading(r, conversation, book) };
         var (senderBefore, receiverBefore) = StatesBefore(table, conversation, r.Index);
@@ -49,7 +54,11 @@ public static class LessonText
             paragraphs.Add(book["topic.time-wait"]);
 
         paragraphs.Add(Numbers(r, book));
-        if (r.PayloadLength > 0) paragraphs.Add(Fill(book["data.stream"], r));
+        if (r.PayloadLength > 0)
+        {
+            paragraphs.Add(Fill(book["data.stream"], r));
+            if (messages is not null) paragraphs.Add(Carried(r, messages, book));
+        }
 
         var analysis = AnalysisOf(r.Role);
         if (analysis != TcpAnalysisFlags.None)
@@ -58,6 +67,28 @@ public static class LessonText
             paragraphs.Add($"{book["ui.analysis"]} {string.Join(" ", texts)}");
         }
         return paragraphs;
+    }
+
+    /// <summary>Which messages the data of <paramref name="r"/> belongs to: whole, or a piece of a split one; sticky when several.</summary>
+    private static string Carried(in PacketRow r, IReadOnlyList<FramedMessage> messages, LessonBook book)
+    {
+        const int Listed = 4;
+        var parts = new List<string>();
+        int count = 0;
+        foreach (var m in messages)
+        {
+            if (m.Direction != r.Direction || m.FirstFrame > r.Frame || m.LastFrame < r.Frame) continue;
+            if (++count > Listed) continue;
+            string key = m.FirstFrame == r.Frame ? m.LastFrame == r.Frame ? "msg.whole" : "msg.start" : m.LastFrame == r.Frame ? "msg.end" : "msg.middle";
+            parts.Add(book[key].Replace("{index}", (m.Index + 1).ToString(CultureInfo.InvariantCulture))
+                .Replace("{length}", m.Length.ToString(CultureInfo.InvariantCulture))
+                .Replace("{first}", m.FirstFrame.ToString(CultureInfo.InvariantCulture))
+                .Replace("{last}", m.LastFrame.ToString(CultureInfo.InvariantCulture)));
+        }
+        if (count == 0) return book["msg.none"];
+        if (count > Listed) parts.Add($"(+{count - Listed})");
+        if (count > 1) parts.Insert(0, book["msg.sticky"].Replace("{count}", count.ToString(CultureInfo.InvariantCulture)));
+        return string.Join(" ", parts);
     }
 
     /// <summary>

@@ -70,8 +70,9 @@ internal sealed class DemoCapture : IPacketSource
     public void Dispose()
     {
         _stop.Cancel();
-        // The peers end at their next await; a socket call stuck longer than this is abandoned with the process.
-        _peers.Wait(TimeSpan.FromSeconds(1));
+        // The peers end at their next await. The wait is short: the UI must be gone within a second of losing its
+        // terminal (UiShutdown), and peers still closing their sockets are ended with the process.
+        _peers.Wait(TimeSpan.FromMilliseconds(200));
         _capture.Dispose();
         _stop.Dispose();
     }

@@ -42,6 +42,7 @@ public sealed class MainWindow : Window
     private object? _timer;
     private readonly CancellationToken _quitting;
     private readonly LessonBook _lessons;
+    /// <summary>The row the lesson pane explains (-1: none selected; -2: nothing written yet).</summary>
     private int _lessonRow = -2;
     private readonly LessonMessages _lessonMessages;
     /// <summary>The lesson shown was written before its packet's messages were framed: write it again when they are.</summary>
@@ -136,6 +137,7 @@ public sealed class MainWindow : Window
         set
         {
             Lesson.Visible = value;
+            // The view keeps a little under half: at 80×24 the list shows its header and six rows, the lesson seven lines.
             _content.Height = value ? Dim.Percent(45) : Dim.Fill(4);
             Packets.ShowsDetails = !value;
             _lessonRow = -2;

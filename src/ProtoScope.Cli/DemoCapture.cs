@@ -7,8 +7,9 @@ namespace ProtoScope.Cli;
 
 /// <summary>
 /// A demo as the UI sees it: a live capture on lo, filtered to the demo's port, while the peers act the scenarios
-/// out on a worker. The capture opens before the peers start, and the peers wait for the UI's first screen
-/// (<see cref="DemoSteps.BeginAsync"/>), so every packet is seen arrive. Disposing stops the peers, then the capture.
+/// out on a worker. The capture opens before the peers start, so no packet is missed; the first step runs at once
+/// (its packets are on the UI's first screen) and the others wait for the UI (<see cref="DemoSteps.BeginAsync"/>),
+/// so the class sees them arrive. Disposing stops the peers, then the capture.
 /// </summary>
 internal sealed class DemoCapture : IPacketSource
 {
@@ -27,11 +28,12 @@ internal sealed class DemoCapture : IPacketSource
             string? failure = null;
             try
             {
-                await steps.BeginAsync(cancel);
+                // With --step even the first step waits for a key, which only the UI can take.
+                if (steps.WaitForKey) await steps.BeginAsync(cancel);
                 foreach (var scenario in scenarios)
                 {
                     steps.Say($"{scenario.Name}: {scenario.Description}");
-                    await scenario.RunAsync(new DemoRun(port, pause, steps.Say, cancel, steps.WaitForKey ? steps.NextAsync : null));
+                    await scenario.RunAsync(new DemoRun(port, pause, steps.Say, cancel, steps.WaitForKey ? steps.NextAsync : null, steps.BeginAsync));
                 }
                 steps.Say("finished: step through the packets with n and b");
             }

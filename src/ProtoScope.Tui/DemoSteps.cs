@@ -12,10 +12,10 @@ public sealed record DemoChoice(string Name, string Description);
 public delegate IPacketSource DemoStarter(string scenario, DemoSteps steps);
 
 /// <summary>
-/// The pace of a running demo, shared by the UI thread and the peers' worker: the peers wait until the UI is up
-/// (<see cref="BeginAsync"/>), so the class sees the first SYN arrive rather than a screen that opens on a finished
-/// exchange; they say each step (<see cref="Say"/>, shown on the status line); with <c>--step</c> each step waits
-/// for the user's key (<see cref="NextAsync"/>, released by <see cref="Release"/>).
+/// The pace of a running demo, shared by the UI thread and the peers' worker: after their first step the peers wait
+/// until the UI is up (<see cref="BeginAsync"/>), so the class sees the exchange unfold rather than a screen that
+/// opens on a finished one; they say each step (<see cref="Say"/>, shown on the status line); with <c>--step</c>
+/// each step waits for the user's key (<see cref="NextAsync"/>, released by <see cref="Release"/>).
 /// </summary>
 public sealed class DemoSteps(bool waitForKey)
 {
@@ -43,7 +43,7 @@ public sealed class DemoSteps(bool waitForKey)
     /// <summary>The UI shows its first screen: the peers may start.</summary>
     public void Shown() => _shown.TrySetResult();
 
-    /// <summary>Waits until the UI is up; the peers call it once before their first step.</summary>
+    /// <summary>Waits until the UI is up; the peers call it before each step but the first.</summary>
     public Task BeginAsync(CancellationToken cancel) => _shown.Task.WaitAsync(cancel);
 
     public void Say(string line) => _said = line;

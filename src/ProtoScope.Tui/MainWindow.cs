@@ -110,9 +110,8 @@ public sealed class MainWindow : Window
             });
         };
         Tick();
-        // The demo's peers wait for the window, so that the class sees the first packet arrive rather than a screen
-        // that opens on a finished exchange; they start now, not at the first draw, which takes a few hundred
-        // milliseconds of its own: the first SYN is picked up by the first ticks.
+        // The demo's steps after the first wait for the window, so that the class sees them arrive rather than a
+        // screen that opens on a finished exchange.
         _model.Demo?.Shown();
     }
 

@@ -8,7 +8,8 @@ namespace ProtoScope.Cli;
 
 /// <summary>
 /// `protoscope demo SCENARIO`: captures loopback traffic on the demo's port while the built-in peers act the
-/// scenario out, then shows the result in the UI, or with --no-ui prints the packet list and each TCP ladder.
+/// scenario out. In a terminal the UI opens at once and the packets appear as the peers send them, with the lesson
+/// pane shown; with --no-ui (or no terminal) it prints the packet list and each TCP ladder once the scenario is over.
 /// </summary>
 internal static class DemoCommand
 {
@@ -18,9 +19,11 @@ internal static class DemoCommand
         var write = new Option<string?>("--write", "-w") { Description = "Also save the capture to this pcap file." };
         var noUi = new Option<bool>("--no-ui") { Description = "Print the packet list and the ladders instead of opening the UI." };
         var slow = new Option<bool>("--slow") { Description = "About a second between steps, so a class can follow live." };
-        var port = new Option<int>("--port") { Description = "Loopback port the demo uses.", DefaultValueFactory = _ => 9000 };
+        var step = new Option<bool>("--step") { Description = "In the UI, each step of the scenario waits for n." };
+        var lang = LessonOptions.Language();
+        var port = new Option<int>("--port") { Description = "Loopback port the demo uses.", DefaultValueFactory = _ => DefaultPort };
         var list = new Option<bool>("--list") { Description = "List the scenarios." };
-        var cmd = new Command("demo", "Classroom demos: make a handshake, a teardown, a reset... on loopback and watch it.") { scenario, write, noUi, slow, port, list };
+        var cmd = new Command("demo", "Classroom demos: make a handshake, a teardown, a reset... on loopback and watch it.") { scenario, write, noUi, slow, step, port, list, lang };
         cmd.SetAction(r =>
         {
             string? name = r.GetValue(scenario);
@@ -30,10 +33,41 @@ internal static class DemoCommand
                 return ctx.Fail($"unknown demo '{name}'; see 'protoscope demo --list'");
             if (r.GetValue(port) is < 1 or > 65535) return ctx.Fail($"--port {r.GetValue(port)} is not a port number (1-65535)");
             bool ui = !r.GetValue(noUi) && ctx.StdoutIsTerminal && !Console.IsInputRedirected;
-            return Run(ctx, scenarios, r.GetValue(port), r.GetValue(slow), r.GetValue(write), ui);
+            if (ui) return RunInUi(ctx, name, r.GetValue(port), r.GetValue(slow), r.GetValue(step), r.GetValue(write), r.GetValue(lang)!);
+            return Run(ctx, scenarios, r.GetValue(port), r.GetValue(slow), r.GetValue(write));
         });
         return cmd;
     }
+
+    public const int DefaultPort = 9000;
+
+    /// <summary>The scenarios as the UI's start screen offers them (Tui does not reference Peers).</summary>
+    public static IReadOnlyList<DemoChoice> Choices { get; } = [.. DemoScenario.All.Select(s => new DemoChoice(s.Name, s.Description))];
+
+    /// <summary>Starts the scenario named <paramref name="name"/> (or all) live on lo, for the UI (<see cref="TuiOptions.StartDemo"/>).</summary>
+    public static DemoStarter Starter(int port, bool slow, CancellationToken stopping) => (name, steps) =>
+    {
+        IReadOnlyList<DemoScenario> scenarios = name == "all" ? DemoScenario.All
+            : DemoScenario.Find(name) is { } one ? [one] : throw new CaptureError($"unknown demo '{name}'");
+        // Held steps (--step) keep the second's pause where the scenario paces itself (the UDP client's interval).
+        var pause = slow || steps.WaitForKey ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(50);
+        return DemoCapture.Start(scenarios, port, pause, steps, stopping);
+    };
+
+    /// <summary>The UI on a live capture of the demo; a capture that cannot open (no permission) fails before the terminal is taken.</summary>
+    private static int RunInUi(CliContext ctx, string name, int port, bool slow, bool step, string? writePath, string language) =>
+        ProtoScopeTui.Run(new TuiOptions
+        {
+            Demo = name,
+            Demos = Choices,
+            StartDemo = Starter(port, slow, ctx.Stopping),
+            DemoWaitsForKey = step,
+            Lesson = true,
+            Language = language,
+            DroppedPackets = source => source is DemoCapture demo ? demo.DroppedByKernel : null,
+            OpenWriter = writePath is null ? null : source => PcapWriter.Create(writePath, source.LinkType, ((DemoCapture)source).Snaplen),
+            Stopping = ctx.Stopping,
+        });
 
     private static int List(CliContext ctx)
     {
@@ -43,7 +77,8 @@ internal static class DemoCommand
         return ExitCodes.Ok;
     }
 
-    private static int Run(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath, bool ui)
+    /// <summary>Without the UI: runs the scenarios while recording, then prints the packet list and each TCP ladder.</summary>
+    private static int Run(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath)
     {
         LiveCapture? capture = null;
         try
@@ -66,7 +101,7 @@ internal static class DemoCommand
             recorder.Start();
         }
 
-        var log = ui ? (Action<string>)(_ => { }) : line => ctx.WriteLine(line);
+        Action<string> log = ctx.WriteLine;
         var pause = slow ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(50);
         string? failure = null;
         try
@@ -99,9 +134,6 @@ internal static class DemoCommand
         try
         {
             if (writePath is not null) ctx.Stderr.WriteLine($"protoscope: saved the demo capture to {writePath}");
-            // Stopped by a signal while the peers ran: end here, as the capture verbs do, without opening the UI.
-            if (ui && ctx.Stopping.IsCancellationRequested) return ExitCodes.Ok;
-            if (ui) return ProtoScopeTui.Run(new TuiOptions { File = path, Replay = slow, OpenFile = CaptureFile.Open, Stopping = ctx.Stopping });
             int code = ReadCommand.Run(ctx, path, "text", null);
             if (code != ExitCodes.Ok) return code;
             using (var source = CaptureFile.Open(path))

@@ -11,7 +11,7 @@ namespace ProtoScope.Cli;
 internal static class TuiCommand
 {
     /// <summary>
-    /// When the arguments look like the UI (none, an option such as -i, or a file), starts Terminal.Gui's start-up
+    /// When the arguments look like the UI (none, an option such as -i, a file, or a demo), starts Terminal.Gui's start-up
     /// work at once on another thread (<see cref="ProtoScopeTui.Prepare"/>), so it overlaps with parsing the command
     /// line and opening the capture. A wrong guess costs only that work, done in the background and never waited for.
     /// </summary>
@@ -19,7 +19,9 @@ internal static class TuiCommand
     {
         bool ui = args.Length == 0
             || (args[0].StartsWith('-') && args[0] is not ("-h" or "--help" or "-?" or "--version"))
-            || File.Exists(args[0]);
+            || File.Exists(args[0])
+            // `demo SCENARIO` opens the UI too, and its class waits for the first packet (issue 17: within 2 s).
+            || args[0] == "demo" && args.Length > 1 && !args.Any(a => a is "--no-ui" or "--list" or "-h" or "--help" or "-?");
         if (ui) ProtoScopeTui.Prepare();
     }
 
@@ -30,11 +32,13 @@ internal static class TuiCommand
         var bpf = new Option<string?>("--filter", "-f") { Description = "Capture filter (BPF syntax) for a live capture." };
         var write = new Option<string?>("--write", "-w") { Description = "With -i, also save the live capture to this pcap file as it runs (flushed on quit, on a signal, or when the terminal goes away)." };
         var replay = new Option<bool>("--replay") { Description = "Play the file with its original timing (1x; + and - change the speed)." };
+        var lang = LessonOptions.Language();
         root.Arguments.Add(file);
         root.Options.Add(device);
         root.Options.Add(bpf);
         root.Options.Add(write);
         root.Options.Add(replay);
+        root.Options.Add(lang);
         root.SetAction(r =>
         {
             string? path = r.GetValue(file);
@@ -62,6 +66,10 @@ internal static class TuiCommand
                 DroppedPackets = source => source is LiveCapture live ? live.Statistics.DroppedByKernel : null,
                 OpenWriter = writePath is null ? null : source => PcapWriter.Create(writePath, source.LinkType, ((LiveCapture)source).Snaplen),
                 Stopping = ctx.Stopping,
+                // The start screen's demos run as `protoscope demo NAME --slow` does, on its default port.
+                Demos = DemoCommand.Choices,
+                StartDemo = DemoCommand.Starter(DemoCommand.DefaultPort, slow: true, ctx.Stopping),
+                Language = r.GetValue(lang)!,
             });
         });
     }

@@ -86,6 +86,9 @@ public sealed class CaptureModel : IDisposable
     /// </summary>
     public ICaptureWriter? Writer { get; init; }
 
+    /// <summary>The pace of the demo whose packets this live capture shows (`protoscope demo`); null otherwise.</summary>
+    public DemoSteps? Demo { get; init; }
+
     /// <summary>Packets the kernel dropped, when the source can tell (live capture); null otherwise.</summary>
     public Func<long?>? DroppedPackets { get; init; }
 
@@ -138,11 +141,13 @@ public sealed class CaptureModel : IDisposable
     }
 
     /// <summary>
-    /// Replay's single step: pauses a running replay and lets exactly one more packet through. Only a replay steps
-    /// (false otherwise): a file loads as fast as it can and a live capture cannot be held.
+    /// Replay's single step: pauses a running replay and lets exactly one more packet through. A demo run with
+    /// <c>--step</c> lets its next step go instead (the peers, not the capture, are held). Nothing else steps (false):
+    /// a file loads as fast as it can and a live capture cannot be held.
     /// </summary>
     public bool Step()
     {
+        if (Demo is { WaitForKey: true } demo) return demo.Release();
         if (Kind != CaptureKind.Replay) return false;
         if (_state == CaptureState.Reading) Pause();
         Interlocked.Increment(ref _steps);

@@ -15,6 +15,8 @@ public static class HelpText
         Move           arrows, PgUp/PgDn, Home/End, mouse; Tab moves between panes
         Follow         End (or G) selects the newest packet and keeps it in view as packets arrive
         Filter         {KeyMap.Describe(KeyMap.Main, "Filter")}
+        Step           {KeyMap.Describe(KeyMap.Main, "Step")}
+        Lesson         {KeyMap.Describe(KeyMap.Main, "Lesson")}
         Pause          {KeyMap.Describe(KeyMap.Main, "Pause")}
         Replay         {KeyMap.Describe(KeyMap.Main, "Replay")} ({string.Join(", ", CaptureModel.Speeds.Select(CaptureModel.SpeedText))})
         Save           {KeyMap.Describe(KeyMap.Main, "Save")}

@@ -4,6 +4,7 @@ using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Session;
 using ProtoScope.Tui.Connections;
+using ProtoScope.Tui.Lessons;
 using ProtoScope.Tui.Packets;
 using ProtoScope.Tui.Streams;
 
@@ -11,9 +12,15 @@ namespace ProtoScope.Tui;
 
 /// <summary>
 /// The main screen: a header with the capture's name and load progress, the view in front (Packets,
-/// Connections, Ladder, Frames, Follow, Expert), the display filter bar, the colour legend, a status line and the key bar. A timer on the
-/// UI thread picks up what the reader thread added, ten times a second. Its keys are <see cref="KeyMap.Main"/>; the rules
-/// of pausing, stepping and replay speed are the model's (<see cref="CaptureModel"/>).
+/// Connections, Ladder, Frames, Follow, Expert), the lesson pane when shown, the display filter bar, the colour legend, a
+/// status line and the key bar. A timer on the UI thread picks up what the reader thread added, ten times a second.
+/// Its keys are <see cref="KeyMap.Main"/>; the rules of pausing, stepping and replay speed are the model's
+/// (<see cref="CaptureModel"/>).
+/// <para>
+/// One packet is the current one: the packet list's selection. The lesson pane explains it and the Ladder's cursor
+/// sits on its arrow; moving the Ladder's cursor selects its packet in the list. n and b step through the packets
+/// (in the Ladder, through its connection's).
+/// </para>
 /// </summary>
 public sealed class MainWindow : Window
 {
@@ -35,13 +42,25 @@ public sealed class MainWindow : Window
     private FilterRun? _filter;
     private object? _timer;
     private readonly CancellationToken _quitting;
+    private readonly LessonBook _lessons;
+    /// <summary>The row the lesson pane explains (-1: none selected; -2: nothing written yet).</summary>
+    private int _lessonRow = -2;
+    private readonly LessonMessages _lessonMessages;
+    /// <summary>The lesson shown was written before its packet's messages were framed: write it again when they are.</summary>
+    private bool _lessonWaits;
+    private bool _syncing;
+    /// <summary>n was pressed on the newest packet and let a step go: the list moves to the first packet it brings.</summary>
+    private int _advanceFrom = -1;
 
     /// <param name="quitting">Cancelled when the UI is ending on a signal or a lost terminal: a dialog that returns then does nothing.</param>
-    public MainWindow(IApplication app, CaptureModel model, CancellationToken quitting = default)
+    /// <param name="lessons">The lesson pane's texts; English when null.</param>
+    public MainWindow(IApplication app, CaptureModel model, CancellationToken quitting = default, LessonBook? lessons = null)
     {
         _app = app;
         _model = model;
         _quitting = quitting;
+        _lessons = lessons ?? LessonBook.Load(LessonBook.Languages[0]);
+        _lessonMessages = new LessonMessages(model);
         Title = $"ProtoScope — {model.Name}";
         BorderStyle = LineStyle.None;
         Width = Dim.Fill();
@@ -65,10 +84,20 @@ public sealed class MainWindow : Window
             .Select(c => new Shortcut(c.Keys[0], c.Label, () => c.Run(this, c.Keys[0]))));
 
         Packets = new PacketsView(model) { Follow = model.Kind != CaptureKind.File };
+        Packets.PacketSelected += PacketSelected;
         _current = Packets;
         _content.Add(Packets.View);
+        Lesson = new LessonPane
+        {
+            Title = $"{_lessons["ui.title"]} ({_lessons["ui.keys"]})",
+            X = 0,
+            Y = Pos.Bottom(_content),
+            Width = Dim.Fill(),
+            Height = Dim.Fill(4),
+            Visible = false,
+        };
 
-        Add(_header, _progress, _content, filterLabel, FilterField, legend, _status, keys);
+        Add(_header, _progress, _content, Lesson, filterLabel, FilterField, legend, _status, keys);
         // The window's keys go first, before the focused pane's: an empty list would otherwise swallow letters
         // (TableView's type-to-search), and the list's own End and Enter would hide the views' meanings for them.
         _app.Keyboard.KeyDown += OnAppKeyDown;
@@ -82,6 +111,9 @@ public sealed class MainWindow : Window
             });
         };
         Tick();
+        // The demo's steps after the first wait for the window, so that the class sees them arrive rather than a
+        // screen that opens on a finished exchange.
+        _model.Demo?.Shown();
     }
 
     public PacketsView Packets { get; }
@@ -89,18 +121,50 @@ public sealed class MainWindow : Window
     // The other views are built the first time they are shown: building their tables at start-up delayed the first
     // screen of packets (see docs/performance.md).
     public ConnectionsView Connections => _connections ??= new ConnectionsView(_model, c => OpenView(c.Transport == Transport.Tcp ? Ladder : Frames, c), OpenConversation);
-    public LadderView Ladder => _ladder ??= new LadderView(_model, SelectPacket);
+    public LadderView Ladder => _ladder ??= NewLadder();
     public FramesView Frames => _frames ??= new FramesView(_model, SelectPacket);
     public FollowView Follow => _follow ??= new FollowView(_model, SelectPacket);
     public ExpertView Expert => _expert ??= new ExpertView(_model, SelectPacket);
     public TextField FilterField { get; }
+    public LessonPane Lesson { get; }
+
+    /// <summary>
+    /// Whether the lesson pane is shown, below the view in front; in the Packets view it takes the place of the
+    /// detail tree and the bytes.
+    /// </summary>
+    public bool LessonShown
+    {
+        get => Lesson.Visible;
+        set
+        {
+            Lesson.Visible = value;
+            // The view keeps a little under half: at 80×24 the list shows its header and six rows, the lesson seven lines.
+            _content.Height = value ? Dim.Percent(45) : Dim.Fill(4);
+            Packets.ShowsDetails = !value;
+            _lessonRow = -2;
+            ShowLesson(Packets.SelectedRow);
+        }
+    }
+
+    public void ToggleLesson() => LessonShown = !LessonShown;
+
+    private LadderView NewLadder()
+    {
+        var ladder = new LadderView(_model, SelectPacket);
+        ladder.PacketPointed += frame => SelectQuietly((int)(frame - 1));
+        return ladder;
+    }
     public IScopeView Current => _current;
     public string StatusText => _status.Text;
 
     /// <summary>Picks up new packets and filter results, and refreshes the header and status line.</summary>
     public void Tick()
     {
+        // The view in front first: a growing ladder has the new packet's arrow before the list selects it.
         _current.Tick();
+        if (!ReferenceEquals(_current, Packets)) Packets.Tick();
+        MoveToArrived();
+        if (_lessonWaits) ShowLesson(Packets.SelectedRow, again: true);
         var table = _model.Table;
         int count = table.Count;
         string state = _model.State switch
@@ -132,6 +196,7 @@ public sealed class MainWindow : Window
         sb.Append(" | filter: ").Append(_filter?.Filter.Text ?? "none");
         if (_model.Kind != CaptureKind.File && !Packets.Follow) sb.Append(" | follow off (End)");
         if (_model.Error is { } error) sb.Append(" | ").Append(error);
+        if (_model.Demo is { } demo) sb.Append(" | ").Append(DemoText(demo));
         if (_message is not null) sb.Append(" | ").Append(_message);
         _status.Text = sb.ToString();
     }
@@ -164,6 +229,14 @@ public sealed class MainWindow : Window
         return true;
     }
 
+    /// <summary>What the demo is doing, for the status line.</summary>
+    private static string DemoText(DemoSteps demo)
+    {
+        if (demo.Failure is { } failure) return $"demo failed: {failure}";
+        string said = demo.LastSaid ?? "starting";
+        return demo.Waiting ? $"next: {said} (press n)" : said;
+    }
+
     /// <summary>Brings <paramref name="view"/> to the front.</summary>
     public void Show(IScopeView view)
     {
@@ -175,6 +248,116 @@ public sealed class MainWindow : Window
         }
         view.Shown();
         view.Tick();
+        if (view is LadderView ladder && Packets.SelectedRow >= 0) ladder.Highlight(Packets.SelectedRow + 1L);
+    }
+
+    /// <summary>The packet list's selection moved: the lesson and the ladder follow.</summary>
+    private void PacketSelected(int row)
+    {
+        ShowLesson(row);
+        if (row < 0 || _ladder?.Conversation is not { } shown || _syncing) return;
+        if (_model.Session.Conversations.Of(_model.Table[row]) == shown) _ladder.Highlight(row + 1L);
+    }
+
+    private void ShowLesson(int row, bool again = false)
+    {
+        if (!Lesson.Visible || row == _lessonRow && !again) return;
+        _lessonRow = row;
+        _lessonWaits = false;
+        if (row < 0)
+        {
+            Lesson.SetParagraphs([_lessons["ui.none"]]);
+            return;
+        }
+        var r = _model.Table[row];
+        IReadOnlyList<Core.Framing.FramedMessage>? messages = null;
+        if (r.PayloadLength > 0 && r.Transport == Transport.Tcp && _model.Session.Conversations.Of(r) is { } c)
+        {
+            messages = _lessonMessages.Of(c);
+            _lessonWaits = messages is null || _lessonMessages.Building;
+        }
+        var paragraphs = LessonText.Of(_model.Table, _model.Session.Conversations, row, _lessons, messages);
+        // Written again for the messages: the pane keeps its scroll position only when the text is the same.
+        if (again && paragraphs.SequenceEqual(Lesson.Paragraphs)) return;
+        Lesson.SetParagraphs(paragraphs);
+    }
+
+    /// <summary>Selects table row <paramref name="row"/> in the packet list without bringing it to the front (the Ladder's cursor moved).</summary>
+    private void SelectQuietly(int row)
+    {
+        if (row < 0 || row >= _model.Table.Count) return;
+        _syncing = true;
+        try
+        {
+            if (_filter is { } f && f.Rows.IndexOf(row) < 0)
+            {
+                FilterField.Text = "";
+                ApplyFilter("");
+            }
+            Packets.SelectTableRow(row);
+        }
+        finally
+        {
+            _syncing = false;
+        }
+    }
+
+    /// <summary>
+    /// n and b: the next or the previous packet. In the Ladder, the next or previous of its connection; elsewhere the
+    /// next or previous row of the packet list. Past the newest packet, n lets a paused replay or a demo run with
+    /// --step go one step on (<see cref="CaptureModel.Step"/>).
+    /// </summary>
+    public void StepPacket(int step)
+    {
+        if (_current is LadderView { Conversation: { } c } ladder)
+        {
+            int current = Packets.SelectedRow;
+            int next = NextInConversation(c, current, step);
+            if (next >= 0)
+            {
+                SelectQuietly(next);
+                ladder.Highlight(next + 1L);
+                _message = $"packet {next + 1}";
+            }
+            else if (step > 0 && current >= 0) StepCapture(Packets.Source.PositionOf(current));
+            Tick();
+            return;
+        }
+        // Showing the list picks up the packets that arrived since the last tick: the step counts from them.
+        Show(Packets);
+        MoveToArrived();
+        int row = Packets.SelectedRow;
+        int position = row < 0 ? -1 : Packets.Source.PositionOf(row);
+        int target = position + step;
+        if (target >= 0 && target < Packets.Source.Rows)
+        {
+            Packets.Follow = false;
+            Packets.MoveTo(target);
+            _message = $"packet {Packets.SelectedRow + 1}";
+        }
+        else if (step > 0) StepCapture(position);
+        Tick();
+    }
+
+    /// <summary>After n let a step go: selects the first packet it brought, once it is in the list.</summary>
+    private void MoveToArrived()
+    {
+        if (_advanceFrom < 0 || _advanceFrom + 1 >= Packets.Source.Rows) return;
+        Packets.MoveTo(_advanceFrom + 1);
+        _advanceFrom = -1;
+    }
+
+    /// <summary>The table row of the next (or previous) packet of conversation <paramref name="c"/> after <paramref name="row"/>, or -1.</summary>
+    private int NextInConversation(Conversation c, int row, int step)
+    {
+        var table = _model.Table;
+        int count = table.Count;
+        for (int r = row + step; r >= c.FirstFrame - 1 && r < count; r += step)
+        {
+            var chunk = table.ChunkOf(r, out int i);
+            if (chunk.Conversation[i] == c.Id && (Transport)chunk.Transport[i] == c.Transport) return r;
+        }
+        return -1;
     }
 
     /// <summary>
@@ -280,10 +463,17 @@ public sealed class MainWindow : Window
         Tick();
     }
 
-    /// <summary>Replay: pauses and lets one packet through (<see cref="CaptureModel.Step"/>).</summary>
-    public void Step()
+    /// <summary>
+    /// n past the newest packet (list position <paramref name="position"/>): a paused replay lets one packet through, a
+    /// demo run with --step its next step (<see cref="CaptureModel.Step"/>); the list then moves to the first packet
+    /// that brings, rather than following to the last, so the class sees the steps one by one.
+    /// </summary>
+    private void StepCapture(int position)
     {
-        if (_model.Step()) _message = "stepped one packet";
+        if (!_model.Step()) return;
+        Packets.Follow = false;
+        _advanceFrom = position;
+        _message = _model.Demo is not null ? "next demo step" : "stepped one packet";
     }
 
     /// <summary>Replay: the next speed up or down (<see cref="CaptureModel.Speeds"/>).</summary>

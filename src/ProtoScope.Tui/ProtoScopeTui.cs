@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using ProtoScope.Capture;
+using ProtoScope.Tui.Lessons;
 using ProtoScope.Tui.Lifetime;
 
 namespace ProtoScope.Tui;
@@ -14,7 +15,7 @@ public static class ProtoScopeTui
     /// </summary>
     public static int Run(TuiOptions options)
     {
-        CaptureModel? model = options.File is not null || options.Interface is not null ? Open(options, null) : null;
+        CaptureModel? model = options.File is not null || options.Interface is not null || options.Demo is not null ? Open(options, null) : null;
         using var shutdown = new UiShutdown(options.Stopping, () => model?.Dispose());
         IApplication app = Application.Create().Init();
         shutdown.Attach(app);
@@ -22,7 +23,7 @@ public static class ProtoScopeTui
         {
             if (model is null)
             {
-                using var start = new StartScreen(app, options.ListInterfaces);
+                using var start = new StartScreen(app, options.ListInterfaces, options.StartDemo is null ? [] : options.Demos);
                 app.Run(start);
                 if (start.Choice is null || shutdown.Token.IsCancellationRequested) return 0;
                 try
@@ -37,7 +38,10 @@ public static class ProtoScopeTui
             }
             if (shutdown.Token.IsCancellationRequested) return 0;
             model.Start();
-            using var main = new MainWindow(app, model, shutdown.Token);
+            using var main = new MainWindow(app, model, shutdown.Token, LessonBook.Load(options.Language))
+            {
+                LessonShown = options.Lesson || model.Demo is not null,
+            };
             app.Run(main);
             return 0;
         }
@@ -65,13 +69,14 @@ public static class ProtoScopeTui
     {
         switch (choice)
         {
-            case StartChoice.Demo:
-                return new CaptureModel(new DemoSource(), CaptureKind.Replay);
+            case StartChoice.Demo d:
+                return OpenDemo(options, d.Name);
             case StartChoice.File f:
                 return new CaptureModel(OpenFile(options, f.Path), CaptureKind.File);
             case StartChoice.Interface i:
                 return OpenLive(options, i.Name);
         }
+        if (options.Demo is { } demo) return OpenDemo(options, demo);
         if (options.Interface is { } device) return OpenLive(options, device);
         return new CaptureModel(OpenFile(options, options.File!), options.Replay ? CaptureKind.Replay : CaptureKind.File);
     }
@@ -96,5 +101,29 @@ public static class ProtoScopeTui
             throw;
         }
         return new CaptureModel(source, CaptureKind.Live) { DroppedPackets = drops is null ? null : () => drops(source), Writer = writer };
+    }
+
+    /// <summary>
+    /// A demo is a live capture whose peers the CLI runs (<see cref="TuiOptions.StartDemo"/>): the packets appear as
+    /// the kernel sends them, not replayed afterwards.
+    /// </summary>
+    private static CaptureModel OpenDemo(TuiOptions options, string scenario)
+    {
+        if (options.StartDemo is null)
+            throw new CaptureError("demos are not available in this build");
+        var steps = new DemoSteps(options.DemoWaitsForKey);
+        var source = options.StartDemo(scenario, steps);
+        var drops = options.DroppedPackets;
+        ICaptureWriter? writer;
+        try
+        {
+            writer = options.OpenWriter?.Invoke(source);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+        return new CaptureModel(source, CaptureKind.Live) { Demo = steps, DroppedPackets = drops is null ? null : () => drops(source), Writer = writer };
     }
 }

@@ -8,13 +8,14 @@ public abstract record StartChoice
 {
     public sealed record Interface(string Name) : StartChoice;
     public sealed record File(string Path) : StartChoice;
-    public sealed record Demo : StartChoice;
+    /// <summary>A demo scenario, acted out live on loopback (<see cref="TuiOptions.Demos"/>).</summary>
+    public sealed record Demo(string Name) : StartChoice;
 }
 
 /// <summary>
-/// `protoscope` without arguments: pick an interface to capture on, a file to open, or the demo. Interfaces
+/// `protoscope` without arguments: pick an interface to capture on, a file to open, or a demo. Interfaces
 /// come from libpcap (through <see cref="TuiOptions.ListInterfaces"/>); without libpcap or without permission the
-/// list says so instead.
+/// list says so instead. The demos are the CLI's scenarios (<see cref="TuiOptions.Demos"/>), run live on loopback.
 /// </summary>
 public sealed class StartScreen : Window
 {
@@ -22,15 +23,19 @@ public sealed class StartScreen : Window
     private readonly List<StartChoice?> _choices = [];
 
     /// <param name="listInterfaces">Lists the interfaces (<see cref="TuiOptions.ListInterfaces"/>); null offers none.</param>
-    public StartScreen(IApplication app, Func<IReadOnlyList<CaptureInterface>>? listInterfaces)
+    /// <param name="demos">The demos to offer.</param>
+    public StartScreen(IApplication app, Func<IReadOnlyList<CaptureInterface>>? listInterfaces, IReadOnlyList<DemoChoice> demos)
     {
         _app = app;
         Title = "ProtoScope";
         var items = new ObservableCollection<string>();
         items.Add("Open a capture file…");
         _choices.Add(null);
-        items.Add("Demo: a scripted TCP and UDP exchange, replayed");
-        _choices.Add(new StartChoice.Demo());
+        foreach (var demo in demos)
+        {
+            items.Add($"Demo {demo.Name}: {demo.Description}");
+            _choices.Add(new StartChoice.Demo(demo.Name));
+        }
         var (devices, problem) = ListDevices(listInterfaces);
         foreach (var device in devices)
         {

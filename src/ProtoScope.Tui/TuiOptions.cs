@@ -44,4 +44,22 @@ public sealed record TuiOptions
 
     /// <summary>Packets the kernel dropped on the live source, when it can tell.</summary>
     public Func<IPacketSource, long?>? DroppedPackets { get; init; }
+
+    /// <summary>`protoscope demo SCENARIO`: the demo to start at once, live, instead of a file or an interface.</summary>
+    public string? Demo { get; init; }
+
+    /// <summary>The demos the start screen offers (the CLI's scenarios); empty when this build has none.</summary>
+    public IReadOnlyList<DemoChoice> Demos { get; init; } = [];
+
+    /// <summary>How a demo is started (see <see cref="DemoStarter"/>); null when this build has no demos.</summary>
+    public DemoStarter? StartDemo { get; init; }
+
+    /// <summary>With `demo --step`: each step of the scenario waits for n.</summary>
+    public bool DemoWaitsForKey { get; init; }
+
+    /// <summary>Opens the main screen with the lesson pane shown (`demo` does).</summary>
+    public bool Lesson { get; init; }
+
+    /// <summary>The language of the lessons: "en" or "zh" (<see cref="Lessons.LessonBook.Languages"/>).</summary>
+    public string Language { get; init; } = "en";
 }

@@ -18,12 +18,12 @@ public sealed class Screen : IDisposable
 {
     private readonly IApplication _app;
 
-    public Screen(CaptureModel model, int width = 140, int height = 40)
+    public Screen(CaptureModel model, int width = 140, int height = 40, Lessons.LessonBook? lessons = null)
     {
         Model = model;
         _app = Application.Create(new VirtualTimeProvider()).Init(DriverRegistry.Names.ANSI);
         _app.Driver!.SetScreenSize(width, height);
-        Window = new MainWindow(_app, model);
+        Window = new MainWindow(_app, model, lessons: lessons);
         _app.Begin(Window);
         Refresh();
     }

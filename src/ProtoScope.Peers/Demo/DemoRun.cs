@@ -7,9 +7,12 @@ namespace ProtoScope.Peers.Demo;
 
 /// <summary>
 /// What a scenario needs: the loopback port, the pace (a pause between steps with --slow, so a class can
-/// follow) and where to say what happens. Sockets made here are plain blocking-free .NET sockets on 127.0.0.1.
+/// follow; or, with --step, <paramref name="waitForStep"/>, which holds each step until the teacher's key), what
+/// the steps after the first wait for (<paramref name="ready"/>: the UI's first screen) and where to say what
+/// happens. Sockets made here are plain blocking-free .NET sockets on 127.0.0.1.
 /// </summary>
-public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, CancellationToken cancel)
+public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, CancellationToken cancel,
+    Func<CancellationToken, Task>? waitForStep = null, Func<CancellationToken, Task>? ready = null)
 {
     public int Port { get; } = port;
     public TimeSpan Pause { get; } = pause;
@@ -17,11 +20,22 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
 
     public void Log(string line) => log(line);
 
-    /// <summary>Says what comes next, then waits the pause; a null step only waits.</summary>
+    private bool _started;
+
+    /// <summary>
+    /// Says what comes next, then waits the pause, or for the key with --step; a null step (the quiet wait at a
+    /// scenario's end, for the last ACKs) only waits the pause. The pause goes between steps: the first step
+    /// starts at once, while the UI is still starting, so its packets are on the first screen; the others wait
+    /// for <c>ready</c> as well, so the class sees them arrive.
+    /// </summary>
     public async Task StepAsync(string? step)
     {
         if (step is not null) log(step);
-        if (Pause > TimeSpan.Zero) await Task.Delay(Pause, Cancel);
+        bool first = !_started;
+        _started = true;
+        if (!first && ready is not null) await ready(Cancel);
+        if (step is not null && waitForStep is not null) await waitForStep(Cancel);
+        else if (!first && Pause > TimeSpan.Zero) await Task.Delay(Pause, Cancel);
     }
 
     /// <summary>

@@ -13,7 +13,9 @@ namespace ProtoScope.Tui.Connections;
 /// </summary>
 public sealed class ConnectionsView : IScopeView
 {
-    private static readonly string[] Columns = ["Conn", "Proto", "Originator", "Responder", "Pkts →", "Pkts ←", "Bytes →", "Bytes ←", "Start", "Duration",
+    // Open, Close, State and History are the `conns` verb's (ConnectionTableFormat): how the connection opened and
+    // closed, Zeek's conn_state and history; so are Health, the RTTs and the analysis counts.
+    private static readonly string[] Columns = ["Conn", "Proto", "Originator", "Responder", "Open", "Close", "State", "History", "Pkts →", "Pkts ←", "Bytes →", "Bytes ←", "Start", "Duration",
         "Health", "iRTT ms", "RTT ms", "Retr", "Dup ACK"];
     private readonly CaptureModel _model;
     private readonly Action<Conversation> _open;
@@ -30,7 +32,7 @@ public sealed class ConnectionsView : IScopeView
         _source = new ConversationSource(model.Table);
         Table = ScopeTable.Create("Connections");
         Table.Table = _source;
-        foreach (int c in new[] { 0, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14 }) Table.Style.GetOrCreateColumnStyle(c).Alignment = Alignment.End;
+        foreach (int c in new[] { 0, 8, 9, 10, 11, 12, 13, 15, 16, 17, 18 }) Table.Style.GetOrCreateColumnStyle(c).Alignment = Alignment.End;
         View = new View { Width = Dim.Fill(), Height = Dim.Fill(), CanFocus = true };
         View.Add(Table);
     }
@@ -99,17 +101,18 @@ public sealed class ConnectionsView : IScopeView
             1 => (a, b) => string.CompareOrdinal(a.Proto, b.Proto),
             2 => (a, b) => Compare(a.OrigAddress, a.OrigPort, b.OrigAddress, b.OrigPort),
             3 => (a, b) => Compare(a.RespAddress, a.RespPort, b.RespAddress, b.RespPort),
-            4 => (a, b) => a.Orig.Packets.CompareTo(b.Orig.Packets),
-            5 => (a, b) => a.Resp.Packets.CompareTo(b.Resp.Packets),
-            6 => (a, b) => a.Orig.PayloadBytes.CompareTo(b.Orig.PayloadBytes),
-            7 => (a, b) => a.Resp.PayloadBytes.CompareTo(b.Resp.PayloadBytes),
-            8 => (a, b) => a.StartTime.CompareTo(b.StartTime),
-            9 => (a, b) => (a.EndTime - a.StartTime).CompareTo(b.EndTime - b.StartTime),
-            10 => (a, b) => string.CompareOrdinal(Health(a), Health(b)),
-            11 => (a, b) => InitialRtt(a).CompareTo(InitialRtt(b)),
-            12 => (a, b) => MeanRtt(a).CompareTo(MeanRtt(b)),
-            13 => (a, b) => Count(a, TcpAnalysisFlags.Retransmission).CompareTo(Count(b, TcpAnalysisFlags.Retransmission)),
-            14 => (a, b) => Count(a, TcpAnalysisFlags.DuplicateAck).CompareTo(Count(b, TcpAnalysisFlags.DuplicateAck)),
+            4 or 5 or 6 or 7 => (a, b) => string.CompareOrdinal(Text(a, SortColumn), Text(b, SortColumn)),
+            8 => (a, b) => a.Orig.Packets.CompareTo(b.Orig.Packets),
+            9 => (a, b) => a.Resp.Packets.CompareTo(b.Resp.Packets),
+            10 => (a, b) => a.Orig.PayloadBytes.CompareTo(b.Orig.PayloadBytes),
+            11 => (a, b) => a.Resp.PayloadBytes.CompareTo(b.Resp.PayloadBytes),
+            12 => (a, b) => a.StartTime.CompareTo(b.StartTime),
+            13 => (a, b) => (a.EndTime - a.StartTime).CompareTo(b.EndTime - b.StartTime),
+            14 => (a, b) => string.CompareOrdinal(Health(a), Health(b)),
+            15 => (a, b) => InitialRtt(a).CompareTo(InitialRtt(b)),
+            16 => (a, b) => MeanRtt(a).CompareTo(MeanRtt(b)),
+            17 => (a, b) => Count(a, TcpAnalysisFlags.Retransmission).CompareTo(Count(b, TcpAnalysisFlags.Retransmission)),
+            18 => (a, b) => Count(a, TcpAnalysisFlags.DuplicateAck).CompareTo(Count(b, TcpAnalysisFlags.DuplicateAck)),
             _ => (a, b) => a.FirstFrame.CompareTo(b.FirstFrame),
         };
         // A stable order: ties keep first appearance.
@@ -125,6 +128,18 @@ public sealed class ConnectionsView : IScopeView
         int at = selected is null ? 0 : Math.Max(0, rows.IndexOf(selected));
         if (rows.Count > 0) Table.SetSelection(0, at, false);
     }
+
+    /// <summary>The Open, Close, State and History cells (columns 4 to 7); a UDP conversation has no open or close.</summary>
+    private static string Text(Conversation c, int column) => (c, column) switch
+    {
+        (TcpConnection t, 4) => t.Open.Name(),
+        (TcpConnection t, 5) => t.Close.Name(),
+        (TcpConnection t, 6) => t.ConnState,
+        (TcpConnection t, _) => t.History.ToString(),
+        (UdpConversation u, 6) => u.ConnState,
+        (UdpConversation u, 7) => u.History.ToString(),
+        _ => "",
+    };
 
     private static string Health(Conversation c) => c is TcpConnection t ? t.Expert.Health : "";
 
@@ -165,16 +180,17 @@ public sealed class ConnectionsView : IScopeView
                     1 => c.Proto.ToUpperInvariant(),
                     2 => EndpointText.Of(c.OrigAddress, c.OrigPort),
                     3 => EndpointText.Of(c.RespAddress, c.RespPort),
-                    4 => c.Orig.Packets.ToString(CultureInfo.InvariantCulture),
-                    5 => c.Resp.Packets.ToString(CultureInfo.InvariantCulture),
-                    6 => c.Orig.PayloadBytes.ToString(CultureInfo.InvariantCulture),
-                    7 => c.Resp.PayloadBytes.ToString(CultureInfo.InvariantCulture),
-                    8 => PacketText.RelativeTime(c.StartTime, table.FirstTimestamp),
-                    9 => ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture),
-                    10 => Health(c),
-                    11 => Milliseconds(InitialRtt(c)),
-                    12 => Milliseconds(MeanRtt(c)),
-                    13 => c is TcpConnection ? Count(c, TcpAnalysisFlags.Retransmission).ToString(CultureInfo.InvariantCulture) : "",
+                    4 or 5 or 6 or 7 => Text(c, col),
+                    8 => c.Orig.Packets.ToString(CultureInfo.InvariantCulture),
+                    9 => c.Resp.Packets.ToString(CultureInfo.InvariantCulture),
+                    10 => c.Orig.PayloadBytes.ToString(CultureInfo.InvariantCulture),
+                    11 => c.Resp.PayloadBytes.ToString(CultureInfo.InvariantCulture),
+                    12 => PacketText.RelativeTime(c.StartTime, table.FirstTimestamp),
+                    13 => ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture),
+                    14 => Health(c),
+                    15 => Milliseconds(InitialRtt(c)),
+                    16 => Milliseconds(MeanRtt(c)),
+                    17 => c is TcpConnection ? Count(c, TcpAnalysisFlags.Retransmission).ToString(CultureInfo.InvariantCulture) : "",
                     _ => c is TcpConnection ? Count(c, TcpAnalysisFlags.DuplicateAck).ToString(CultureInfo.InvariantCulture) : "",
                 };
             }

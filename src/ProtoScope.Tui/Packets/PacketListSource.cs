@@ -13,7 +13,9 @@ namespace ProtoScope.Tui.Packets;
 public sealed class PacketListSource : ITableSource
 {
     public const int MarkerColumn = 0;
-    private static readonly string[] Names = ["", "No.", "Time", "Source", "Destination", "Protocol", "Length", "Flags", "Info"];
+    public const int NumberColumn = 1, TimeColumn = 2, SourceColumn = 3, DestinationColumn = 4, DirectionColumn = 5,
+        ProtocolColumn = 6, LengthColumn = 7, FlagsColumn = 8, InfoColumn = 9;
+    private static readonly string[] Names = ["", "No.", "Time", "Source", "Destination", "⇄", "Proto", "Length", "Flags", "Info"];
     private readonly PacketTable _table;
     private readonly Dictionary<int, string[]> _cells = new();
     private int _rows;
@@ -69,6 +71,7 @@ public sealed class PacketListSource : ITableSource
             PacketText.RelativeTime(r.Timestamp, _table.FirstTimestamp),
             PacketText.Address(r, source: true),
             PacketText.Address(r, source: false),
+            PacketText.Direction(r),
             PacketText.Protocol(r),
             r.WireLength.ToString(CultureInfo.InvariantCulture),
             PacketText.Flags(r),

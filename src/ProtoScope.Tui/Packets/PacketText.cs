@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
 
@@ -13,8 +14,21 @@ public static class PacketText
     public static string RelativeTime(long timestamp, long first) =>
         ((timestamp - first) / 1e9).ToString("F6", CultureInfo.InvariantCulture);
 
-    public static string Address(in PacketRow r, bool source) =>
-        (source ? r.Src : r.Dst) is { IsNone: false } a ? a.ToString() : "";
+    /// <summary>
+    /// The address, with the port for a TCP or UDP packet (<c>127.0.0.1:51234</c>, <c>[::1]:80</c>): on loopback
+    /// both sides have the same address and only the port tells the client from the server.
+    /// </summary>
+    public static string Address(in PacketRow r, bool source)
+    {
+        var address = source ? r.Src : r.Dst;
+        if (address.IsNone) return "";
+        if (r.Conversation < 0 || r.Transport is not (Transport.Tcp or Transport.Udp)) return address.ToString();
+        return EndpointText.Of(address, source ? r.SrcPort : r.DstPort);
+    }
+
+    /// <summary>→ for a packet toward the conversation's responder, ← toward its originator; empty outside a TCP or UDP conversation.</summary>
+    public static string Direction(in PacketRow r) =>
+        r.Conversation < 0 || r.Transport is not (Transport.Tcp or Transport.Udp) ? "" : r.Direction == Core.Session.Direction.Orig ? "→" : "←";
 
     public static string Protocol(in PacketRow r) => r.Transport switch
     {
@@ -97,7 +111,8 @@ public static class PacketText
         }
         else if (r.Transport == Transport.Udp && r.Conversation >= 0)
         {
-            sb.Append(r.SrcPort).Append(" → ").Append(r.DstPort).Append(" len=").Append(r.PayloadLength);
+            // The ports are in the Source and Destination columns.
+            sb.Append("datagram len=").Append(r.PayloadLength);
         }
         else
         {

@@ -24,17 +24,21 @@ public sealed class PacketsView : IScopeView
         List.Height = Dim.Percent(50);
         List.Style.ShowHorizontalHeaderUnderline = true;
         List.Style.ExpandLastColumn = true;
-        // Fixed widths: computing them from the visible rows would make the columns jump while scrolling.
-        int[] widths = [1, 7, 10, 15, 15, 8, 6, 5, 60];
-        for (int c = 0; c < widths.Length; c++)
+        // A short list (80×24 with the lesson pane) would otherwise scroll its header away with the first rows.
+        List.Style.AlwaysShowHeaders = true;
+        // Fixed widths: computing them from the visible rows would make the columns jump while scrolling. Which
+        // columns show depends on the width (FitColumns).
+        for (int c = 0; c < Source.Columns; c++)
         {
             var style = List.Style.GetOrCreateColumnStyle(c);
-            style.MinWidth = widths[c];
-            style.MaxWidth = c is 3 or 4 ? 39 : c == 8 ? TableView.DEFAULT_MAX_CELL_WIDTH : widths[c];
-            if (c == 8) style.MinAcceptableWidth = 20;
+            style.MinWidth = style.MaxWidth = Wide[c];
         }
-        List.Style.GetOrCreateColumnStyle(1).Alignment = Alignment.End;
-        List.Style.GetOrCreateColumnStyle(6).Alignment = Alignment.End;
+        var info = List.Style.GetOrCreateColumnStyle(PacketListSource.InfoColumn);
+        info.MaxWidth = TableView.DEFAULT_MAX_CELL_WIDTH;
+        info.MinAcceptableWidth = 20;
+        List.Style.GetOrCreateColumnStyle(PacketListSource.NumberColumn).Alignment = Alignment.End;
+        List.Style.GetOrCreateColumnStyle(PacketListSource.LengthColumn).Alignment = Alignment.End;
+        List.FrameChanged += (_, _) => FitColumns(List.Viewport.Width);
         List.Table = Source;
 
         _kindSchemes = new()
@@ -79,6 +83,67 @@ public sealed class PacketsView : IScopeView
         };
         View.Add(List, Details, Hex);
     }
+
+    /// <summary>Column widths when there is room for all: marker, No., Time, Source, Destination, ⇄, Protocol, Length, Flags, (Info).</summary>
+    private static readonly int[] Wide = [1, 7, 10, 21, 21, 1, 6, 6, 5, 60];
+
+    /// <summary>
+    /// What gives way when the list is narrow, first to last, so that the Info column, which carries the role
+    /// ("handshake 2/3 (SYN-ACK)") and the numbers, keeps <see cref="InfoWanted"/> cells: Length, Time, Protocol and
+    /// Flags hide (the row's marker and colour still say what it is), then the frame numbers and the endpoints
+    /// narrow to what a loopback capture needs (127.0.0.1:51234).
+    /// </summary>
+    private static readonly (int Column, int Width)[] GiveWay =
+    [
+        (PacketListSource.LengthColumn, 0), (PacketListSource.TimeColumn, 0), (PacketListSource.ProtocolColumn, 0),
+        (PacketListSource.FlagsColumn, 0), (PacketListSource.NumberColumn, 5), (PacketListSource.SourceColumn, 15),
+        (PacketListSource.DestinationColumn, 15),
+    ];
+
+    /// <summary>Cells the Info column gets before other columns give way: the longest role and its numbers.</summary>
+    public const int InfoWanted = 42;
+
+    /// <summary>Shows or hides columns for a list <paramref name="width"/> cells wide (see <see cref="GiveWay"/>).</summary>
+    public void FitColumns(int width)
+    {
+        var widths = (int[])Wide.Clone();
+        // Each shown column but the last is followed by one cell of padding.
+        int Used() => widths.Take(PacketListSource.InfoColumn).Where(w => w > 0).Sum(w => w + 1);
+        foreach (var (column, narrow) in GiveWay)
+        {
+            if (width - Used() >= InfoWanted) break;
+            widths[column] = narrow;
+        }
+        for (int c = 0; c < PacketListSource.InfoColumn; c++)
+        {
+            var style = List.Style.GetOrCreateColumnStyle(c);
+            if (style.MaxWidth == widths[c] && style.Visible == widths[c] > 0) continue;
+            style.Visible = widths[c] > 0;
+            if (widths[c] > 0) style.MinWidth = style.MaxWidth = widths[c];
+            List.SetNeedsDraw();
+        }
+    }
+
+    /// <summary>The columns shown now, by their names.</summary>
+    public IEnumerable<string> ShownColumns() =>
+        Enumerable.Range(0, Source.Columns).Where(c => List.Style.GetColumnStyleIfAny(c)?.Visible != false).Select(c => Source.ColumnNames[c]);
+
+    /// <summary>
+    /// Whether the detail tree and the bytes share the view with the list; the main window hides them while the
+    /// lesson pane is shown, which takes their place.
+    /// </summary>
+    public bool ShowsDetails
+    {
+        get => Details.Visible;
+        set
+        {
+            Details.Visible = Hex.Visible = value;
+            List.Height = value ? Dim.Percent(50) : Dim.Fill();
+        }
+    }
+
+    /// <summary>Raised with the table row of the packet selected (-1 for none) whenever the selection moves.</summary>
+    public event Action<int>? PacketSelected;
 
     public string Title => "Packets";
     public View View { get; }
@@ -167,6 +232,7 @@ public sealed class PacketsView : IScopeView
     private void ShowPacket(int row)
     {
         _shownRow = row;
+        PacketSelected?.Invoke(row);
         Details.ClearObjects();
         if (row < 0)
         {

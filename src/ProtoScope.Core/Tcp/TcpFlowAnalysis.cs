@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using ProtoScope.Core.Decoding;
 
 namespace ProtoScope.Core.Tcp;
@@ -36,7 +37,7 @@ public struct TcpFlowAnalysis
     /// <summary>The bytes the SACK blocks of this direction's last segment cover (its first three blocks, as Wireshark stores).</summary>
     internal uint SackedBytes;
     internal TcpAnalysisFlags LastSegmentFlags;
-    internal UnackedSegments? Unacked;
+    internal UnackedSegments Unacked;
 
     internal readonly uint WindowValue => HasWindow ? Window : uint.MaxValue;
 
@@ -52,7 +53,8 @@ public struct TcpFlowAnalysis
         !seg.IsSyn && Scaling == WindowScaling.Shift ? (uint)seg.Window << ScaleShift : seg.Window;
 
     /// <summary>The segments sent and not yet acknowledged, oldest first.</summary>
-    public readonly ReadOnlySpan<UnackedSegments.Segment> Outstanding => Unacked is null ? default : Unacked.Items;
+    [UnscopedRef]
+    public readonly ReadOnlySpan<UnackedSegments.Segment> Outstanding => Unacked.Items;
 
     /// <summary>The window scale as learnt from the options of a segment sent in this direction.</summary>
     internal void LearnOptions(in TcpOptions options)

@@ -91,10 +91,10 @@ public static class TcpSequenceAnalysis
             ClassifyRetransmission(ref fwd, ref rev, seq, seglen, flags, time, initialRtt, ref result);
 
         uint nextSeq = seq + seglen;
-        if ((seglen > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0) && (fwd.Unacked?.Count ?? 0) < UnackedSegments.Capacity)
+        if ((seglen > 0 || (flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0) && fwd.Unacked.Count < UnackedSegments.Capacity)
         {
             if ((flags & (TcpFlags.Syn | TcpFlags.Fin)) != 0) nextSeq++;
-            (fwd.Unacked ??= new UnackedSegments()).Add(seq, nextSeq, frame, time);
+            fwd.Unacked.Add(seq, nextSeq, frame, time);
         }
 
         // A zero window probe does not move the flow on: its byte is sent again once the window opens.
@@ -114,7 +114,7 @@ public static class TcpSequenceAnalysis
         fwd.LastSegmentFlags = result.Flags;
 
         // Wireshark reads the acknowledgment number whether or not the ACK flag is set.
-        if (rev.Unacked is { Count: > 0 } && rev.Unacked.Acknowledge(ack, out long ackedFrame, out long ackedTime))
+        if (rev.Unacked.Count > 0 && rev.Unacked.Acknowledge(ack, out long ackedFrame, out long ackedTime))
         {
             result.HasAnalysis = true;
             result.AcksFrame = ackedFrame;
@@ -215,7 +215,7 @@ public static class TcpSequenceAnalysis
         var outstanding = fwd.Outstanding;
         if (seglen == 0 || outstanding.IsEmpty || fwd.BytesInFlightInvalid) return;
         result.HasAnalysis = true;
-        ref readonly var newest = ref fwd.Unacked!.Newest;
+        ref readonly var newest = ref outstanding[^1];
         uint first = newest.Seq - fwdBase, last = newest.NextSeq - fwdBase;
         foreach (ref readonly var s in outstanding)
         {

@@ -1,12 +1,15 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace ProtoScope.Core.Tcp;
 
 /// <summary>
 /// The segments one direction has sent that the other has not acknowledged yet, oldest first: Wireshark's per-flow
-/// list of tcp_unacked_t (frame, seq, nextseq, time), which its analysis reads for RTTs, retransmission timeouts and
-/// bytes in flight. Bounded as Wireshark bounds it (<see cref="Capacity"/>); the array grows on demand and is reused,
-/// so a connection in steady state allocates nothing.
+/// list of tcp_unacked_t (frame, seq, nextseq, time), which its analysis reads for RTTs and bytes in flight. Bounded
+/// as Wireshark bounds it (<see cref="Capacity"/>). Held inside the flow: the first two segments in place (a request
+/// and its answer rarely have more outstanding), more in an array that grows on demand and is kept, so that neither
+/// a short connection nor a long one in steady state allocates per packet.
 /// </summary>
-public sealed class UnackedSegments
+public struct UnackedSegments
 {
     /// <summary>packet-tcp.h's TCP_MAX_UNACKED_SEGMENTS: past this many (the ACKs are not being seen) no more are kept.</summary>
     public const int Capacity = 10_000;
@@ -19,19 +22,34 @@ public sealed class UnackedSegments
         public long Time;
     }
 
-    private Segment[] _items = new Segment[4];
+    [System.Runtime.CompilerServices.InlineArray(2)]
+    private struct InPlace
+    {
+        private Segment _first;
+    }
+
+    private InPlace _inPlace;
+    private Segment[]? _spilled;
 
     public int Count { get; private set; }
 
-    public ReadOnlySpan<Segment> Items => _items.AsSpan(0, Count);
+    /// <summary>The segments, oldest first.</summary>
+    [UnscopedRef]
+    public readonly ReadOnlySpan<Segment> Items =>
+        _spilled is null ? ((ReadOnlySpan<Segment>)_inPlace)[..Count] : _spilled.AsSpan(0, Count);
 
-    /// <summary>The most recently added segment (Wireshark's list head); <see cref="Count"/> must be above 0.</summary>
-    public ref readonly Segment Newest => ref _items[Count - 1];
+    [UnscopedRef]
+    private Span<Segment> Storage => _spilled is null ? _inPlace : _spilled;
 
     public void Add(uint seq, uint nextSeq, long frame, long time)
     {
-        if (Count == _items.Length) Array.Resize(ref _items, Math.Min(_items.Length * 2, Capacity));
-        _items[Count++] = new Segment { Seq = seq, NextSeq = nextSeq, Frame = frame, Time = time };
+        if (Count == Storage.Length)
+        {
+            var grown = new Segment[Math.Min(Count * 4, Capacity)];
+            Storage.CopyTo(grown);
+            _spilled = grown;
+        }
+        Storage[Count++] = new Segment { Seq = seq, NextSeq = nextSeq, Frame = frame, Time = time };
     }
 
     /// <summary>
@@ -45,10 +63,11 @@ public sealed class UnackedSegments
         bool found = false;
         frame = 0;
         time = 0;
+        var items = Storage;
         int kept = 0;
         for (int i = 0; i < Count; i++)
         {
-            var s = _items[i];
+            var s = items[i];
             if (ack == s.NextSeq)
             {
                 if (!found)
@@ -63,7 +82,7 @@ public sealed class UnackedSegments
                 s.Seq = ack;
             else if (!SequenceOrder.Gt(s.NextSeq, ack))
                 continue;
-            _items[kept++] = s;
+            items[kept++] = s;
         }
         Count = kept;
         return found;

@@ -77,10 +77,12 @@ public class AnalysisViewsTests
         using var stdout = new MemoryStream();
         Assert.Equal(0, ProtoScope.Cli.ProtoScopeCli.Run(["conns", Lossy, "--format", "jsonl"], stdout, new StringWriter(), stopping: TestContext.Current.CancellationToken));
         using var json = System.Text.Json.JsonDocument.Parse(System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n')[0]);
-        var row = screen.Lines.First(l => l.Contains("10.88.1.1:", StringComparison.Ordinal));
-        Assert.Contains(json.RootElement.GetProperty("health").GetString()!, row);
-        Assert.Contains($" {retransmissions} ", row);
-        Assert.Contains(((double)json.RootElement.GetProperty("initial_rtt").GetDecimal() * 1000).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), row);
+        var view = Assert.IsType<Connections.ConnectionsView>(screen.Window.Current);
+        var table = view.Table.Table!;
+        string Cell(string column) => (string)table[0, Array.IndexOf(table.ColumnNames, column)];
+        Assert.Equal(json.RootElement.GetProperty("health").GetString(), Cell("Health"));
+        Assert.Equal(retransmissions.ToString(System.Globalization.CultureInfo.InvariantCulture), Cell("Retr"));
+        Assert.Equal(((double)json.RootElement.GetProperty("initial_rtt").GetDecimal() * 1000).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), Cell("iRTT ms"));
     }
 
     private static IEnumerable<string> DetailLines(Screen screen)

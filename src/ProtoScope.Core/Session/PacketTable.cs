@@ -25,17 +25,15 @@ public sealed class PacketChunk
         RelativeAck = new uint[rows];
         PayloadLength = new int[rows];
         Conversation = new int[rows];
-        Direction = new byte[rows];
         Network = new byte[rows];
         Transport = new byte[rows];
-        Role = new byte[rows];
+        Marks = new byte[rows];
         States = new byte[rows];
-        Fault = new byte[rows];
         Analysis = new ushort[rows];
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1 + 2;
+    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 2;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
@@ -57,21 +55,28 @@ public sealed class PacketChunk
     public readonly int[] PayloadLength;
     /// <summary>tcp.stream or udp.stream; -1 for none.</summary>
     public readonly int[] Conversation;
-    /// <summary><see cref="Session.Direction"/> within the conversation.</summary>
-    public readonly byte[] Direction;
     /// <summary><see cref="Decoding.Network"/>.</summary>
     public readonly byte[] Network;
     /// <summary><see cref="Decoding.Transport"/>.</summary>
     public readonly byte[] Transport;
-    /// <summary>The connection tracker's <see cref="PacketRole"/> (None for anything but TCP).</summary>
-    public readonly byte[] Role;
+    /// <summary>
+    /// Three small facts in one byte, to keep a row within 64 bytes: the tracker's <see cref="PacketRole"/> (bits 0-3,
+    /// None for anything but TCP), the <see cref="Session.Direction"/> within the conversation (bit 4) and the
+    /// <see cref="PacketFault"/> bits (5-6). Read them with <see cref="Role"/>, <see cref="Direction"/>, <see cref="Fault"/>.
+    /// </summary>
+    public readonly byte[] Marks;
+
+    public PacketRole Role(int i) => (PacketRole)(Marks[i] & 0xF);
+    public Direction Direction(int i) => (Direction)(Marks[i] >> 4 & 1);
+    public PacketFault Fault(int i) => (PacketFault)(Marks[i] >> 5 & 3);
+
+    internal static byte Mark(PacketRole role, Direction direction, PacketFault fault) =>
+        (byte)((int)role | (int)direction << 4 | (int)fault << 5);
     /// <summary>
     /// The tracker's RFC 9293 states after the packet: the sender's in the low four bits, the receiver's in the high
     /// four (<see cref="PacketTable.SenderState"/>, <see cref="PacketTable.ReceiverState"/>); the ladder draws them.
     /// </summary>
     public readonly byte[] States;
-    /// <summary><see cref="PacketFault"/> bits.</summary>
-    public readonly byte[] Fault;
     /// <summary><see cref="TcpAnalysisFlags"/> bits: Wireshark's tcp.analysis flags of the segment.</summary>
     public readonly ushort[] Analysis;
 }
@@ -179,19 +184,21 @@ public sealed class PacketTable
         chunk.RelativeAck[i] = a.HasRelativeAck ? a.RelativeAck : 0;
         chunk.PayloadLength[i] = p.PayloadLength;
         chunk.Conversation[i] = a.Conversation;
-        chunk.Direction[i] = (byte)a.Direction;
         chunk.Network[i] = (byte)p.Network;
         chunk.Transport[i] = (byte)p.Transport;
-        chunk.Role[i] = (byte)a.Role;
+        chunk.Marks[i] = PacketChunk.Mark(a.Role, a.Direction, p.HasError ? PacketFault.Decode : PacketFault.None);
         chunk.States[i] = (byte)((int)a.SenderState | (int)a.ReceiverState << 4);
-        chunk.Fault[i] = p.HasError ? (byte)PacketFault.Decode : (byte)0;
         chunk.Analysis[i] = (ushort)a.AnalysisFlags;
         Volatile.Write(ref _count, row + 1);
         return row;
     }
 
     /// <summary>Sets the role of a row already added (for a layer that learns a role after the packet, e.g. a retransmission seen from the other side). Writer thread only.</summary>
-    public void SetRole(int row, PacketRole role) => ChunkOf(row, out int i).Role[i] = (byte)role;
+    public void SetRole(int row, PacketRole role)
+    {
+        var c = ChunkOf(row, out int i);
+        c.Marks[i] = PacketChunk.Mark(role, c.Direction(i), c.Fault(i));
+    }
 
     /// <summary>The RFC 9293 state of the endpoint that sent <paramref name="row"/>'s segment, after it (Closed for anything but TCP).</summary>
     public TcpState SenderState(int row) => (TcpState)(ChunkOf(row, out int i).States[i] & 0xF);
@@ -200,7 +207,11 @@ public sealed class PacketTable
     public TcpState ReceiverState(int row) => (TcpState)(ChunkOf(row, out int i).States[i] >> 4);
 
     /// <summary>Marks a problem found after the row was added (e.g. a framing error). Writer thread only.</summary>
-    public void AddFault(int row, PacketFault fault) => ChunkOf(row, out int i).Fault[i] |= (byte)fault;
+    public void AddFault(int row, PacketFault fault)
+    {
+        var c = ChunkOf(row, out int i);
+        c.Marks[i] = PacketChunk.Mark(c.Role(i), c.Direction(i), c.Fault(i) | fault);
+    }
 
     /// <summary>The chunk holding <paramref name="row"/> and the row's index inside it.</summary>
     public PacketChunk ChunkOf(int row, out int index)
@@ -222,8 +233,8 @@ public sealed class PacketTable
             var c = ChunkOf(row, out int i);
             return new PacketRow(row, c.Timestamp[i], c.CapturedLength[i], c.WireLength[i],
                 _addresses[c.Src[i]], _addresses[c.Dst[i]], c.SrcPort[i], c.DstPort[i], (TcpFlags)c.Flags[i],
-                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], c.Conversation[i], (Direction)c.Direction[i],
-                (Network)c.Network[i], (Transport)c.Transport[i], (PacketRole)c.Role[i], (PacketFault)c.Fault[i], (TcpAnalysisFlags)c.Analysis[i]);
+                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], c.Conversation[i], c.Direction(i),
+                (Network)c.Network[i], (Transport)c.Transport[i], c.Role(i), c.Fault(i), (TcpAnalysisFlags)c.Analysis[i]);
         }
     }
 

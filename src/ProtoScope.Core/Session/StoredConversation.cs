@@ -109,7 +109,7 @@ public sealed class StoredConversation
         {
             if (stop?.Invoke() == true) break;
             _table.Decode(row, ref packet);
-            var d = (Direction)_table.ChunkOf(row, out int i).Direction[i];
+            var d = _table.ChunkOf(row, out int i).Direction(i);
             var payload = packet.Payload(_table.Bytes(row));
             bytes[(int)d] += payload.Length;
             output.Turn(d, bytes[(int)d] - payload.Length, row + 1L);

@@ -250,7 +250,7 @@ public sealed class PacketsView : IScopeView
     {
         if (position < 0 || position >= Source.Rows) return null;
         var c = _model.Table.ChunkOf(Source.TableRow(position), out int i);
-        return _kindSchemes.GetValueOrDefault(PacketText.KindOf((PacketRole)c.Role[i], (Transport)c.Transport[i], (PacketFault)c.Fault[i], (TcpAnalysisFlags)c.Analysis[i]));
+        return _kindSchemes.GetValueOrDefault(PacketText.KindOf(c.Role(i), (Transport)c.Transport[i], c.Fault(i), (TcpAnalysisFlags)c.Analysis[i]));
     }
 
     private static Scheme RowScheme(Color foreground) => new(new Attribute(foreground, Color.Black))

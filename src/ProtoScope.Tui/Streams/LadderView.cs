@@ -116,7 +116,7 @@ public sealed class LadderView : ConversationView
             if (chunk.Conversation[i] != c.Id || (Transport)chunk.Transport[i] != Transport.Tcp) continue;
             var flags = (TcpFlags)chunk.Flags[i];
             _steps.Add(new LadderStep(row + 1L, table.Address(chunk.Src[i]), chunk.SrcPort[i], flags, chunk.RelativeSeq[i],
-                chunk.RelativeAck[i], (flags & TcpFlags.Ack) != 0, chunk.PayloadLength[i], (PacketRole)chunk.Role[i],
+                chunk.RelativeAck[i], (flags & TcpFlags.Ack) != 0, chunk.PayloadLength[i], chunk.Role(i),
                 table.SenderState(row), table.ReceiverState(row)));
         }
         _scanned = count;

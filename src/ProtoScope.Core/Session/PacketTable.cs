@@ -21,6 +21,7 @@ public sealed class PacketChunk
         SrcPort = new ushort[rows];
         DstPort = new ushort[rows];
         Flags = new ushort[rows];
+        AnalysisFlags = new ushort[rows];
         RelativeSeq = new uint[rows];
         RelativeAck = new uint[rows];
         PayloadLength = new int[rows];
@@ -34,7 +35,7 @@ public sealed class PacketChunk
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
+    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 1 + 1;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
@@ -49,6 +50,8 @@ public sealed class PacketChunk
     public readonly ushort[] DstPort;
     /// <summary><see cref="TcpFlags"/> bits; 0 for anything but TCP.</summary>
     public readonly ushort[] Flags;
+    /// <summary>The segment's <see cref="TcpAnalysisFlags"/> (for the display filter); 0 for anything but TCP.</summary>
+    public readonly ushort[] AnalysisFlags;
     public readonly uint[] RelativeSeq;
     /// <summary>Meaningful only when the ACK flag is set.</summary>
     public readonly uint[] RelativeAck;
@@ -120,6 +123,7 @@ public sealed class PacketTable
     private int _count;
     private readonly AddressList _addresses = new();
     private readonly ByteArena _bytes = new();
+    private TcpAnalysisNumbers? _tcpNumbers;
 
     public PacketTable(int linkType)
     {
@@ -128,6 +132,13 @@ public sealed class PacketTable
 
     /// <summary>The DLT of every packet, for <see cref="PacketDecoder"/>.</summary>
     public int LinkType { get; }
+
+    /// <summary>The conversation limit of the session that fills the table, for a replay to track as it did.</summary>
+    internal int MaxConversations { get; set; } = ConversationTable.DefaultMaxConversations;
+
+    /// <summary>The TCP analysis numbers without a column of their own, made on first use (see its remarks for the cost).</summary>
+    public TcpAnalysisNumbers TcpNumbers =>
+        LazyInitializer.EnsureInitialized(ref _tcpNumbers, () => new TcpAnalysisNumbers(this, MaxConversations));
 
     /// <summary>Rows published so far (acquire read: every row below it is complete).</summary>
     public int Count => Volatile.Read(ref _count);
@@ -171,6 +182,7 @@ public sealed class PacketTable
         chunk.SrcPort[i] = p.HasPorts ? p.SrcPort : (ushort)0;
         chunk.DstPort[i] = p.HasPorts ? p.DstPort : (ushort)0;
         chunk.Flags[i] = p.IsTcp ? (ushort)p.Flags : (ushort)0;
+        chunk.AnalysisFlags[i] = (ushort)a.AnalysisFlags;
         chunk.RelativeSeq[i] = a.RelativeSeq;
         chunk.RelativeAck[i] = a.HasRelativeAck ? a.RelativeAck : 0;
         chunk.PayloadLength[i] = p.PayloadLength;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Cli;
@@ -28,6 +29,24 @@ internal static class CommonOptions
             if (r.GetValueOrDefault<int>() < 1) r.AddError("--max-conns must be at least 1");
         });
         return option;
+    }
+
+    /// <summary>tshark's <c>-Y</c>: the UI's display filter language, on the command line.</summary>
+    public static Option<string?> DisplayFilter(string description) =>
+        new("--display-filter", "-Y") { Description = description + " The language of the UI's / bar (README: Display filters)." };
+
+    /// <summary>
+    /// Parses the text of <c>-Y</c>; no text is no filter (null). A mistake is returned as the one line
+    /// <see cref="CliContext.Fail"/> prints: what is wrong and at which column.
+    /// </summary>
+    public static bool TryParseFilter(string? text, out DisplayFilter? filter, out string? error)
+    {
+        filter = null;
+        error = null;
+        if (text is null) return true;
+        if (Core.Filtering.DisplayFilter.TryParse(text, out filter, out var mistake)) return true;
+        error = $"bad display filter '{text}': {mistake}";
+        return false;
     }
 
     /// <summary>The warning printed after a pass that hit the conversation limit; null when it was not hit.</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ProtoScope.Capture;
+using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
 
@@ -13,19 +15,23 @@ internal static class ConnsCommand
         var file = CommonOptions.CaptureFile();
         var format = CommonOptions.Format();
         var maxConns = CommonOptions.MaxConnections();
-        var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format, maxConns };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(maxConns)));
+        var filter = CommonOptions.DisplayFilter("List only the connections with at least one packet this display filter keeps.");
+        var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format, filter, maxConns };
+        cmd.SetAction(r => CommonOptions.TryParseFilter(r.GetValue(filter), out var displayFilter, out var error)
+            ? Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(maxConns), displayFilter)
+            : ctx.Fail(error!));
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, string format, int maxConns)
+    private static int Run(CliContext ctx, string path, string format, int maxConns, DisplayFilter? filter)
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, maxConversations: maxConns);
+        var matching = filter is null ? null : new HashSet<(Transport, int)>();
         // A damaged file still lists the connections of the packets before the damage, then says what is wrong.
-        string? error = SessionReader.ReadAll(source, session, null);
+        string? error = SessionReader.ReadAll(source, session, filter is null ? null : FilterPass.CollectMatching(filter, matching!));
 
-        var all = InOrderOfFirstPacket(session.Conversations);
+        var all = InOrderOfFirstPacket(session.Conversations).Where(c => matching is null || matching.Contains((c.Transport, c.Id)));
         if (format == "jsonl")
         {
             using var json = new JsonLines(ctx.Stdout);

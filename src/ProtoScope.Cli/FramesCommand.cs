@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Framing;
 using ProtoScope.Core.Reassembly;
@@ -21,21 +22,28 @@ internal static class FramesCommand
         var payload = new Option<bool>("--payload") { Description = "Include each payload: base64 in JSONL (payload_b64), escaped text or hex in text." };
         var format = CommonOptions.Format();
         var maxConns = CommonOptions.MaxConnections();
+        var filter = CommonOptions.DisplayFilter("Only the conversations with at least one packet this display filter keeps (all of their messages).");
         var cmd = new Command("frames", "Cut reassembled TCP streams and UDP datagrams into length-prefixed frames.")
         {
-            file, port, conn, payload, format, maxConns,
+            file, port, conn, payload, format, filter, maxConns,
         };
         framing.AddTo(cmd);
-        cmd.SetAction(r => framing.TryRead(r, out var spec, out var error)
-            ? Run(ctx, r.GetValue(file)!, spec, r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!, r.GetValue(maxConns))
-            : ctx.Fail(error!));
+        cmd.SetAction(r =>
+        {
+            if (!framing.TryRead(r, out var spec, out var error) || !CommonOptions.TryParseFilter(r.GetValue(filter), out var displayFilter, out error))
+                return ctx.Fail(error!);
+            return Run(ctx, r.GetValue(file)!, spec, r.GetValue(port), r.GetValue(conn), r.GetValue(payload), r.GetValue(format)!, r.GetValue(maxConns), displayFilter);
+        });
         return cmd;
     }
 
-    private static int Run(CliContext ctx, string path, FramingSpec? spec, int? port, int? conn, bool payload, string format, int maxConns)
+    private static int Run(CliContext ctx, string path, FramingSpec? spec, int? port, int? conn, bool payload, string format, int maxConns, DisplayFilter? filter)
     {
         if (port is < 0 or > 65535)
             return ctx.Fail($"--port {port} is not a port number (0-65535)");
+        // A message spans many packets and is cut long after the first of them: the conversations are chosen by a
+        // pass of their own, then every message of each is shown, as `conns -Y` lists them.
+        var matching = filter is null ? null : FilterPass.Conversations(path, filter, maxConns);
 
         using var text = format == "text" ? ctx.OpenText() : null;
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
@@ -45,7 +53,8 @@ internal static class FramesCommand
             Spec = spec,
             KeepPayloads = payload,
             DetectNotFramed = port is null,
-            Include = c => (conn is null || c.Id == conn) && (port is null || c.OrigPort == port || c.RespPort == port),
+            Include = c => (conn is null || c.Id == conn) && (port is null || c.OrigPort == port || c.RespPort == port)
+                && (matching is null || matching.Contains((c.Transport, c.Id))),
         };
         var framer = new ConversationFramer(options, sink);
         var reassembler = new Reassembler(framer, framer);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ProtoScope.Capture;
+using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Formatting;
 using ProtoScope.Core.Session;
 
@@ -14,12 +15,15 @@ internal static class ReadCommand
         var format = CommonOptions.Format();
         var count = new Option<long?>("--count", "-c") { Description = "Stop after this many packets." };
         var maxConns = CommonOptions.MaxConnections();
-        var cmd = new Command("read", "Print every packet of a capture, tcpdump-style or as JSON Lines.") { file, format, count, maxConns };
-        cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(count), r.GetValue(maxConns)));
+        var filter = CommonOptions.DisplayFilter("Print only the packets this display filter keeps (tshark's -Y); --count still counts every packet read, as tshark's -c does.");
+        var cmd = new Command("read", "Print every packet of a capture, tcpdump-style or as JSON Lines.") { file, format, count, filter, maxConns };
+        cmd.SetAction(r => CommonOptions.TryParseFilter(r.GetValue(filter), out var displayFilter, out var error)
+            ? Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(count), r.GetValue(maxConns), displayFilter)
+            : ctx.Fail(error!));
         return cmd;
     }
 
-    internal static int Run(CliContext ctx, string path, string format, long? limit, int maxConns = ConversationTable.DefaultMaxConversations)
+    internal static int Run(CliContext ctx, string path, string format, long? limit, int maxConns = ConversationTable.DefaultMaxConversations, DisplayFilter? filter = null)
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: maxConns);
@@ -37,6 +41,7 @@ internal static class ReadCommand
                 return ctx.Fail($"{source.Error}; the {session.PacketCount} packets before it are shown");
             }
             session.Add(header, data);
+            if (filter is not null && !filter.Matches(session.Current, session.CurrentAnalysis)) continue;
             if (text is not null)
             {
                 text.Write(tcpdump.Format(header, session.Current, session.CurrentAnalysis, data));

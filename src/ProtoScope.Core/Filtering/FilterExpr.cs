@@ -1,12 +1,16 @@
 using System.Globalization;
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Tcp;
 
 namespace ProtoScope.Core.Filtering;
 
 public enum CompareOp { Eq, Ne, Lt, Le, Gt, Ge }
 
-/// <summary>What a field holds, which decides the values and operators it accepts.</summary>
-public enum FieldKind { Address, Number, Flag }
+/// <summary>
+/// What a field holds, which decides the values and operators it accepts. A <see cref="Time"/> field holds
+/// nanoseconds and is written in seconds with a decimal point (<c>0.2</c>), as Wireshark's relative times are.
+/// </summary>
+public enum FieldKind { Address, Number, Flag, Time }
 
 /// <summary>A field a comparison can name. Port and address fields hold two values (source and destination).</summary>
 public enum FieldId
@@ -16,6 +20,7 @@ public enum FieldId
     TcpFlagFin, TcpFlagSyn, TcpFlagRst, TcpFlagPsh, TcpFlagAck, TcpFlagUrg,
     TcpLen, TcpStream, UdpStream, Conn,
     FrameLen, FrameCapLen, FrameNumber,
+    TcpAckRtt, TcpBytesInFlight, TcpWindowSize,
 }
 
 /// <summary>A keyword that tests a packet without a value: a protocol or a role.</summary>
@@ -50,12 +55,28 @@ public sealed record PresenceExpr(FieldId Field) : FilterExpr
     public override string ToString() => FilterFields.Name(Field);
 }
 
+/// <summary>
+/// A TCP analysis label: true when the segment carries any of <see cref="Flags"/> as tshark reports them
+/// (<see cref="TcpAnalysisNames.Fields"/>). One flag is <c>tcp.analysis.&lt;name&gt;</c>; all of them is
+/// <c>tcp.analysis.flags</c>, which tshark adds whenever a segment has any flag. Like tshark's, these fields
+/// carry no value: they are tested alone, never compared.
+/// </summary>
+public sealed record AnalysisFlagExpr(TcpAnalysisFlags Flags) : FilterExpr
+{
+    public override string ToString() => FilterFields.AnalysisFlagName(Flags);
+}
+
 /// <summary>A comparison; exactly one of <see cref="Number"/> and <see cref="Address"/> is meaningful, by the field's kind.</summary>
 public sealed record CompareExpr(FieldId Field, CompareOp Op, long Number, NetAddress Address) : FilterExpr
 {
     public override string ToString()
     {
-        string value = FilterFields.Kind(Field) == FieldKind.Address ? Address.ToString() : Number.ToString(CultureInfo.InvariantCulture);
+        string value = FilterFields.Kind(Field) switch
+        {
+            FieldKind.Address => Address.ToString(),
+            FieldKind.Time => (Number / 1e9m).ToString("0.#########", CultureInfo.InvariantCulture),
+            _ => Number.ToString(CultureInfo.InvariantCulture),
+        };
         return $"{FilterFields.Name(Field)} {FilterFields.OpText(Op)} {value}";
     }
 }
@@ -93,7 +114,15 @@ public static class FilterFields
         ("frame.len", FieldId.FrameLen, FieldKind.Number, int.MaxValue),
         ("frame.cap_len", FieldId.FrameCapLen, FieldKind.Number, int.MaxValue),
         ("frame.number", FieldId.FrameNumber, FieldKind.Number, int.MaxValue),
+        ("tcp.analysis.ack_rtt", FieldId.TcpAckRtt, FieldKind.Time, long.MaxValue),
+        ("tcp.analysis.bytes_in_flight", FieldId.TcpBytesInFlight, FieldKind.Number, uint.MaxValue),
+        ("tcp.window_size", FieldId.TcpWindowSize, FieldKind.Number, uint.MaxValue),
     ];
+
+    private const string AnalysisPrefix = "tcp.analysis.";
+
+    /// <summary>Every analysis flag at once: <c>tcp.analysis.flags</c>.</summary>
+    public static readonly TcpAnalysisFlags AnyAnalysisFlag = TcpAnalysisNames.All.Aggregate(TcpAnalysisFlags.None, (all, f) => all | f.Flag);
 
     private static readonly (string Name, Keyword Keyword)[] Keywords =
     [
@@ -109,6 +138,21 @@ public static class FilterFields
         (id, kind, max) = (default, default, 0);
         return false;
     }
+
+    /// <summary><c>tcp.analysis.flags</c> or <c>tcp.analysis.&lt;name&gt;</c> with one of tshark's names.</summary>
+    public static bool TryAnalysisFlag(string name, out TcpAnalysisFlags flags)
+    {
+        flags = TcpAnalysisFlags.None;
+        if (!name.StartsWith(AnalysisPrefix, StringComparison.OrdinalIgnoreCase)) return false;
+        var rest = name.AsSpan(AnalysisPrefix.Length);
+        if (rest.Equals("flags", StringComparison.OrdinalIgnoreCase)) flags = AnyAnalysisFlag;
+        foreach (var info in TcpAnalysisNames.All)
+            if (rest.Equals(info.Name, StringComparison.OrdinalIgnoreCase)) flags = info.Flag;
+        return flags != TcpAnalysisFlags.None;
+    }
+
+    public static string AnalysisFlagName(TcpAnalysisFlags flags) =>
+        AnalysisPrefix + (flags == AnyAnalysisFlag ? "flags" : TcpAnalysisNames.Of(flags).Name);
 
     public static bool TryKeyword(string name, out Keyword keyword)
     {
@@ -150,5 +194,6 @@ public static class FilterFields
     };
 
     /// <summary>Every name the language accepts, for the help screen.</summary>
-    public static IEnumerable<string> AllNames() => Keywords.Select(k => k.Name).Concat(Fields.Select(f => f.Name));
+    public static IEnumerable<string> AllNames() => Keywords.Select(k => k.Name).Concat(Fields.Select(f => f.Name))
+        .Append(AnalysisFlagName(AnyAnalysisFlag)).Concat(TcpAnalysisNames.All.Select(f => AnalysisPrefix + f.Name));
 }

@@ -12,7 +12,7 @@ internal readonly record struct FilterToken(TokenKind Kind, string Text, int Col
 
 /// <summary>
 /// Splits a display filter into tokens. A word is a run of letters, digits and <c>_ . :</c>, which covers
-/// field names (<c>tcp.flags.syn</c>), numbers (<c>53</c>, <c>0x35</c>) and addresses (<c>10.0.0.1</c>,
+/// field names (<c>tcp.flags.syn</c>), numbers (<c>53</c>, <c>0x35</c>, seconds <c>0.2</c>) and addresses (<c>10.0.0.1</c>,
 /// <c>fe80::1</c>); the parser decides which one it needs. Operators are Wireshark's: <c>== != &lt; &lt;= &gt; &gt;=</c>,
 /// <c>&amp;&amp; || !</c> and the words <c>and or not eq ne lt le gt ge</c>.
 /// </summary>

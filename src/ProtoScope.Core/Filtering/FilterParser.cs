@@ -10,7 +10,7 @@ namespace ProtoScope.Core.Filtering;
 /// or      := and (("or" | "||") and)*
 /// and     := unary (("and" | "&amp;&amp;") unary)*
 /// unary   := ("not" | "!") unary | primary
-/// primary := "(" or ")" | KEYWORD | FIELD [op VALUE]
+/// primary := "(" or ")" | KEYWORD | LABEL | FIELD [op VALUE]
 /// </code>
 /// Every error names what was expected and the column where it went wrong.
 /// </summary>
@@ -110,6 +110,12 @@ internal sealed class FilterParser
                 throw new FilterSyntaxException($"'{name.Text}' is a protocol or role, not a field: it takes no comparison", Peek.Column);
             return new KeywordExpr(keyword);
         }
+        if (FilterFields.TryAnalysisFlag(name.Text, out var flags))
+        {
+            if (Peek.IsComparison)
+                throw new FilterSyntaxException($"'{name.Text}' is a label with no value: test it alone, without a comparison", Peek.Column);
+            return new AnalysisFlagExpr(flags);
+        }
         if (!FilterFields.TryField(name.Text, out var field, out var kind, out long max))
             throw new FilterSyntaxException($"unknown field '{name.Text}'", name.Column);
         if (!Peek.IsComparison)
@@ -140,6 +146,10 @@ internal sealed class FilterParser
                 if (!NetAddress.TryParse(value.Text, out var address) || !LooksLikeAddress(value.Text))
                     throw new FilterSyntaxException($"'{value.Text}' is not an IPv4 or IPv6 address", value.Column);
                 return new CompareExpr(field, op, 0, address);
+            case FieldKind.Time:
+                if (!TrySeconds(value.Text, out long nanoseconds))
+                    throw new FilterSyntaxException($"'{value.Text}' is not a time in seconds (such as 0.2)", value.Column);
+                return new CompareExpr(field, op, nanoseconds, default);
             default:
                 long number;
                 if (kind == FieldKind.Flag && bool.TryParse(value.Text, out bool flag)) number = flag ? 1 : 0;
@@ -153,6 +163,17 @@ internal sealed class FilterParser
 
     /// <summary>IPAddress.TryParse also takes "1" or "010.1" (inet_aton forms); a filter wants the usual dotted or colon forms.</summary>
     private static bool LooksLikeAddress(string text) => text.Contains(':') || text.Count(c => c == '.') == 3;
+
+    /// <summary>Seconds with an optional decimal point, to the nanosecond (Wireshark's relative times).</summary>
+    private static bool TrySeconds(string text, out long nanoseconds)
+    {
+        nanoseconds = 0;
+        if (!decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal seconds)
+            || seconds > long.MaxValue / 1_000_000_000L)
+            return false;
+        nanoseconds = (long)Math.Round(seconds * 1_000_000_000m);
+        return true;
+    }
 
     private static bool TryNumber(string text, out long value)
     {

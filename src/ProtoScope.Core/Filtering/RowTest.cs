@@ -5,82 +5,95 @@ using ProtoScope.Core.Tcp;
 namespace ProtoScope.Core.Filtering;
 
 /// <summary>
-/// A compiled display filter node: tests one row of a <see cref="PacketTable"/> by reading its columns directly,
-/// so evaluating a row allocates nothing. Built once per filter by <see cref="Compile"/>.
+/// A compiled display filter node: tests one packet through <typeparamref name="TRow"/>'s values, so evaluating a
+/// row allocates nothing. Built once per filter and row kind by <see cref="Compile"/>; every field's meaning is
+/// here, whichever row kind is asked (<see cref="IFilterRow"/>).
 /// </summary>
-internal abstract class RowTest
+internal abstract class RowTest<TRow> where TRow : IFilterRow, allows ref struct
 {
-    public abstract bool Match(PacketTable table, PacketChunk c, int i, int row);
+    public abstract bool Match(in TRow r);
 
-    public static RowTest Compile(FilterExpr expr) => expr switch
+    public static RowTest<TRow> Compile(FilterExpr expr) => expr switch
     {
         AndExpr a => new And(Compile(a.Left), Compile(a.Right)),
         OrExpr o => new Or(Compile(o.Left), Compile(o.Right)),
         NotExpr n => new Not(Compile(n.Operand)),
         KeywordExpr k => new KeywordTest(k.Keyword),
+        AnalysisFlagExpr a => new AnalysisFlagTest(a.Flags),
         PresenceExpr p => new Presence(p.Field),
         CompareExpr { Field: FieldId.IpAddr or FieldId.IpSrc or FieldId.IpDst } c => new AddressCompare(c.Field, c.Op, c.Address),
         CompareExpr c => new NumberCompare(c.Field, c.Op, c.Number),
         _ => throw new ArgumentException($"unknown filter node {expr.GetType().Name}", nameof(expr)),
     };
 
-    private sealed class And(RowTest left, RowTest right) : RowTest
+    private sealed class And(RowTest<TRow> left, RowTest<TRow> right) : RowTest<TRow>
     {
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row) => left.Match(t, c, i, row) && right.Match(t, c, i, row);
+        public override bool Match(in TRow r) => left.Match(r) && right.Match(r);
     }
 
-    private sealed class Or(RowTest left, RowTest right) : RowTest
+    private sealed class Or(RowTest<TRow> left, RowTest<TRow> right) : RowTest<TRow>
     {
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row) => left.Match(t, c, i, row) || right.Match(t, c, i, row);
+        public override bool Match(in TRow r) => left.Match(r) || right.Match(r);
     }
 
-    private sealed class Not(RowTest operand) : RowTest
+    private sealed class Not(RowTest<TRow> operand) : RowTest<TRow>
     {
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row) => !operand.Match(t, c, i, row);
+        public override bool Match(in TRow r) => !operand.Match(r);
     }
 
-    private sealed class KeywordTest(Keyword keyword) : RowTest
+    private sealed class KeywordTest(Keyword keyword) : RowTest<TRow>
     {
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row) => keyword switch
+        public override bool Match(in TRow r) => keyword switch
         {
-            Keyword.Tcp => c.Transport[i] == (byte)Transport.Tcp,
-            Keyword.Udp => c.Transport[i] == (byte)Transport.Udp,
-            Keyword.Icmp => c.Transport[i] == (byte)Transport.Icmp,
-            Keyword.Icmpv6 => c.Transport[i] == (byte)Transport.Icmpv6,
-            Keyword.Arp => c.Transport[i] == (byte)Transport.Arp,
-            Keyword.Ip => c.Network[i] == (byte)Network.IPv4,
-            Keyword.Ipv6 => c.Network[i] == (byte)Network.IPv6,
-            Keyword.Handshake => c.Role(i) is >= PacketRole.HandshakeSyn and <= PacketRole.HandshakeAck,
-            Keyword.Teardown => c.Role(i) is >= PacketRole.TeardownFin and <= PacketRole.TeardownAckOfSecondFin,
-            Keyword.Reset => c.Role(i) == PacketRole.Reset,
-            Keyword.Data => c.Role(i) == PacketRole.Data,
-            Keyword.Retransmission => c.Role(i) == PacketRole.Retransmission,
-            Keyword.FramingError => (c.Fault(i) & PacketFault.Framing) != 0,
-            Keyword.Malformed => (c.Fault(i) & PacketFault.Decode) != 0,
+            Keyword.Tcp => r.Transport == Transport.Tcp,
+            Keyword.Udp => r.Transport == Transport.Udp,
+            Keyword.Icmp => r.Transport == Transport.Icmp,
+            Keyword.Icmpv6 => r.Transport == Transport.Icmpv6,
+            Keyword.Arp => r.Transport == Transport.Arp,
+            Keyword.Ip => r.Network == Network.IPv4,
+            Keyword.Ipv6 => r.Network == Network.IPv6,
+            Keyword.Handshake => r.Role is >= PacketRole.HandshakeSyn and <= PacketRole.HandshakeAck,
+            Keyword.Teardown => r.Role is >= PacketRole.TeardownFin and <= PacketRole.TeardownAckOfSecondFin,
+            Keyword.Reset => r.Role == PacketRole.Reset,
+            Keyword.Data => r.Role == PacketRole.Data,
+            Keyword.Retransmission => r.Role == PacketRole.Retransmission,
+            Keyword.FramingError => (r.Fault & PacketFault.Framing) != 0,
+            Keyword.Malformed => (r.Fault & PacketFault.Decode) != 0,
             _ => false,
         };
     }
 
-    /// <summary>Whether a row has the field at all: a comparison on a missing field is false, as in Wireshark.</summary>
-    internal static bool Has(PacketChunk c, int i, FieldId field)
+    /// <summary>tcp.analysis.flags and tcp.analysis.&lt;name&gt;: present when the segment carries the flag as tshark reports it.</summary>
+    private sealed class AnalysisFlagTest(TcpAnalysisFlags flags) : RowTest<TRow>
     {
-        bool ports = c.Conversation[i] >= 0;
+        public override bool Match(in TRow r) => (TcpAnalysisNames.Fields(r.AnalysisFlags) & flags) != 0;
+    }
+
+    /// <summary>Whether a row has the field at all: a comparison on a missing field is false, as in Wireshark.</summary>
+    private static bool Has(in TRow r, FieldId field)
+    {
+        bool ports = r.Conversation >= 0;
         return field switch
         {
-            FieldId.IpAddr or FieldId.IpSrc or FieldId.IpDst => c.Network[i] is (byte)Network.IPv4 or (byte)Network.IPv6,
+            FieldId.IpAddr or FieldId.IpSrc or FieldId.IpDst => r.Network is Network.IPv4 or Network.IPv6,
             FieldId.Port => ports,
             FieldId.TcpPort or FieldId.TcpSrcPort or FieldId.TcpDstPort or FieldId.TcpLen or FieldId.TcpStream
                 or FieldId.TcpFlagFin or FieldId.TcpFlagSyn or FieldId.TcpFlagRst or FieldId.TcpFlagPsh
-                or FieldId.TcpFlagAck or FieldId.TcpFlagUrg => ports && c.Transport[i] == (byte)Transport.Tcp,
-            FieldId.UdpPort or FieldId.UdpSrcPort or FieldId.UdpDstPort or FieldId.UdpStream => ports && c.Transport[i] == (byte)Transport.Udp,
+                or FieldId.TcpFlagAck or FieldId.TcpFlagUrg => ports && r.Transport == Transport.Tcp,
+            // The scaled window is known only on segments of a tracked connection (the scale comes from its handshake).
+            FieldId.TcpWindowSize => ports && r.Transport == Transport.Tcp,
+            // Wireshark adds ack_rtt and bytes_in_flight only where it has a value; 0 stands for none here.
+            FieldId.TcpAckRtt => r.AckRtt != 0,
+            FieldId.TcpBytesInFlight => r.BytesInFlight != 0,
+            FieldId.UdpPort or FieldId.UdpSrcPort or FieldId.UdpDstPort or FieldId.UdpStream => ports && r.Transport == Transport.Udp,
             FieldId.Conn => ports,
             _ => true,
         };
     }
 
-    private sealed class Presence(FieldId field) : RowTest
+    private sealed class Presence(FieldId field) : RowTest<TRow>
     {
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row) => Has(c, i, field);
+        public override bool Match(in TRow r) => Has(r, field);
     }
 
     /// <summary>
@@ -88,18 +101,18 @@ internal abstract class RowTest
     /// neither does (Wireshark 3.6 and later: <c>a != b</c> means <c>!(a == b)</c>). The value's version picks the
     /// header the field lives in, as Wireshark's ip.* and ipv6.* do: <c>ip.addr != 10.0.0.1</c> never matches IPv6.
     /// </summary>
-    private sealed class AddressCompare(FieldId field, CompareOp op, NetAddress value) : RowTest
+    private sealed class AddressCompare(FieldId field, CompareOp op, NetAddress value) : RowTest<TRow>
     {
-        private readonly byte _network = value.Version == 4 ? (byte)Network.IPv4 : (byte)Network.IPv6;
+        private readonly Network _network = value.Version == 4 ? Network.IPv4 : Network.IPv6;
 
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row)
+        public override bool Match(in TRow r)
         {
-            if (c.Network[i] != _network) return false;
+            if (r.Network != _network) return false;
             bool equal = field switch
             {
-                FieldId.IpSrc => t.Address(c.Src[i]) == value,
-                FieldId.IpDst => t.Address(c.Dst[i]) == value,
-                _ => t.Address(c.Src[i]) == value || t.Address(c.Dst[i]) == value,
+                FieldId.IpSrc => r.Src == value,
+                FieldId.IpDst => r.Dst == value,
+                _ => r.Src == value || r.Dst == value,
             };
             return op == CompareOp.Eq ? equal : !equal;
         }
@@ -109,37 +122,40 @@ internal abstract class RowTest
     /// Numeric fields. Two-valued fields (<c>tcp.port</c>, <c>port</c>) match when either value satisfies the
     /// comparison, except <c>!=</c>, which needs both to differ (Wireshark's "any" and "all" semantics).
     /// </summary>
-    private sealed class NumberCompare(FieldId field, CompareOp op, long value) : RowTest
+    private sealed class NumberCompare(FieldId field, CompareOp op, long value) : RowTest<TRow>
     {
-        public override bool Match(PacketTable t, PacketChunk c, int i, int row)
+        public override bool Match(in TRow r)
         {
-            if (!Has(c, i, field)) return false;
+            if (!Has(r, field)) return false;
             switch (field)
             {
                 case FieldId.Port or FieldId.TcpPort or FieldId.UdpPort:
                     return op == CompareOp.Ne
-                        ? c.SrcPort[i] != value && c.DstPort[i] != value
-                        : Compare(c.SrcPort[i], op, value) || Compare(c.DstPort[i], op, value);
+                        ? r.SrcPort != value && r.DstPort != value
+                        : Compare(r.SrcPort, op, value) || Compare(r.DstPort, op, value);
                 default:
-                    return Compare(Value(c, i, row, field), op, value);
+                    return Compare(Value(r, field), op, value);
             }
         }
 
-        private static long Value(PacketChunk c, int i, int row, FieldId field) => field switch
+        private static long Value(in TRow r, FieldId field) => field switch
         {
-            FieldId.TcpSrcPort or FieldId.UdpSrcPort => c.SrcPort[i],
-            FieldId.TcpDstPort or FieldId.UdpDstPort => c.DstPort[i],
-            FieldId.TcpFlagFin => (c.Flags[i] & (int)TcpFlags.Fin) != 0 ? 1 : 0,
-            FieldId.TcpFlagSyn => (c.Flags[i] & (int)TcpFlags.Syn) != 0 ? 1 : 0,
-            FieldId.TcpFlagRst => (c.Flags[i] & (int)TcpFlags.Rst) != 0 ? 1 : 0,
-            FieldId.TcpFlagPsh => (c.Flags[i] & (int)TcpFlags.Psh) != 0 ? 1 : 0,
-            FieldId.TcpFlagAck => (c.Flags[i] & (int)TcpFlags.Ack) != 0 ? 1 : 0,
-            FieldId.TcpFlagUrg => (c.Flags[i] & (int)TcpFlags.Urg) != 0 ? 1 : 0,
-            FieldId.TcpLen => c.PayloadLength[i],
-            FieldId.TcpStream or FieldId.UdpStream or FieldId.Conn => c.Conversation[i],
-            FieldId.FrameLen => c.WireLength[i],
-            FieldId.FrameCapLen => c.CapturedLength[i],
-            FieldId.FrameNumber => row + 1L,
+            FieldId.TcpSrcPort or FieldId.UdpSrcPort => r.SrcPort,
+            FieldId.TcpDstPort or FieldId.UdpDstPort => r.DstPort,
+            FieldId.TcpFlagFin => (r.Flags & TcpFlags.Fin) != 0 ? 1 : 0,
+            FieldId.TcpFlagSyn => (r.Flags & TcpFlags.Syn) != 0 ? 1 : 0,
+            FieldId.TcpFlagRst => (r.Flags & TcpFlags.Rst) != 0 ? 1 : 0,
+            FieldId.TcpFlagPsh => (r.Flags & TcpFlags.Psh) != 0 ? 1 : 0,
+            FieldId.TcpFlagAck => (r.Flags & TcpFlags.Ack) != 0 ? 1 : 0,
+            FieldId.TcpFlagUrg => (r.Flags & TcpFlags.Urg) != 0 ? 1 : 0,
+            FieldId.TcpLen => r.PayloadLength,
+            FieldId.TcpStream or FieldId.UdpStream or FieldId.Conn => r.Conversation,
+            FieldId.FrameLen => r.WireLength,
+            FieldId.FrameCapLen => r.CapturedLength,
+            FieldId.FrameNumber => r.Frame,
+            FieldId.TcpAckRtt => r.AckRtt,
+            FieldId.TcpBytesInFlight => r.BytesInFlight,
+            FieldId.TcpWindowSize => r.WindowSize,
             _ => 0,
         };
 
@@ -153,4 +169,23 @@ internal abstract class RowTest
             _ => actual >= expected,
         };
     }
+}
+
+internal static class RowTest
+{
+    /// <summary>
+    /// Whether <paramref name="expr"/> reads a TCP analysis number the <see cref="PacketTable"/> keeps no column
+    /// for (ack_rtt, bytes_in_flight, window_size): the UI must then have <see cref="TcpAnalysisNumbers"/> first.
+    /// </summary>
+    public static bool NeedsTcpNumbers(FilterExpr expr) => expr switch
+    {
+        AndExpr a => NeedsTcpNumbers(a.Left) || NeedsTcpNumbers(a.Right),
+        OrExpr o => NeedsTcpNumbers(o.Left) || NeedsTcpNumbers(o.Right),
+        NotExpr n => NeedsTcpNumbers(n.Operand),
+        PresenceExpr p => IsTcpNumber(p.Field),
+        CompareExpr c => IsTcpNumber(c.Field),
+        _ => false,
+    };
+
+    private static bool IsTcpNumber(FieldId field) => field is FieldId.TcpAckRtt or FieldId.TcpBytesInFlight or FieldId.TcpWindowSize;
 }

@@ -21,6 +21,7 @@ public sealed class CaptureSession
         LinkType = linkType;
         TimestampUnit = timestampUnit;
         Table = table;
+        if (table is not null) table.MaxConversations = maxConversations;
         Conversations = new ConversationTable(maxConversations);
     }
 

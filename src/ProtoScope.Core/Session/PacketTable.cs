@@ -129,6 +129,7 @@ public sealed class PacketTable
     private int _count;
     private readonly AddressList _addresses = new();
     private readonly ByteArena _bytes = new();
+    private TcpAnalysisNumbers? _tcpNumbers;
 
     public PacketTable(int linkType)
     {
@@ -137,6 +138,13 @@ public sealed class PacketTable
 
     /// <summary>The DLT of every packet, for <see cref="PacketDecoder"/>.</summary>
     public int LinkType { get; }
+
+    /// <summary>The conversation limit of the session that fills the table, for a replay to track as it did.</summary>
+    internal int MaxConversations { get; set; } = ConversationTable.DefaultMaxConversations;
+
+    /// <summary>The TCP analysis numbers without a column of their own, made on first use (see its remarks for the cost).</summary>
+    public TcpAnalysisNumbers TcpNumbers =>
+        LazyInitializer.EnsureInitialized(ref _tcpNumbers, () => new TcpAnalysisNumbers(this, MaxConversations));
 
     /// <summary>Rows published so far (acquire read: every row below it is complete).</summary>
     public int Count => Volatile.Read(ref _count);

@@ -30,6 +30,14 @@ public class FilterParserTests
     [InlineData("!tcp and not udp", "(not tcp and not udp)")]
     [InlineData("not (tcp.port == 80 || tcp.port == 443)", "not (tcp.port == 80 or tcp.port == 443)")]
     [InlineData("!!icmp", "not not icmp")]
+    [InlineData("tcp.analysis.flags", "tcp.analysis.flags")]
+    [InlineData("TCP.Analysis.Duplicate_Ack or tcp.analysis.lost_segment", "(tcp.analysis.duplicate_ack or tcp.analysis.lost_segment)")]
+    [InlineData("tcp.analysis.ack_rtt > 0.2", "tcp.analysis.ack_rtt > 0.2")]
+    [InlineData("tcp.analysis.ack_rtt >= 1", "tcp.analysis.ack_rtt >= 1")]
+    [InlineData("tcp.analysis.ack_rtt < .0001", "tcp.analysis.ack_rtt < 0.0001")]
+    [InlineData("tcp.analysis.ack_rtt", "tcp.analysis.ack_rtt")]
+    [InlineData("tcp.analysis.bytes_in_flight > 10000", "tcp.analysis.bytes_in_flight > 10000")]
+    [InlineData("tcp.window_size == 0", "tcp.window_size == 0")]
     public void Valid_filters_parse_to_their_tree(string text, string expected)
     {
         Assert.True(DisplayFilter.TryParse(text, out var filter, out var error), error.ToString());
@@ -54,6 +62,11 @@ public class FilterParserTests
     [InlineData("tcp.port == 70000", "70000 is out of range for 'tcp.port' (0 to 65535)", 13)]
     [InlineData("tcp.flags.syn == 2", "2 is out of range for 'tcp.flags.syn' (0 to 1)", 18)]
     [InlineData("frame.len > big", "'big' is not a number", 13)]
+    [InlineData("tcp.len > 0.5", "'0.5' is not a number", 11)]
+    [InlineData("tcp.analysis.ack_rtt > 0.2.1", "'0.2.1' is not a time in seconds (such as 0.2)", 24)]
+    [InlineData("tcp.analysis.zero_window == 1", "'tcp.analysis.zero_window' is a label with no value: test it alone, without a comparison", 26)]
+    [InlineData("tcp.analysis.lost", "unknown field 'tcp.analysis.lost'", 1)]
+    [InlineData("tcp.window_size > 4294967296", "4294967296 is out of range for 'tcp.window_size' (0 to 4294967295)", 19)]
     [InlineData("tcp == 1", "'tcp' is a protocol or role, not a field: it takes no comparison", 5)]
     [InlineData("frame.len 60", "expected an operator (==, !=, <, <=, >, >=) after 'frame.len', found '60'", 11)]
     [InlineData("tcp.port == 5$", "unexpected character '$'", 14)]

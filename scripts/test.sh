@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, tmux, python3 from Debian packages), then runs
+# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, nftables, ethtool, tmux, python3 from Debian packages), then runs
 # the whole test suite and ends with one summary line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 need=()
-for pkg in libpcap0.8 tshark tcpdump iproute2 tmux python3; do
+for pkg in libpcap0.8 tshark tcpdump iproute2 nftables ethtool tmux python3; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

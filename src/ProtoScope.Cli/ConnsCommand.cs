@@ -11,7 +11,7 @@ internal static class ConnsCommand
     public static Command Create(CliContext ctx)
     {
         var file = CommonOptions.CaptureFile();
-        var format = CommonOptions.Format();
+        var format = CommonOptions.ConnsFormat();
         var maxConns = CommonOptions.MaxConnections();
         var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format, maxConns };
         cmd.SetAction(r => Run(ctx, r.GetValue(file)!, r.GetValue(format)!, r.GetValue(maxConns)));
@@ -26,14 +26,27 @@ internal static class ConnsCommand
         string? error = SessionReader.ReadAll(source, session, null);
 
         var all = InOrderOfFirstPacket(session.Conversations);
-        if (format == "jsonl")
+        if (format is "jsonl" or "zeek-json")
         {
             using var json = new JsonLines(ctx.Stdout);
             foreach (var c in all)
             {
-                ConnectionJson.Write(json.Writer, c);
+                if (format == "jsonl") ConnectionJson.Write(json.Writer, c);
+                else ZeekConnLog.WriteJson(json.Writer, c);
                 json.EndLine();
             }
+        }
+        else if (format == "zeek")
+        {
+            using var text = ctx.OpenText();
+            var list = all.ToList();
+            text.Write(ZeekConnLog.Header(list.Count == 0 ? 0 : list[0].StartTime));
+            foreach (var c in list)
+            {
+                text.Write(ZeekConnLog.Line(c));
+                text.Write('\n');
+            }
+            text.Write(ZeekConnLog.Footer(list.Count == 0 ? 0 : list.Max(c => c.EndTime)));
         }
         else
         {

@@ -24,6 +24,7 @@ public static class ProtoScopeCli
         root.Subcommands.Add(ReplayCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
         root.Subcommands.Add(DemoCommand.Create(ctx));
+        root.Subcommands.Add(Manual.GenerateCommand.Create(ctx, root));
         HelpAndVersion.Install(root, root.Arguments.Single());
 
         var parse = root.Parse(args);

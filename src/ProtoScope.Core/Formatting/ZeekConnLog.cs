@@ -135,7 +135,8 @@ public static class ZeekConnLog
             bool lasted = c.EndTime > c.StartTime;
             return new Row(
                 Micros(c.StartTime), UidOf(c), c.OrigAddress, c.OrigPort, c.RespAddress, c.RespPort, c.Proto,
-                lasted ? Micros(c.EndTime) - Micros(c.StartTime) : null,
+                // Zeek subtracts the two times, then rounds for printing: the difference of the rounded times can be a microsecond off.
+                lasted ? Micros(c.EndTime - c.StartTime) : null,
                 lasted ? origBytes : null, lasted ? respBytes : null, connState, missed, history,
                 c.Orig.Packets, c.Orig.IpBytes, c.Resp.Packets, c.Resp.IpBytes);
         }

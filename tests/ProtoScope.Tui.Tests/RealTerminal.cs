@@ -32,6 +32,9 @@ public sealed class RealTerminal : IDisposable
 
     public string Screen => Tmux("capture-pane", "-p", "-t", "t");
 
+    /// <summary>The screen with the escape sequences that set its colours and attributes.</summary>
+    public string ScreenWithColours => Tmux("capture-pane", "-e", "-p", "-t", "t");
+
     /// <summary>True while the terminal shows the alternate screen (a full-screen program has it).</summary>
     public bool AlternateScreen => Tmux("display-message", "-p", "-t", "t", "#{alternate_on}").Trim() == "1";
 

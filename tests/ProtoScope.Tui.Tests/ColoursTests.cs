@@ -18,6 +18,8 @@ public class ColoursTests
         terminal.WaitForScreen(s => s.Contains("ProtoScope keys"), TimeSpan.FromSeconds(20));
         string screen = terminal.ScreenWithColours;
         terminal.Keys("Escape");
+        // Not at once: an Escape with a key right behind it reads as Alt and that key.
+        terminal.WaitForScreen(s => !s.Contains("ProtoScope keys"), TimeSpan.FromSeconds(20));
         terminal.Keys("q");
         terminal.WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
         return screen;

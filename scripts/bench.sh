@@ -27,10 +27,10 @@ for tool in tcpdump capinfos tshark hyperfine python3; do
 done
 
 echo "bench: building Release..." >&2
-# The program as users run it: scripts/protoscope publishes it with ReadyToRun code into .build/cli.
-"$root/scripts/protoscope" --version >/dev/null
+# The program as users run it: scripts/protoscope builds it into .build/cli, Native AOT where clang is present.
+"$root/scripts/protoscope" --version >&2
 dotnet build "$root/bench/ProtoScope.Bench/ProtoScope.Bench.csproj" -c Release -o "$bin" --nologo -v quiet -clp:ErrorsOnly -clp:NoSummary >&2
-protoscope=(dotnet "$cli/protoscope.dll")
+if [ "$(cat "$cli/.kind")" = native ]; then protoscope=("$cli/protoscope"); else protoscope=(dotnet "$cli/protoscope.dll"); fi
 bench=(dotnet "$bin/ProtoScope.Bench.dll")
 
 # Records one shape's traffic. The 'many' shape opens ~100k connections in a minute: the ephemeral range is

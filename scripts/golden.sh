@@ -12,7 +12,7 @@ while read -r name verb capture rest; do
   case "$capture" in corpus/*) capture="../shared/$capture" ;; esac
   # shellcheck disable=SC2086 # the options are words
   set +e
-  dotnet .build/cli/protoscope.dll "$verb" "$capture" $rest >"$out/$name.out" 2>"$out/$name.stderr" </dev/null
+  scripts/protoscope "$verb" "$capture" $rest >"$out/$name.out" 2>"$out/$name.stderr" </dev/null
   code=$?
   set -e
   { echo "exit $code"; cat "$out/$name.stderr"; } >"$out/$name.err"

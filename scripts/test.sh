@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, nftables, ethtool, tmux, python3 from Debian packages), then runs
-# the whole test suite and ends with one summary line: "N passed, N failed, N skipped".
+# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, nftables, ethtool, tmux, python3; clang and zlib1g-dev for the native
+# build the tests run; man-db for the package test's `man -w`, from Debian packages), then runs the whole
+# test suite and ends with one summary line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 need=()
-for pkg in libpcap0.8 tshark tcpdump iproute2 nftables ethtool tmux python3; do
+for pkg in libpcap0.8 tshark tcpdump iproute2 nftables ethtool tmux python3 clang zlib1g-dev man-db; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -20,6 +21,10 @@ if [ ${#need[@]} -gt 0 ]; then
   echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" </dev/null >/dev/null || exit 2
 fi
+
+# The program the tests run, built once before they start (Native AOT here: minutes on a clean clone), so that no
+# test's time limit pays for it.
+scripts/protoscope --version </dev/null || exit 2
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

@@ -51,13 +51,16 @@ internal static class LiveDevices
 
     /// <summary>
     /// The one-line answer to "you may not capture": both fixes, the second naming the file the capability
-    /// must be on. A capability on `dotnet` would hand raw sockets to every .NET program, so when this runs
-    /// through the `dotnet` host the message names the installed executable instead.
+    /// must be on. A capability on `dotnet` would hand raw sockets to every .NET program, and one on the binary
+    /// scripts/protoscope builds into the checkout's .build/ goes with the next build, so in both cases the message
+    /// names the installed executable instead.
     /// </summary>
     public static string PermissionDenied(string name)
     {
         string? self = Environment.ProcessPath;
-        string target = self is null || Path.GetFileNameWithoutExtension(self) == "dotnet" ? InstalledPath : self;
+        bool installed = self is not null && Path.GetFileNameWithoutExtension(self) != "dotnet"
+            && !self.Split(Path.DirectorySeparatorChar).Contains(".build");
+        string target = installed ? self! : InstalledPath;
         return $"you may not capture on {name}: run it with sudo, or grant the capture capability once with " +
                $"'sudo setcap cap_net_raw,cap_net_admin=eip {target}' (scripts/install.sh --setcap installs it and does this)";
     }

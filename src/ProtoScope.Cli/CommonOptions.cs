@@ -16,6 +16,18 @@ internal static class CommonOptions
         return option;
     }
 
+    /// <summary>`conns`' formats: those of <see cref="Format"/> and Zeek's conn.log, as TSV or JSON.</summary>
+    public static Option<string> ConnsFormat()
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = "Output format: text, jsonl (one JSON object per line), zeek (Zeek's conn.log, tab-separated) or zeek-json (Zeek's JSON conn.log).",
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "jsonl", "zeek", "zeek-json");
+        return option;
+    }
+
     /// <summary>The session's limit of tracked TCP connections and UDP conversations (see ConversationTable).</summary>
     public static Option<int> MaxConnections()
     {

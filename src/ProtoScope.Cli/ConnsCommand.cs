@@ -13,7 +13,7 @@ internal static class ConnsCommand
     public static Command Create(CliContext ctx)
     {
         var file = CommonOptions.CaptureFile();
-        var format = CommonOptions.Format();
+        var format = CommonOptions.ConnsFormat();
         var maxConns = CommonOptions.MaxConnections();
         var filter = CommonOptions.DisplayFilter("List only the connections with at least one packet this display filter keeps.");
         var cmd = new Command("conns", "List the TCP connections and UDP conversations of a capture: how each opened and closed, Zeek's conn_state and history.") { file, format, filter, maxConns };
@@ -32,14 +32,27 @@ internal static class ConnsCommand
         string? error = SessionReader.ReadAll(source, session, filter is null ? null : FilterPass.CollectMatching(filter, matching!));
 
         var all = InOrderOfFirstPacket(session.Conversations).Where(c => matching is null || matching.Contains((c.Transport, c.Id)));
-        if (format == "jsonl")
+        if (format is "jsonl" or "zeek-json")
         {
             using var json = new JsonLines(ctx.Stdout);
             foreach (var c in all)
             {
-                ConnectionJson.Write(json.Writer, c);
+                if (format == "jsonl") ConnectionJson.Write(json.Writer, c);
+                else ZeekConnLog.WriteJson(json.Writer, c);
                 json.EndLine();
             }
+        }
+        else if (format == "zeek")
+        {
+            using var text = ctx.OpenText();
+            var list = all.ToList();
+            text.Write(ZeekConnLog.Header(list.Count == 0 ? 0 : list[0].StartTime));
+            foreach (var c in list)
+            {
+                text.Write(ZeekConnLog.Line(c));
+                text.Write('\n');
+            }
+            text.Write(ZeekConnLog.Footer(list.Count == 0 ? 0 : list.Max(c => c.EndTime)));
         }
         else
         {

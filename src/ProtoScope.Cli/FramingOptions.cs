@@ -25,6 +25,8 @@ internal sealed class FramingOptions(bool allowNone = false)
 
     public void AddTo(Command command)
     {
+        // The names, for System.CommandLine's suggestions and the shell completions made from this tree.
+        Spec.CompletionSources.Add([.. FramingSpec.Names, .. allowNone ? [None] : Array.Empty<string>()]);
         command.Options.Add(Spec);
         command.Options.Add(LengthIncludesHeader);
         command.Options.Add(MaxMessage);

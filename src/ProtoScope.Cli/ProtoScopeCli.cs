@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 using ProtoScope.Capture;
 using ProtoScope.Core.Formatting;
 
@@ -23,6 +24,8 @@ public static class ProtoScopeCli
         root.Subcommands.Add(ReplayCommand.Create(ctx));
         root.Subcommands.Add(EchoCommand.Create(ctx));
         root.Subcommands.Add(DemoCommand.Create(ctx));
+        root.Subcommands.Add(Manual.GenerateCommand.Create(ctx, root));
+        HelpAndVersion.Install(root, root.Arguments.Single());
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -34,8 +37,10 @@ public static class ProtoScopeCli
         }
         try
         {
+            // Help and version are the output asked for: stdout, as every Unix tool has them.
+            using var output = new StreamWriter(stdout, new UTF8Encoding(false), 1 << 12, leaveOpen: true) { AutoFlush = true };
             // Signals are ours (StopSignals): System.CommandLine's own handling would end the process with 130.
-            return parse.Invoke(new InvocationConfiguration { Output = stderr, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (CaptureError e)
         {

@@ -3,8 +3,8 @@ using System.Diagnostics;
 namespace ProtoScope.Cli.Tests;
 
 /// <summary>
-/// The real `protoscope` program as a child process (the protoscope.dll built next to the tests), for what
-/// only a process shows: signals, exit codes, stdout and stderr kept apart.
+/// The real `protoscope` program as a child process (the published program: native when it could be built so), for
+/// what only a process shows: signals, exit codes, stdout and stderr kept apart.
 /// </summary>
 public sealed class ProtoScopeProcess : IDisposable
 {
@@ -12,13 +12,11 @@ public sealed class ProtoScopeProcess : IDisposable
     private readonly List<string> _stdout = new();
     private readonly List<string> _stderr = new();
 
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "protoscope.dll");
-
     public ProtoScopeProcess(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Dll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
+        var command = PublishedProgram.With(args);
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var a in command[1..]) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.Add(e.Data); };

@@ -59,7 +59,7 @@ public class BackgroundJobTests : IDisposable
             _log = Path.Combine(dir, $"job-{Guid.NewGuid():N}.log");
             string script =
                 $"sleep 5 & sleep 0.2; grep -q '^SigIgn:.*[2367abef]$' /proc/$!/status && echo ignored; kill $! 2>/dev/null\n" +
-                $"'{Host.Dotnet}' '{Host.CliDll}' {arguments} >'{_log}' 2>&1 &\n" +
+                $"{PublishedProgram.ShellCommand} {arguments} >'{_log}' 2>&1 &\n" +
                 "echo pid=$!\nwait $!\necho exit=$?\n";
             _shell = Host.Start("bash", ["-c", script]);
             string? line;

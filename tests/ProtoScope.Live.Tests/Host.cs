@@ -6,14 +6,9 @@ using System.Text;
 
 namespace ProtoScope.Live.Tests;
 
-/// <summary>Runs programs (tcpdump, ip, the protoscope CLI) with a timeout, and signals them.</summary>
+/// <summary>Runs programs (tcpdump, ip, the published protoscope) with a timeout, and signals them.</summary>
 public static partial class Host
 {
-    /// <summary>The CLI built next to the tests (the project references it), run with the `dotnet` host.</summary>
-    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "protoscope.dll");
-
-    public static string Dotnet => Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
     /// <summary>Runs a program to the end and returns its exit code and output.</summary>
@@ -42,10 +37,14 @@ public static partial class Host
         return Process.Start(psi)!;
     }
 
-    /// <summary>`protoscope ARGS...` as a process, optionally prefixed (ip netns exec NS, setpriv ...).</summary>
-    public static string[] Cli(params string[] args) => [Dotnet, CliDll, .. args];
+    /// <summary>`protoscope ARGS...` as a process (the published program), optionally prefixed (ip netns exec NS, setpriv ...).</summary>
+    public static string[] Cli(params string[] args) => PublishedProgram.With(args);
 
-    public static Result RunCli(params string[] args) => Run(Dotnet, [CliDll, .. args], TimeSpan.FromSeconds(60));
+    public static Result RunCli(params string[] args)
+    {
+        var command = Cli(args);
+        return Run(command[0], command[1..], TimeSpan.FromSeconds(60));
+    }
 
     public static void Signal(int pid, int signal)
     {

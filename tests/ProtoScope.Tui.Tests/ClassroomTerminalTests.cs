@@ -14,13 +14,12 @@ public class ClassroomTerminalTests
     [Fact]
     public void Demo_handshake_slow_shows_its_first_packet_live_and_q_leaves_a_clean_terminal()
     {
-        string dll = PublishedProgram.Dll;
         using var terminal = new RealTerminal();
         terminal.Type("echo shell-before");
         terminal.WaitForScreen(s => s.Contains("shell-before\n"), TimeSpan.FromSeconds(5));
 
         long typed = Stopwatch.GetTimestamp();
-        terminal.Type($"dotnet {dll} demo handshake --slow --port 19171; echo exit=$?");
+        terminal.Type($"{PublishedProgram.ShellCommand} demo handshake --slow --port 19171; echo exit=$?");
         string first = terminal.WaitForScreen(s => s.Contains("handshake 1/3 (SYN)"), TimeSpan.FromSeconds(10));
         var took = Stopwatch.GetElapsedTime(typed);
         // The 2 s is met on an idle machine (1.2-1.5 s here); a timed assertion on a shared machine only
@@ -48,9 +47,8 @@ public class ClassroomTerminalTests
     public void A_chinese_lesson_keeps_every_cell_and_border_in_place()
     {
         const int Width = 100;
-        string dll = PublishedProgram.Dll;
         using var terminal = new RealTerminal(Width, 36);
-        terminal.Type($"dotnet {dll} demo handshake --lang zh --port 19172; echo exit=$?");
+        terminal.Type($"{PublishedProgram.ShellCommand} demo handshake --lang zh --port 19172; echo exit=$?");
         terminal.WaitForScreen(s => s.Contains("teardown 4/4"), TimeSpan.FromSeconds(30));
         for (int i = 0; i < 15; i++) terminal.Keys("b");
         terminal.Keys("n");

@@ -2,32 +2,6 @@ using System.Diagnostics;
 
 namespace ProtoScope.Tui.Tests;
 
-/// <summary>The program as users run it: scripts/protoscope publishes it (Release, ReadyToRun) into .build/cli.</summary>
-public static class PublishedProgram
-{
-    private static readonly Lazy<string> s_dll = new(Publish);
-
-    /// <summary>The published protoscope.dll, built on first use.</summary>
-    public static string Dll => s_dll.Value;
-
-    private static string Publish()
-    {
-        var psi = new ProcessStartInfo(Path.Combine(Repo.Root, "scripts", "protoscope"), "--help")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), "building protoscope took over 5 minutes");
-        Assert.True(p.ExitCode == 0, $"scripts/protoscope --help failed: {stderr.Result}");
-        return Path.Combine(Repo.Root, ".build", "cli", "protoscope.dll");
-    }
-}
-
 /// <summary>
 /// A real terminal: a tmux server of its own (its own socket, so closing it touches nothing else) with one pane
 /// running a plain bash. The test types into it, reads the screen, finds the program the shell started, and can
@@ -57,6 +31,9 @@ public sealed class RealTerminal : IDisposable
     public void Keys(params string[] keys) => Tmux(["send-keys", "-t", "t", .. keys]);
 
     public string Screen => Tmux("capture-pane", "-p", "-t", "t");
+
+    /// <summary>The screen with the escape sequences that set its colours and attributes.</summary>
+    public string ScreenWithColours => Tmux("capture-pane", "-e", "-p", "-t", "t");
 
     /// <summary>True while the terminal shows the alternate screen (a full-screen program has it).</summary>
     public bool AlternateScreen => Tmux("display-message", "-p", "-t", "t", "#{alternate_on}").Trim() == "1";

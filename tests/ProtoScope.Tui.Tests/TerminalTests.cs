@@ -11,10 +11,10 @@ public class TerminalTests
     [Fact]
     public void Protoscope_shows_the_capture_in_tmux_and_q_restores_the_terminal()
     {
-        string dll = PublishedProgram.Dll;
+        string program = PublishedProgram.ShellCommand;
         using var terminal = new RealTerminal();
         terminal.Type("echo shell-before");
-        terminal.Type($"dotnet {dll} {Repo.CorpusFile(Capture)}");
+        terminal.Type($"{program} {Repo.CorpusFile(Capture)}");
         string screen = terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
         Assert.True(terminal.AlternateScreen);
 
@@ -40,7 +40,7 @@ public class TerminalTests
     {
         string capture = Path.Combine(Repo.Captures, "lossy-transfer.pcap");
         using var terminal = new RealTerminal();
-        terminal.Type($"dotnet {PublishedProgram.Dll} {capture}");
+        terminal.Type($"{PublishedProgram.ShellCommand} {capture}");
         terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
         long dup = Tshark.Frames(capture, "tcp.analysis.duplicate_ack").First();
         terminal.Keys("/");

@@ -117,9 +117,9 @@ public class UiEndsWithItsTerminalTests : IDisposable
     /// <summary>Starts protoscope from the shell, waits for its first screen, and leads it into the state.</summary>
     private static int Start(RealTerminal terminal, State state, bool sighupIgnored)
     {
-        string dll = PublishedProgram.Dll;
-        terminal.Type($"{(sighupIgnored ? "trap '' HUP; " : "")}dotnet {dll} {state.Arguments}; echo exit=$?");
-        int pid = terminal.FindChild(dll, TimeSpan.FromSeconds(30));
+        string program = PublishedProgram.ShellCommand;
+        terminal.Type($"{(sighupIgnored ? "trap '' HUP; " : "")}{program} {state.Arguments}; echo exit=$?");
+        int pid = terminal.FindChild(PublishedProgram.File, TimeSpan.FromSeconds(30));
         terminal.WaitForScreen(s => s.Contains(state.FirstScreen), TimeSpan.FromSeconds(60));
         foreach (var key in state.Keys)
         {

@@ -131,6 +131,12 @@ public static class FilterFields
         ("reset", Keyword.Reset), ("data", Keyword.Data), ("retransmission", Keyword.Retransmission), ("framing.error", Keyword.FramingError), ("malformed", Keyword.Malformed),
     ];
 
+    /// <summary>Every field name the language accepts (aliases included) and its kind: what the manual lists.</summary>
+    public static IEnumerable<(string Name, FieldKind Kind)> All => Fields.Select(f => (f.Name, f.Kind));
+
+    /// <summary>Every keyword the language accepts: what the manual lists.</summary>
+    public static IEnumerable<string> KeywordNames => Keywords.Select(k => k.Name);
+
     public static bool TryField(string name, out FieldId id, out FieldKind kind, out long max)
     {
         foreach (var f in Fields)

@@ -88,19 +88,7 @@ public static class ProtoScopeTui
     {
         if (options.OpenLive is null)
             throw new CaptureError("live capture is not available in this build; open a capture file instead");
-        var source = options.OpenLive(device, options.CaptureFilter);
-        var drops = options.DroppedPackets;
-        ICaptureWriter? writer;
-        try
-        {
-            writer = options.OpenWriter?.Invoke(source);
-        }
-        catch
-        {
-            source.Dispose();
-            throw;
-        }
-        return new CaptureModel(source, CaptureKind.Live) { DroppedPackets = drops is null ? null : () => drops(source), Writer = writer };
+        return LiveModel(options, options.OpenLive(device, options.CaptureFilter), demo: null);
     }
 
     /// <summary>
@@ -112,7 +100,12 @@ public static class ProtoScopeTui
         if (options.StartDemo is null)
             throw new CaptureError("demos are not available in this build");
         var steps = new DemoSteps(options.DemoWaitsForKey);
-        var source = options.StartDemo(scenario, steps);
+        return LiveModel(options, options.StartDemo(scenario, steps), steps);
+    }
+
+    /// <summary>The model of a live source, with the capture file it is written to (-w) and its drop counter.</summary>
+    private static CaptureModel LiveModel(TuiOptions options, IPacketSource source, DemoSteps? demo)
+    {
         var drops = options.DroppedPackets;
         ICaptureWriter? writer;
         try
@@ -124,6 +117,6 @@ public static class ProtoScopeTui
             source.Dispose();
             throw;
         }
-        return new CaptureModel(source, CaptureKind.Live) { Demo = steps, DroppedPackets = drops is null ? null : () => drops(source), Writer = writer };
+        return new CaptureModel(source, CaptureKind.Live) { Demo = demo, DroppedPackets = drops is null ? null : () => drops(source), Writer = writer };
     }
 }

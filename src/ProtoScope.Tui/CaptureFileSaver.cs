@@ -13,10 +13,7 @@ public static class CaptureFileSaver
         // The snaplen in the file header is tcpdump's default, the one a live capture here is saved with.
         using var writer = PcapWriter.Create(path, table.LinkType, LiveCaptureOptions.DefaultSnaplen);
         foreach (int row in rows ?? Enumerable.Range(0, table.Count))
-        {
-            var r = table[row];
-            writer.Write(new PacketHeader(r.Timestamp, r.CapturedLength, r.WireLength), table.Bytes(row));
-        }
+            writer.Write(table.Header(row), table.Bytes(row));
         writer.Flush();
         return (int)writer.PacketCount;
     }

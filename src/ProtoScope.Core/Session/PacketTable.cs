@@ -246,6 +246,13 @@ public sealed class PacketTable
         }
     }
 
+    /// <summary>The capture record header <paramref name="row"/> was stored with, to replay or save the packet.</summary>
+    public PacketHeader Header(int row)
+    {
+        var c = ChunkOf(row, out int i);
+        return new PacketHeader(c.Timestamp[i], c.CapturedLength[i], c.WireLength[i]);
+    }
+
     /// <summary>The captured bytes of a row; they stay valid as long as the table (the arena only grows).</summary>
     public ReadOnlySpan<byte> Bytes(int row)
     {

@@ -77,8 +77,7 @@ public sealed class StoredConversation
         foreach (int r in _rows)
         {
             if (r > row) break;
-            var chunk = _table.ChunkOf(r, out int i);
-            session.Add(new PacketHeader(chunk.Timestamp[i], chunk.CapturedLength[i], chunk.WireLength[i]), _table.Bytes(r), r + 1L);
+            session.Add(_table.Header(r), _table.Bytes(r), r + 1L);
             if (r == row) return session.CurrentAnalysis;
         }
         return null;
@@ -91,9 +90,8 @@ public sealed class StoredConversation
         foreach (int row in _rows)
         {
             if (stop?.Invoke() == true) break;
-            var chunk = _table.ChunkOf(row, out int i);
             frame = row + 1L;
-            session.Add(new PacketHeader(chunk.Timestamp[i], chunk.CapturedLength[i], chunk.WireLength[i]), _table.Bytes(row), frame);
+            session.Add(_table.Header(row), _table.Bytes(row), frame);
         }
         reassembler.Finish(frame);
     }

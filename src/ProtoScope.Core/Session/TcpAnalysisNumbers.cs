@@ -61,8 +61,7 @@ public sealed class TcpAnalysisNumbers
                 _bytesInFlight[c] ??= new uint[PacketTable.ChunkRows];
                 _windowSize[c] ??= new uint[PacketTable.ChunkRows];
 
-                var chunk = _table.ChunkOf(row, out int t);
-                _replay.Add(new PacketHeader(chunk.Timestamp[t], chunk.CapturedLength[t], chunk.WireLength[t]), _table.Bytes(row));
+                _replay.Add(_table.Header(row), _table.Bytes(row));
                 ref readonly var a = ref _replay.CurrentAnalysis;
                 _ackRtt[c][i] = a.AckRtt;
                 _bytesInFlight[c][i] = a.BytesInFlight;

@@ -84,14 +84,19 @@ public static class TcpAnalysisNames
     /// Wireshark's bracketed words for <paramref name="a"/>'s flags, each followed by a space, in its Info column's
     /// order: "[TCP Dup ACK 12#3] ", "[TCP Retransmission] ". Nothing when the segment has no flag.
     /// </summary>
-    public static void AppendInfo(StringBuilder sb, in PacketAnalysis a)
+    public static void AppendInfo(StringBuilder sb, in PacketAnalysis a) => AppendInfo(sb, a.AnalysisFlags, a.DupAckFrame, a.DupAckNum);
+
+    /// <summary>
+    /// The same words from the flags alone (a stored row keeps no duplicate-ACK numbers): "[TCP Dup ACK] " when
+    /// <paramref name="dupAckNum"/> is 0.
+    /// </summary>
+    public static void AppendInfo(StringBuilder sb, TcpAnalysisFlags flags, long dupAckFrame = 0, uint dupAckNum = 0)
     {
-        if (a.AnalysisFlags == TcpAnalysisFlags.None) return;
         foreach (ref readonly var info in All.AsSpan())
         {
-            if ((a.AnalysisFlags & info.Flag) == 0) continue;
+            if ((flags & info.Flag) == 0) continue;
             sb.Append('[').Append(info.Text);
-            if (info.Flag == TcpAnalysisFlags.DuplicateAck) sb.Append(' ').Append(a.DupAckFrame).Append('#').Append(a.DupAckNum);
+            if (info.Flag == TcpAnalysisFlags.DuplicateAck && dupAckNum != 0) sb.Append(' ').Append(dupAckFrame).Append('#').Append(dupAckNum);
             sb.Append("] ");
         }
     }

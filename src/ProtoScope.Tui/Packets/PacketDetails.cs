@@ -174,8 +174,9 @@ public static class PacketDetails
         }
         if (flags == TcpAnalysisFlags.None) return;
         var list = node.Add("TCP Analysis Flags");
+        var fields = TcpAnalysisNames.Fields(flags);
         foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
-            if ((TcpAnalysisNames.Fields(flags) & info.Flag) != 0)
+            if ((fields & info.Flag) != 0)
                 list.Add($"{info.Summary} ({SeverityWord(info.Severity)}, tcp.analysis.{info.Name})");
     }
 

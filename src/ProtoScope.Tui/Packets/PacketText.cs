@@ -100,8 +100,7 @@ public static class PacketText
         if (r.Transport == Transport.Tcp && r.Conversation >= 0)
         {
             // Wireshark's analysis words lead, as in its Info column: "[TCP Retransmission] data seq=1 ...".
-            foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
-                if ((r.Analysis & info.Flag) != 0) sb.Append('[').Append(info.Text).Append("] ");
+            TcpAnalysisNames.AppendInfo(sb, r.Analysis);
             // The tracker's role, as the issue shows it: "handshake 2/3 (SYN-ACK) seq=0 ack=1".
             if (r.Role != PacketRole.None) sb.Append(r.Role.Label());
             else sb.Append(SegmentName(r.Flags));

@@ -100,13 +100,4 @@ public static class TcpAnalysisNames
             sb.Append("] ");
         }
     }
-
-    /// <summary>The highest severity among <paramref name="flags"/>; null when none is set.</summary>
-    public static ExpertSeverity? SeverityOf(TcpAnalysisFlags flags)
-    {
-        ExpertSeverity? worst = null;
-        foreach (ref readonly var info in All.AsSpan())
-            if ((flags & info.Flag) != 0 && (worst is null || info.Severity > worst)) worst = info.Severity;
-        return worst;
-    }
 }

@@ -157,9 +157,6 @@ public sealed partial class TcpConnection : Conversation
         return PortReuse.None;
     }
 
-    /// <summary>The analysis flow of what <paramref name="d"/> sends (its unacknowledged segments, for the graphs).</summary>
-    public ref readonly TcpFlowAnalysis Flow(Direction d) => ref SideAt(d).Flow;
-
     private long _lastSynTime, _initialRtt;
     private TcpExpertSummary _expert;
 

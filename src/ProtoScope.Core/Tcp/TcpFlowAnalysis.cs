@@ -54,7 +54,7 @@ public struct TcpFlowAnalysis
 
     /// <summary>The segments sent and not yet acknowledged, oldest first.</summary>
     [UnscopedRef]
-    public readonly ReadOnlySpan<UnackedSegments.Segment> Outstanding => Unacked.Items;
+    internal readonly ReadOnlySpan<UnackedSegments.Segment> Outstanding => Unacked.Items;
 
     /// <summary>The window scale as learnt from the options of a segment sent in this direction.</summary>
     internal void LearnOptions(in TcpOptions options)

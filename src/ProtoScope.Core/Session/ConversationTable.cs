@@ -73,12 +73,9 @@ public sealed class ConversationTable
     public TcpConnection? FindOrAddTcp(in DecodedPacket p, long frame, long timestamp, out bool portsReused)
     {
         var conn = _tcpIndex.Find(p, out int slot);
-        portsReused = conn is not null;
-        if (conn is not null && !StartsNewStream(conn, p))
-        {
-            portsReused = false;
+        portsReused = conn is not null && StartsNewStream(conn, p);
+        if (conn is not null && !portsReused)
             return conn;
-        }
         if (IsFull)
         {
             UntrackedPackets++;

@@ -19,6 +19,7 @@ public static class ProtoScopeCli
         root.Subcommands.Add(LadderCommand.Create(ctx));
         root.Subcommands.Add(FramesCommand.Create(ctx));
         root.Subcommands.Add(FollowCommand.Create(ctx));
+        root.Subcommands.Add(GraphCommand.Create(ctx));
         root.Subcommands.Add(DevicesCommand.Create(ctx));
         root.Subcommands.Add(CaptureCommand.Create(ctx));
         root.Subcommands.Add(ReplayCommand.Create(ctx));

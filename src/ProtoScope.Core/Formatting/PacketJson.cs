@@ -116,14 +116,7 @@ public static class PacketJson
     /// <summary>Wireshark's SEQ/ACK analysis of the segment: only what tshark would show for it.</summary>
     private static void WriteAnalysis(Utf8JsonWriter w, in PacketAnalysis a)
     {
-        if (a.AnalysisFlags != TcpAnalysisFlags.None)
-        {
-            var fields = TcpAnalysisNames.Fields(a.AnalysisFlags);
-            w.WriteStartArray("analysis");
-            foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
-                if ((fields & info.Flag) != 0) w.WriteStringValue(info.Name);
-            w.WriteEndArray();
-        }
+        WriteAnalysisNames(w, a.AnalysisFlags);
         if (a.AcksFrame != 0) w.WriteNumber("acks_frame", a.AcksFrame);
         if (a.AckRtt != 0) w.WriteNumber("ack_rtt", a.AckRtt / 1_000_000_000m);
         if (a.InitialRtt != 0) w.WriteNumber("initial_rtt", a.InitialRtt / 1_000_000_000m);
@@ -133,6 +126,17 @@ public static class PacketJson
             w.WriteNumber("dup_ack_num", a.DupAckNum);
             w.WriteNumber("dup_ack_frame", a.DupAckFrame);
         }
+    }
+
+    /// <summary>The "analysis" array of tshark's tcp.analysis field names, when any flag is set.</summary>
+    internal static void WriteAnalysisNames(Utf8JsonWriter w, TcpAnalysisFlags flags)
+    {
+        if (flags == TcpAnalysisFlags.None) return;
+        var fields = TcpAnalysisNames.Fields(flags);
+        w.WriteStartArray("analysis");
+        foreach (ref readonly var info in TcpAnalysisNames.All.AsSpan())
+            if ((fields & info.Flag) != 0) w.WriteStringValue(info.Name);
+        w.WriteEndArray();
     }
 
     /// <summary>An address as a JSON string, formatted on the stack: one per packet would otherwise be two allocations.</summary>

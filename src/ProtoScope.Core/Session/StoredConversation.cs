@@ -83,6 +83,22 @@ public sealed class StoredConversation
         return null;
     }
 
+    /// <summary>
+    /// Runs the conversation's packets through a session of their own, in capture order, calling
+    /// <paramref name="each"/> after each with that session (its current packet and analysis are valid during the
+    /// call; frames are the capture's). The graphs read a connection this way. Stops early once <paramref name="stop"/> says so.
+    /// </summary>
+    public void Replay(Action<CaptureSession> each, Func<bool>? stop = null)
+    {
+        var session = new CaptureSession(_table.LinkType, _timestampUnit);
+        foreach (int row in _rows)
+        {
+            if (stop?.Invoke() == true) break;
+            session.Add(_table.Header(row), _table.Bytes(row), row + 1L);
+            each(session);
+        }
+    }
+
     private void Replay(Reassembler reassembler, Func<bool>? stop)
     {
         var session = new CaptureSession(_table.LinkType, _timestampUnit) { Reassembly = reassembler };

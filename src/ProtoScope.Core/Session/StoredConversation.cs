@@ -17,13 +17,16 @@ namespace ProtoScope.Core.Session;
 /// through a <see cref="CaptureSession"/> of their own with the same reassembler, framer and follower as the
 /// `frames` and `follow` verbs; their tracking ends as it did in the whole capture, because a conversation's
 /// state depends only on its own packets. That session numbers each packet with its frame number in the capture.
-/// Threading: the table may grow meanwhile; only the rows found by the constructor are read.
+/// The conversation's rows are found by a scan of the table's conversation column each time they are read, not
+/// kept: a list would cost 4 bytes a packet, and a million-packet connection is graphed in full.
+/// Threading: the table may grow meanwhile; only the rows below the constructor's row count are read.
 /// </remarks>
 public sealed class StoredConversation
 {
     private readonly PacketTable _table;
     private readonly int _timestampUnit;
-    private readonly List<int> _rows = [];
+    private readonly int _rowCount;
+    private int _packets = -1;
 
     /// <param name="rowCount">The rows to look through: those below this <see cref="PacketTable.Count"/>.</param>
     /// <param name="timestampUnit">The capture's <see cref="CaptureSession.TimestampUnit"/>.</param>
@@ -32,17 +35,30 @@ public sealed class StoredConversation
         _table = table;
         _timestampUnit = timestampUnit;
         Conversation = conversation;
-        for (int row = (int)Math.Max(0, conversation.FirstFrame - 1); row < rowCount; row++)
-        {
-            var chunk = table.ChunkOf(row, out int i);
-            if (chunk.Conversation[i] == conversation.Id && (Transport)chunk.Transport[i] == conversation.Transport) _rows.Add(row);
-        }
+        _rowCount = rowCount;
     }
 
     public Conversation Conversation { get; }
 
+    /// <summary>How many of the rows looked through are the conversation's.</summary>
+    public int Packets
+    {
+        get
+        {
+            if (_packets < 0) _packets = EachRow().Count();
+            return _packets;
+        }
+    }
+
     /// <summary>The conversation's rows in the table, in capture order.</summary>
-    public IReadOnlyList<int> Rows => _rows;
+    private IEnumerable<int> EachRow()
+    {
+        for (int row = (int)Math.Max(0, Conversation.FirstFrame - 1); row < _rowCount; row++)
+        {
+            var chunk = _table.ChunkOf(row, out int i);
+            if (chunk.Conversation[i] == Conversation.Id && (Transport)chunk.Transport[i] == Conversation.Transport) yield return row;
+        }
+    }
 
     /// <summary>Hands the conversation's messages and framing failures to <paramref name="sink"/>, in capture order.</summary>
     public void Messages(ConversationFramerOptions options, IMessageSink sink)
@@ -74,7 +90,7 @@ public sealed class StoredConversation
     public PacketAnalysis? AnalysisAt(int row)
     {
         var session = new CaptureSession(_table.LinkType, _timestampUnit);
-        foreach (int r in _rows)
+        foreach (int r in EachRow())
         {
             if (r > row) break;
             session.Add(_table.Header(r), _table.Bytes(r), r + 1L);
@@ -91,7 +107,7 @@ public sealed class StoredConversation
     public void Replay(Action<CaptureSession> each, Func<bool>? stop = null)
     {
         var session = new CaptureSession(_table.LinkType, _timestampUnit);
-        foreach (int row in _rows)
+        foreach (int row in EachRow())
         {
             if (stop?.Invoke() == true) break;
             session.Add(_table.Header(row), _table.Bytes(row), row + 1L);
@@ -103,7 +119,7 @@ public sealed class StoredConversation
     {
         var session = new CaptureSession(_table.LinkType, _timestampUnit) { Reassembly = reassembler };
         long frame = 0;
-        foreach (int row in _rows)
+        foreach (int row in EachRow())
         {
             if (stop?.Invoke() == true) break;
             frame = row + 1L;
@@ -119,7 +135,7 @@ public sealed class StoredConversation
         var packet = default(DecodedPacket);
         long[] bytes = new long[2];
         var text = new StringBuilder();
-        foreach (int row in _rows)
+        foreach (int row in EachRow())
         {
             if (stop?.Invoke() == true) break;
             _table.Decode(row, ref packet);

@@ -155,7 +155,7 @@ public static class PacketDetails
     private static void AddAnalysis(FieldNode tcp, PacketTable table, int row, in PacketRow r, Conversation conn)
     {
         var stored = new StoredConversation(table, conn, row + 1, 1_000_000_000);
-        var analysis = stored.Rows.Count <= MaxReplayedPackets ? stored.AnalysisAt(row) : null;
+        var analysis = stored.Packets <= MaxReplayedPackets ? stored.AnalysisAt(row) : null;
         var flags = r.Analysis;
         bool numbers = analysis is { } x && (x.AcksFrame != 0 || x.BytesInFlight != 0 || x.InitialRtt != 0 || x.DupAckNum != 0);
         if (flags == TcpAnalysisFlags.None && !numbers) return;
@@ -170,7 +170,7 @@ public static class PacketDetails
         }
         else
         {
-            node.Add($"Numbers not shown: {stored.Rows.Count} packets of this connection precede it (read -Y 'frame.number == {r.Frame}' --format jsonl has them)");
+            node.Add($"Numbers not shown: {stored.Packets} packets of this connection precede it (read -Y 'frame.number == {r.Frame}' --format jsonl has them)");
         }
         if (flags == TcpAnalysisFlags.None) return;
         var list = node.Add("TCP Analysis Flags");

@@ -74,7 +74,10 @@ public class StoredConversationTests
     {
         var (table, session, onePass) = Load();
         var stored = new StoredConversation(table, session.Conversations.Tcp[1], table.Count, session.TimestampUnit);
-        Assert.Equal([1, 3, 5, 7, 9], stored.Rows);
+        Assert.Equal(5, stored.Packets);
+        var replayed = new List<long>();
+        stored.Replay(s => replayed.Add(s.CurrentAnalysis.Frame));
+        Assert.Equal([2L, 4L, 6L, 8L, 10L], replayed);
 
         var rebuilt = new Collected();
         stored.Messages(new ConversationFramerOptions(), rebuilt);

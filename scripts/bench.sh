@@ -109,6 +109,10 @@ for shape in "${shapes[@]}"; do
     printf '%s\t%s\n' "$name" "$kib" >> "$out/rss.tsv"
   done
   "${bench[@]}" inproc "$file" "$runs" > "$out/inproc.tsv"
+  # The TCP graphs of the shape's largest connection as the UI makes them (issue 16), and the graph verb's whole process.
+  "${bench[@]}" graph "$file" "$runs" > "$out/graph.txt"
+  hyperfine --style basic --warmup 1 --runs "$runs" --export-json "$out/graph.json" \
+    -n graph "${protoscope[*]} graph $q --conn 0 --type tcptrace > /dev/null" >&2
 done
 
 if [ "${BENCH_HOT:-0}" = 1 ]; then

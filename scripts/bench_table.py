@@ -72,6 +72,13 @@ def main():
         ip = tsv(results / s / "inproc.tsv")
         print(f"{s:<6} {ip.get('full_quarters_ms', '?'):>24}   GC pause per full run {float(ip.get('full_gc_pause_ms', 'nan')):.0f} ms")
     print()
+    print("TCP graphs of each shape's largest connection (bench graph: the UI's replay and drawing, medians; graph: protoscope graph --type tcptrace, whole process):")
+    for s in shapes:
+        d = results / s
+        if (d / "graph.txt").exists():
+            print(f"{s}: graph verb {medians(d / 'graph.json')['graph']:.3f} s")
+            print((d / "graph.txt").read_text().rstrip())
+    print()
     print("full (in process): decode + track + reassemble + frame, frames counted; frames: protoscope frames --format jsonl (one JSON line per frame).")
     print("bare: SharpPcap GetNextPacketPointers loop; bare-pkt: GetNextPacket (polls the fd per packet); conns: protoscope conns --format jsonl;")
     print("read: protoscope read (tcpdump-style text); tshark: tshark -q -z conv,tcp. The machine is shared: figures are noisy.")

@@ -129,3 +129,58 @@ public sealed partial class ReadBadInputTests : IDisposable
         }
     }
 }
+
+/// <summary>
+/// A TCP or UDP header cut short still shows its ports, as tcpdump and tshark print them
+/// (<c>48.48.48.48.12336 > 48.48.48.48.12336: [|tcp]</c>), and the error still says what is missing.
+/// </summary>
+public sealed class TruncatedTransportHeaderTests
+{
+    private static IEnumerable<string> CorpusCaptures() =>
+        Directory.EnumerateFiles(Repo.Corpus, "*.pcap*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+
+    [Fact]
+    public void Ports_of_a_cut_header_equal_tsharks_in_every_corpus_capture()
+    {
+        int compared = 0;
+        foreach (var capture in CorpusCaptures())
+        {
+            var cut = CliRunner.Run("read", capture, "--format", "jsonl").JsonLines()
+                .Where(p => p.TryGetProperty("error", out var e) && e.GetString()!.StartsWith(p.GetProperty("proto").GetString() + " ", StringComparison.Ordinal)
+                            && p.GetProperty("proto").GetString() is "tcp" or "udp")
+                .ToList();
+            if (cut.Count == 0) continue;
+            // tshark stops at a cut record of the file; the packets before it are all it has.
+            var tshark = Tshark.Run(["-r", capture, "-T", "fields", "-E", "occurrence=f", "-e", "frame.number", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport"])
+                .Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToDictionary(c => long.Parse(c[0], System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var p in cut)
+            {
+                long frame = p.GetProperty("frame").GetInt64();
+                if (!tshark.TryGetValue(frame, out var fields)) continue;
+                bool tcp = p.GetProperty("proto").GetString() == "tcp";
+                string sport = fields[tcp ? 1 : 3], dport = fields[tcp ? 2 : 4];
+                string where = $"{Path.GetFileName(capture)} frame {frame}";
+                if (sport.Length == 0)
+                {
+                    Assert.False(p.TryGetProperty("sport", out _), $"{where}: tshark shows no ports");
+                    continue;
+                }
+                Assert.True(p.TryGetProperty("sport", out var s), $"{where}: tshark shows ports {sport} > {dport}");
+                Assert.Equal((sport, dport), (s.GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture), p.GetProperty("dport").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                compared++;
+            }
+        }
+        Assert.True(compared > 0, "no corpus packet with a cut TCP or UDP header had ports to compare");
+    }
+
+    [Fact]
+    public void Text_prints_the_ports_where_tcpdump_does_and_says_what_is_missing()
+    {
+        var capture = Path.Combine(Repo.Corpus, "tcpdump", "captures", "tcp_header_heapoverflow.pcap");
+        string tcpdump = ProgramRun.Run("tcpdump", ["-n", "-r", capture]).Stdout.Split('\n')[0];
+        string ours = CliRunner.Run("read", capture).Stdout.Split('\n')[0];
+        // tcpdump: "05:27:12.999999 IP 48.48.48.48.12336 > 48.48.48.48.12336:  [|tcp]"
+        string endpoints = tcpdump[(tcpdump.IndexOf(" IP ", StringComparison.Ordinal) + 4)..tcpdump.IndexOf(": ", StringComparison.Ordinal)];
+        Assert.Contains($"IP {endpoints}: [|tcp] (tcp header truncated: 12 of 20 bytes)", ours);
+    }
+}

@@ -78,6 +78,14 @@ public struct DecodedPacket
     public readonly bool IsTcp => Transport == Transport.Tcp;
     public readonly bool IsUdp => Transport == Transport.Udp;
     public readonly bool HasPorts => (Transport == Transport.Tcp || Transport == Transport.Udp) && TransportHeaderLength > 0;
+    /// <summary>
+    /// A TCP or UDP header cut short or with a bad length whose first four bytes, the ports, were there: tcpdump and
+    /// tshark print them (<c>48.48.48.48.12336 > 48.48.48.48.12336: [|tcp]</c>). <see cref="SrcPort"/> and
+    /// <see cref="DstPort"/> hold them; <see cref="HasPorts"/> stays false, as such a packet joins no conversation.
+    /// </summary>
+    public bool PortsOnly;
+    /// <summary>Whether <see cref="SrcPort"/> and <see cref="DstPort"/> were read: a whole header's or a cut one's.</summary>
+    public readonly bool HasPortNumbers => HasPorts || PortsOnly;
     public readonly bool HasError => Error.Kind != DecodeErrorKind.None;
 
     /// <summary>The captured payload bytes of <paramref name="data"/>, the buffer this packet was decoded from.</summary>

@@ -285,20 +285,27 @@ public static class PacketDecoder
 
     private static int Captured(ReadOnlySpan<byte> d, int offset, int length) => Math.Clamp(Math.Min(length, d.Length - offset), 0, int.MaxValue);
 
+    /// <summary>The ports of a TCP or UDP header, read before anything can fail: what a cut header still shows.</summary>
+    private static void ReadPorts(ReadOnlySpan<byte> d, int offset, int avail, ref DecodedPacket p)
+    {
+        if (avail < 4) return;
+        p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(d[offset..]);
+        p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(d[(offset + 2)..]);
+        p.PortsOnly = true;
+    }
+
     private static void DecodeTcp(ReadOnlySpan<byte> d, int offset, int length, ref DecodedPacket p)
     {
         p.Transport = Transport.Tcp;
         int avail = Math.Max(d.Length - offset, 0);
+        ReadPorts(d, offset, avail, ref p);
         if (avail < 20) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Tcp, 20, avail); return; }
         var tcp = d[offset..];
-        ushort sport = BinaryPrimitives.ReadUInt16BigEndian(tcp);
-        ushort dport = BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]);
         int doff = (tcp[12] >> 4) * 4;
         if (doff < 20) { Fail(ref p, DecodeErrorKind.BadHeaderLength, DecodeLayer.Tcp, 20, doff); return; }
         if (avail < doff) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Tcp, doff, avail); return; }
         if (length < doff) { Fail(ref p, DecodeErrorKind.LengthOverrun, DecodeLayer.Tcp, doff, length); return; }
-        p.SrcPort = sport;
-        p.DstPort = dport;
+        p.PortsOnly = false;
         p.TransportHeaderLength = doff;
         p.SequenceNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]);
         p.AcknowledgmentNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]);
@@ -315,9 +322,9 @@ public static class PacketDecoder
     {
         p.Transport = Transport.Udp;
         int avail = Math.Max(d.Length - offset, 0);
+        ReadPorts(d, offset, avail, ref p);
         if (avail < 8) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Udp, 8, avail); return; }
-        p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(d[offset..]);
-        p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(d[(offset + 2)..]);
+        p.PortsOnly = false;
         p.UdpLength = BinaryPrimitives.ReadUInt16BigEndian(d[(offset + 4)..]);
         p.TransportHeaderLength = 8;
         p.PayloadOffset = offset + 8;

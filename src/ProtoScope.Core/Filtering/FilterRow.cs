@@ -82,8 +82,8 @@ internal readonly ref struct SessionRow(ref readonly DecodedPacket p, ref readon
     public Transport Transport => _p.Transport;
     public NetAddress Src => _p.Src;
     public NetAddress Dst => _p.Dst;
-    public ushort SrcPort => _p.HasPorts ? _p.SrcPort : (ushort)0;
-    public ushort DstPort => _p.HasPorts ? _p.DstPort : (ushort)0;
+    public ushort SrcPort => _p.HasPortNumbers ? _p.SrcPort : (ushort)0;
+    public ushort DstPort => _p.HasPortNumbers ? _p.DstPort : (ushort)0;
     public TcpFlags Flags => _p.IsTcp ? _p.Flags : 0;
     public int PayloadLength => _p.PayloadLength;
     public int Conversation => _a.Conversation;

@@ -25,7 +25,7 @@ public static class PacketJson
             WriteAddress(w, "dst", p.Dst);
         }
         w.WriteString("proto", p.ProtoName);
-        if (p.HasPorts)
+        if (p.HasPortNumbers)
         {
             w.WriteNumber("sport", p.SrcPort);
             w.WriteNumber("dport", p.DstPort);

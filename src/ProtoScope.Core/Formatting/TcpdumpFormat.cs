@@ -54,7 +54,7 @@ public sealed class TcpdumpFormat
                 return;
         }
 
-        if (p.HasPorts)
+        if (p.HasPortNumbers)
         {
             p.Src.AppendTo(sb); sb.Append('.').Append(p.SrcPort).Append(" > ");
             p.Dst.AppendTo(sb); sb.Append('.').Append(p.DstPort).Append(": ");

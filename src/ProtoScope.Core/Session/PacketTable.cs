@@ -185,8 +185,8 @@ public sealed class PacketTable
         chunk.ByteOffset[i] = _bytes.Append(data);
         chunk.Src[i] = _addresses.IndexOf(p.Src);
         chunk.Dst[i] = _addresses.IndexOf(p.Dst);
-        chunk.SrcPort[i] = p.HasPorts ? p.SrcPort : (ushort)0;
-        chunk.DstPort[i] = p.HasPorts ? p.DstPort : (ushort)0;
+        chunk.SrcPort[i] = p.HasPortNumbers ? p.SrcPort : (ushort)0;
+        chunk.DstPort[i] = p.HasPortNumbers ? p.DstPort : (ushort)0;
         chunk.Flags[i] = p.IsTcp ? (ushort)p.Flags : (ushort)0;
         chunk.RelativeSeq[i] = a.RelativeSeq;
         chunk.RelativeAck[i] = a.HasRelativeAck ? a.RelativeAck : 0;

@@ -11,6 +11,9 @@ public static class HelpText
         Views          {KeyMap.Describe(KeyMap.Main, "Views", "   ")}
         Conversation   {KeyMap.Describe(KeyMap.Main, "Conversation")} of the selected packet's or connection's conversation;
         {Indent}Enter on an arrow, frame or follow line selects its packet in the packet list
+        Graph          {KeyMap.Describe(KeyMap.Graph, "Graph")}
+        I/O graph      {KeyMap.Describe(KeyMap.IoGraph, "I/O graph")};
+        {Indent}in the input row Enter applies, Esc closes it
         Ladder         e expands or collapses runs of data and ACKs
         Move           arrows, PgUp/PgDn, Home/End, mouse; Tab moves between panes
         Follow         End (or G) selects the newest packet and keeps it in view as packets arrive

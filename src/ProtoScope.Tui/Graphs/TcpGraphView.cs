@@ -72,6 +72,7 @@ public sealed class TcpGraphView : ConversationView
         _builtLastFrame = -1;
         Plot = null;
         Canvas.CursorTime = null;
+        Canvas.Show(null);
     }
 
     protected override void Refresh(bool force)
@@ -79,6 +80,7 @@ public sealed class TcpGraphView : ConversationView
         var c = Conversation!;
         if (c is not TcpConnection)
         {
+            if (!force) return;
             Canvas.Title = $"Graph — {Endpoints(c)}";
             Canvas.Show(null, "The graphs are for TCP connections: this is a UDP conversation (f shows its datagrams, 8 the I/O graph).");
             Canvas.Status = "";
@@ -178,8 +180,18 @@ public sealed class TcpGraphView : ConversationView
         {
             var plot = new TcpGraphPlot(kind, $"connection {c.Id}, {direction.Name()} data", zoom?.From, zoom?.To);
             var source = new TcpGraphSource(direction, table.FirstTimestamp, plot);
+            // A zoomed graph needs no packet after its range (a packet's analysis depends only on those before it),
+            // but a capture's timestamps may step back a little: the replay stops a second past the range.
+            long end = zoom is { } z ? table.FirstTimestamp + (long)((z.To + 1) * 1e9) : long.MaxValue;
+            bool past = false;
             // Alone in the replay's session, the connection needs no test of its id.
-            new StoredConversation(table, c, count, unit).Replay(source.Add, () => Volatile.Read(ref _generation) != generation);
+            new StoredConversation(table, c, count, unit).Replay(
+                s =>
+                {
+                    source.Add(s);
+                    past = s.LastTimestamp > end;
+                },
+                () => past || Volatile.Read(ref _generation) != generation);
             return plot.Plot;
         });
         _building = building;
@@ -197,7 +209,7 @@ public sealed class TcpGraphView : ConversationView
         Plot = building.Result;
         if (_zoom is null) _whole = (Plot.XFrom, Plot.XTo);
         Canvas.Show(Plot);
-        Canvas.CursorTime ??= Canvas.Picture?.XAt(Canvas.Picture.Left);
+        Canvas.CursorTime ??= Plot.XFrom;
         Canvas.Title = TitleText();
         ShowStatus();
     }

@@ -7,10 +7,44 @@ public static class HelpText
 {
     private static readonly string Indent = new(' ', 15);
 
+    /// <summary>The help screen's lines are kept within this many columns where a view has many keys.</summary>
+    private const int Columns = 110;
+
+    /// <summary>The commands of <paramref name="group"/> as <see cref="KeyMap.Describe"/> writes them, on as many indented lines as they need.</summary>
+    private static string Wrapped<T>(IReadOnlyList<KeyCommand<T>> map, string group)
+    {
+        var text = new System.Text.StringBuilder();
+        int line = Indent.Length;
+        foreach (var c in map.Where(c => c.Group == group))
+        {
+            string item = $"{c.Shown} {c.Help}";
+            if (text.Length > 0)
+            {
+                text.Append(',');
+                if (line + item.Length + 2 > Columns)
+                {
+                    text.Append('\n').Append(Indent);
+                    line = Indent.Length;
+                }
+                else
+                {
+                    text.Append(' ');
+                    line += 2;
+                }
+            }
+            text.Append(item);
+            line += item.Length;
+        }
+        return text.ToString();
+    }
+
     public static readonly string Text = $"""
         Views          {KeyMap.Describe(KeyMap.Main, "Views", "   ")}
         Conversation   {KeyMap.Describe(KeyMap.Main, "Conversation")} of the selected packet's or connection's conversation;
         {Indent}Enter on an arrow, frame or follow line selects its packet in the packet list
+        Graph          {Wrapped(KeyMap.Graph, "Graph")}
+        I/O graph      {Wrapped(KeyMap.IoGraph, "I/O graph")};
+        {Indent}in the input row Enter applies, Esc closes it
         Ladder         e expands or collapses runs of data and ACKs
         Move           arrows, PgUp/PgDn, Home/End, mouse; Tab moves between panes
         Follow         End (or G) selects the newest packet and keeps it in view as packets arrive

@@ -1,8 +1,8 @@
 namespace ProtoScope.Tui;
 
 /// <summary>
-/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow, Expert): its own content and a tick to pick
-/// up what the reader added.
+/// One of the main window's views (Packets, Connections, Ladder, Frames, Follow, Expert, Graph, I/O graph): its own
+/// content and a tick to pick up what the reader added.
 /// </summary>
 /// <remarks>
 /// Adding a view takes: a class implementing this (derived from <see cref="Streams.ConversationView"/> when it shows

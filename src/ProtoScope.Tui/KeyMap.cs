@@ -1,4 +1,6 @@
+using ProtoScope.Core.Graphs;
 using ProtoScope.Tui.Connections;
+using ProtoScope.Tui.Graphs;
 
 namespace ProtoScope.Tui;
 
@@ -41,9 +43,12 @@ public static class KeyMap
         new([Key.D4], "4", "Frames", null, "Views", (w, _) => w.Show(w.Frames)),
         new([Key.D5], "5", "Follow", null, "Views", (w, _) => w.Show(w.Follow)),
         new([Key.D6], "6", "Expert: TCP analysis events by kind", "Expert", "Views", (w, _) => w.Show(w.Expert)),
+        new([Key.D7], "7", "Graph (TCP)", null, "Views", (w, _) => w.Show(w.Graph)),
+        new([Key.D8], "8", "I/O graph", null, "Views", (w, _) => w.Show(w.IoGraph)),
         new([Key.L], "l", "ladder", "Ladder", "Conversation", (w, _) => w.OpenSelected(w.Ladder)),
         new([Key.F], "f", "frames", "Frames", "Conversation", (w, _) => w.OpenSelected(w.Frames)),
         new([Key.F.WithShift, Key.W], "F (or w)", "follow", "Follow", "Conversation", (w, _) => w.OpenSelected(w.Follow)),
+        new([Key.G], "g", "graphs (TCP)", null, "Conversation", (w, _) => w.OpenSelected(w.Graph)),
         new([Key.Space], "Space", "freezes a live capture's view (the capture goes on), stops a replay's clock, pauses a file still loading", "Pause", "Pause", (w, _) => w.TogglePause()),
         new([Key.N], "n", "next packet (in the Ladder: of its connection); on the newest, a paused replay lets one more through and a demo run with --step takes its next step", null, "Step", (w, _) => w.StepPacket(+1)),
         new([Key.B], "b", "back one packet", null, "Step", (w, _) => w.StepPacket(-1)),
@@ -65,6 +70,31 @@ public static class KeyMap
         new([Key.R], "r", "reverses", "reverse", "Connections", (v, _) => v.Reverse()),
         new([Key.Enter], "Enter", "opens its ladder (UDP: frames)", "ladder/frames", "Connections", (v, _) => v.OpenSelected()),
         new([Key.P], "p", "its packets", "packets", "Connections", (v, _) => v.ShowPackets()),
+    ];
+
+    /// <summary>The Graph view's keys, offered before the main window's while it shows a TCP connection.</summary>
+    public static readonly IReadOnlyList<KeyCommand<TcpGraphView>> Graph =
+    [
+        new([Key.T, Key.T.WithShift], "t/T", $"next/previous graph: {string.Join(", ", Enum.GetValues<TcpGraphKind>().Select(k => k.Name()))}", "type", "Graph", (v, key) => v.NextKind(back: key.AsRune.Value == 'T')),
+        new([Key.D], "d", "graphs the other direction's data", "direction", "Graph", (v, _) => v.SwapDirection()),
+        new([new Key('+'), new Key('='), new Key('-')], "+ -", "zoom the time axis in and out around the cursor", "zoom", "Graph", (v, key) => v.Zoom(zoomIn: key.AsRune.Value != '-')),
+        new([Key.CursorLeft, Key.CursorRight], "← →", "move the cursor a column", "cursor", "Graph", (v, key) => v.MoveCursor(key == Key.CursorLeft ? -1 : 1)),
+        new([Key.Home, Key.End], "Home End", "to the first or last column", null, "Graph", (v, key) => v.MoveCursor(key == Key.Home ? -1 : 1, toEdge: true)),
+        new([new Key('<'), new Key('>'), Key.CursorLeft.WithShift, Key.CursorRight.WithShift], "< > (or Shift+← →)", "pan a zoomed graph", "pan", "Graph", (v, key) => v.Pan(key.AsRune.Value == '<' || key == Key.CursorLeft.WithShift ? -1 : 1)),
+        new([Key.D0], "0", "the whole connection again", null, "Graph", (v, _) => v.ResetZoom()),
+        new([Key.Enter], "Enter", "goes to the packet of the mark nearest the cursor", "packet", "Graph", (v, _) => v.GoToPacket()),
+    ];
+
+    /// <summary>The I/O graph's keys, offered before the main window's while it is shown and its input row is closed.</summary>
+    public static readonly IReadOnlyList<KeyCommand<IoGraphView>> IoGraph =
+    [
+        new([new Key('<'), new Key('>')], "< >", $"shorter or longer interval ({string.Join(", ", IoGraphView.Intervals.Select(i => Core.Graphs.IoGraph.Seconds(i) + " s"))})", "interval", "I/O graph", (v, key) => v.StepInterval(key.AsRune.Value == '<' ? -1 : 1)),
+        new([Key.V], "v", "type an interval", null, "I/O graph", (v, _) => v.Ask(IoGraphView.Prompt.Interval)),
+        new([Key.U], "u", "packets or bytes", "unit", "I/O graph", (v, _) => v.ToggleUnit()),
+        new([Key.A], "a", "adds a line: its display filter", "add line", "I/O graph", (v, _) => v.Ask(IoGraphView.Prompt.AddLine)),
+        new([Key.CursorUp, Key.CursorDown], "↑ ↓", "select a line", null, "I/O graph", (v, key) => v.SelectLine(key == Key.CursorUp ? -1 : 1)),
+        new([Key.E], "e", "edits the selected line's filter", "edit", "I/O graph", (v, _) => v.Ask(IoGraphView.Prompt.EditLine)),
+        new([Key.X, Key.Delete], "x (or Delete)", "removes it", "remove", "I/O graph", (v, _) => v.RemoveLine()),
     ];
 
     /// <summary>Runs the command of <paramref name="key"/> on <paramref name="target"/>; false when no command has that key.</summary>

@@ -4,6 +4,7 @@ using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Filtering;
 using ProtoScope.Core.Session;
 using ProtoScope.Tui.Connections;
+using ProtoScope.Tui.Graphs;
 using ProtoScope.Tui.Lessons;
 using ProtoScope.Tui.Packets;
 using ProtoScope.Tui.Streams;
@@ -12,7 +13,7 @@ namespace ProtoScope.Tui;
 
 /// <summary>
 /// The main screen: a header with the capture's name and load progress, the view in front (Packets,
-/// Connections, Ladder, Frames, Follow, Expert), the lesson pane when shown, the display filter bar, the colour legend, a
+/// Connections, Ladder, Frames, Follow, Expert, Graph, I/O graph), the lesson pane when shown, the display filter bar, the colour legend, a
 /// status line and the key bar. A timer on the UI thread picks up what the reader thread added, ten times a second.
 /// Its keys are <see cref="KeyMap.Main"/>; the rules of pausing, stepping and replay speed are the model's
 /// (<see cref="CaptureModel"/>).
@@ -37,6 +38,8 @@ public sealed class MainWindow : Window
     private LadderView? _ladder;
     private FramesView? _frames;
     private FollowView? _follow;
+    private TcpGraphView? _graph;
+    private IoGraphView? _ioGraph;
     private IScopeView _current;
     private string? _message;
     private FilterRun? _filter;
@@ -125,6 +128,8 @@ public sealed class MainWindow : Window
     public FramesView Frames => _frames ??= new FramesView(_model, SelectPacket);
     public FollowView Follow => _follow ??= new FollowView(_model, SelectPacket);
     public ExpertView Expert => _expert ??= new ExpertView(_model, SelectPacket);
+    public TcpGraphView Graph => _graph ??= new TcpGraphView(_app, _model, SelectPacket);
+    public IoGraphView IoGraph => _ioGraph ??= new IoGraphView(_app, _model);
     public TextField FilterField { get; }
     public LessonPane Lesson { get; }
 
@@ -432,6 +437,8 @@ public sealed class MainWindow : Window
             }
             return false;
         }
+        // A view's own input row (the I/O graph's filter or interval) takes what is typed: no window key applies there.
+        if (_current.View.MostFocused is TextField) return _current.HandleKey(key);
         return _current.HandleKey(key) || KeyMap.Run(KeyMap.Main, this, key);
     }
 

@@ -44,7 +44,7 @@ public abstract class ConversationView : IScopeView
         if (Lines.Lines.Count > 0) Lines.Select(0);
     }
 
-    public void Shown()
+    public virtual void Shown()
     {
         // The column width is measured over the rows in view: lines set while the table was off screen (no
         // viewport yet) are measured again now.

@@ -118,6 +118,8 @@ public sealed class TextPlot
             }
         }
 
+        // The x axis' name ends the tick labels' row: a tick label that would run into it is left out, not the name.
+        int xLabelAt = Math.Max(0, Width - plot.XLabel.Length - 1);
         var (xTicks, xStep) = PlotScale.Ticks(Scale.XFrom, Scale.XTo, Math.Max(2, PlotWidth / 12));
         int free = 0;
         foreach (double x in xTicks)
@@ -125,12 +127,12 @@ public sealed class TextPlot
             int col = Left + Math.Clamp((int)(Scale.XFraction(x) * PlotWidth), 0, PlotWidth - 1);
             string label = PlotScale.Label(x, xStep);
             int start = Math.Max(col - label.Length / 2, 0);
-            if (start < free || start + label.Length > Width) continue;
+            if (start < free || start + label.Length >= xLabelAt) continue;
             Set(col, bottom, '┴');
             Write(start, bottom + 1, label);
             free = start + label.Length + 1;
         }
-        if (free + plot.XLabel.Length + 1 < Width) Write(Width - plot.XLabel.Length - 1, bottom + 1, plot.XLabel);
+        Write(xLabelAt, bottom + 1, plot.XLabel);
 
         var legend = new StringBuilder();
         foreach (var s in plot.Series.Where(s => s.Points > 0))

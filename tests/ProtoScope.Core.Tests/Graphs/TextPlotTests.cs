@@ -85,4 +85,34 @@ public class TextPlotTests
             Assert.All(lines, l => Assert.True(l.Length <= width, $"{l.Length} > {width}: {l}"));
         }
     }
+
+    /// <summary>Every series is named, however narrow the picture: the legend wraps between entries, the plot area gives up the rows.</summary>
+    [Theory]
+    [InlineData(40, 20)]
+    [InlineData(100, 24)]
+    public void A_long_legend_wraps_and_every_entry_shows(int width, int height)
+    {
+        var plot = new Plot("tcptrace", "time (s)", "seq");
+        string[] names = ["segment", "ACK", "receive window (the upper line)", "SACK", "retransmission", "out of order", "previous segment not captured", "duplicate ACK", "zero window"];
+        for (int i = 0; i < names.Length; i++) plot.AddSeries(names[i], i < 4 ? MarkShape.Step : MarkShape.Letter, (char)('A' + i)).Add(i, i, i + 1);
+        var picture = TextPlot.Render(plot, width, height);
+        var text = picture.ToString();
+
+        Assert.Equal(height, text.TrimEnd('\n').Split('\n').Length);
+        Assert.True(picture.PlotHeight >= 4);
+        Assert.All(names, n => Assert.Contains(n, text, StringComparison.Ordinal));
+        Assert.All(text.Split('\n'), l => Assert.True(l.Length <= width, l));
+        Assert.Contains("time (s)", picture.Line(picture.Top + picture.PlotHeight + 1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void At_the_smallest_height_the_plot_area_keeps_four_rows_and_the_legend_one()
+    {
+        var plot = new Plot("t", "time (s)", "y");
+        for (int i = 0; i < 9; i++) plot.AddSeries("series " + i, MarkShape.Dot).Add(i, i, i + 1);
+        var picture = TextPlot.Render(plot, TextPlot.MinWidth, 1);
+        Assert.Equal(TextPlot.MinHeight, picture.Height);
+        Assert.Equal(4, picture.PlotHeight);
+        Assert.StartsWith("⠂ series 0", picture.Line(picture.Height - 1), StringComparison.Ordinal);
+    }
 }

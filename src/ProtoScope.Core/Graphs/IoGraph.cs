@@ -10,6 +10,11 @@ namespace ProtoScope.Core.Graphs;
 /// The rules are tshark's (ui/cli/tap-iostat.c): a packet's time since the first is rounded to the microsecond,
 /// and it counts in interval ⌊time / interval⌋; a packet earlier than the first counts at the time of the
 /// packet before it. Memory is two numbers per interval and line: at most <see cref="MaxIntervals"/> intervals.
+/// One difference on purpose: tshark prints ⌈duration / interval⌉ rows, so when the last packet lies exactly at the
+/// end of its last row (the duration a whole number of intervals, or zero) the packets at that instant are counted
+/// but never printed; here the interval they fall in is part of the graph, so that every packet is shown. And a
+/// packet whose time steps back to an earlier interval counts in that interval, as in Wireshark's I/O graph window
+/// (ui/io_graph_item.c), where tshark's table counts it in the latest interval its line has reached.
 /// </remarks>
 public sealed class IoGraph
 {

@@ -52,6 +52,7 @@ public sealed record PlotScale(double XFrom, double XTo, double YFrom, double YT
         double largest = Math.Max(Math.Abs(value), step);
         (double unit, string suffix) = largest >= 1e9 ? (1e9, "G") : largest >= 1e6 ? (1e6, "M") : largest >= 1e4 ? (1e3, "k") : (1, "");
         int decimals = Math.Clamp((int)-Math.Floor(Math.Log10(step / unit) + 1e-9), 0, 6);
-        return (value / unit).ToString("F" + decimals, CultureInfo.InvariantCulture) + suffix;
+        // Zero is zero in any unit: "0", not "0k".
+        return (value / unit).ToString("F" + decimals, CultureInfo.InvariantCulture) + (value == 0 ? "" : suffix);
     }
 }

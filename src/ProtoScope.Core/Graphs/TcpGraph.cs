@@ -42,14 +42,15 @@ public static class TcpGraphKinds
 
     /// <summary>
     /// Whether a packet is a point of the graph: every segment of the graphed direction for the time-sequence and
-    /// throughput graphs, with the other direction's ACKs for tcptrace and goodput; each ACK with an RTT; the window
-    /// graph's bytes in flight and the receiver's windows but those of a SYN or RST, as Wireshark's graph.
+    /// throughput graphs, with the other direction's ACKs for tcptrace and goodput; each ACK of the other direction
+    /// with an RTT (the round trip of the graphed direction's segments); the window graph's bytes in flight and the
+    /// receiver's windows but those of a SYN or RST, as Wireshark's graph.
     /// </summary>
     public static bool Shows(this TcpGraphKind kind, in TcpGraphPoint p) => kind switch
     {
         TcpGraphKind.Stevens => !p.Reverse,
         TcpGraphKind.Tcptrace or TcpGraphKind.Throughput => !p.Reverse || p.HasAck,
-        TcpGraphKind.Rtt => p.AckRtt > 0,
+        TcpGraphKind.Rtt => p.Reverse && p.AckRtt > 0,
         _ => p.Reverse ? (p.Flags & (TcpFlags.Syn | TcpFlags.Rst)) == 0 : p.BytesInFlight > 0,
     };
 

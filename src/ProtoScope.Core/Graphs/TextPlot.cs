@@ -10,6 +10,8 @@ namespace ProtoScope.Core.Graphs;
 /// <remarks>
 /// Layout, top to bottom: the title, the axis labels, the plot area, the x axis, its tick labels, the legend.
 /// The left margin holds the y tick labels; a plot with a right-hand axis gets a right margin for its labels.
+/// A legend wider than the picture wraps between entries and takes its rows from the plot area, which keeps at
+/// least four, so that every letter's meaning is on screen.
 /// </remarks>
 public sealed class TextPlot
 {
@@ -20,14 +22,14 @@ public sealed class TextPlot
     private readonly byte[] _series;
     private readonly byte[] _dots;
 
-    private TextPlot(int width, int height, PlotScale scale, int left, int plotWidth)
+    private TextPlot(int width, int height, PlotScale scale, int left, int plotWidth, int plotHeight)
     {
         Width = width;
         Height = height;
         Scale = scale;
         Left = left;
         PlotWidth = plotWidth;
-        PlotHeight = height - Overhead;
+        PlotHeight = plotHeight;
         _cells = new char[width * height];
         Array.Fill(_cells, Blank);
         _series = new byte[width * height];
@@ -64,15 +66,19 @@ public sealed class TextPlot
         width = Math.Max(width, MinWidth);
         height = Math.Max(height, MinHeight);
         scale ??= PlotScale.Of(plot);
-        int plotHeight = height - Overhead;
+        var legend = Legend(plot, width);
+        // One legend row is in the overhead; the others come out of the plot area while it keeps four.
+        int legendRows = Math.Min(legend.Count, height - MinHeight + 1);
+        int plotHeight = height - Overhead - legendRows + 1;
         var (yTicks, yStep) = PlotScale.Ticks(scale.YFrom, scale.YTo, Math.Max(2, plotHeight / 3));
         var yLabels = yTicks.Select(v => PlotScale.Label(v, yStep)).ToList();
         var (y2Ticks, y2Step) = PlotScale.Ticks(scale.Y2From, scale.Y2To, Math.Max(2, plotHeight / 3));
         var y2Labels = plot.HasRightAxis ? y2Ticks.Select(v => PlotScale.Label(v, y2Step)).ToList() : [];
         int left = yLabels.Max(l => l.Length) + 1;
         int right = plot.HasRightAxis ? y2Labels.Max(l => l.Length) + 1 : 1;
-        var picture = new TextPlot(width, height, scale, left, Math.Max(1, width - left - right));
+        var picture = new TextPlot(width, height, scale, left, Math.Max(1, width - left - right), plotHeight);
         picture.Frame(plot, yTicks, yLabels, plot.HasRightAxis ? y2Ticks : [], y2Labels);
+        for (int i = 0; i < legendRows; i++) picture.Write(0, picture.Top + plotHeight + 2 + i, legend[i]);
         for (int s = 0; s < plot.Series.Count; s++) picture.Draw(plot.Series[s], (byte)(s + 1));
         return picture;
     }
@@ -118,6 +124,8 @@ public sealed class TextPlot
             }
         }
 
+        // The x axis' name ends the tick labels' row: a tick label that would run into it is left out, not the name.
+        int xLabelAt = Math.Max(0, Width - plot.XLabel.Length - 1);
         var (xTicks, xStep) = PlotScale.Ticks(Scale.XFrom, Scale.XTo, Math.Max(2, PlotWidth / 12));
         int free = 0;
         foreach (double x in xTicks)
@@ -125,18 +133,32 @@ public sealed class TextPlot
             int col = Left + Math.Clamp((int)(Scale.XFraction(x) * PlotWidth), 0, PlotWidth - 1);
             string label = PlotScale.Label(x, xStep);
             int start = Math.Max(col - label.Length / 2, 0);
-            if (start < free || start + label.Length > Width) continue;
+            if (start < free || start + label.Length >= xLabelAt) continue;
             Set(col, bottom, '┴');
             Write(start, bottom + 1, label);
             free = start + label.Length + 1;
         }
-        if (free + plot.XLabel.Length + 1 < Width) Write(Width - plot.XLabel.Length - 1, bottom + 1, plot.XLabel);
+        Write(xLabelAt, bottom + 1, plot.XLabel);
 
-        var legend = new StringBuilder();
+    }
+
+    /// <summary>The legend's entries (glyph and name of each series with points), wrapped into lines of <paramref name="width"/> between entries.</summary>
+    private static List<string> Legend(Plot plot, int width)
+    {
+        var lines = new List<string>();
+        var line = new StringBuilder();
         foreach (var s in plot.Series.Where(s => s.Points > 0))
-            legend.Append(legend.Length == 0 ? "" : "   ").Append(Glyph(s)).Append(' ').Append(s.Name);
-        if (legend.Length == 0) legend.Append("(no points)");
-        Write(0, bottom + 2, legend.ToString());
+        {
+            string entry = $"{Glyph(s)} {s.Name}";
+            if (line.Length > 0 && line.Length + 3 + entry.Length > width)
+            {
+                lines.Add(line.ToString());
+                line.Clear();
+            }
+            line.Append(line.Length == 0 ? "" : "   ").Append(entry);
+        }
+        lines.Add(line.Length == 0 ? "(no points)" : line.ToString());
+        return lines;
     }
 
     private static char Glyph(PlotSeries s) => s.Shape switch

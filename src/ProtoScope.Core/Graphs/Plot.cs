@@ -88,6 +88,18 @@ public sealed class PlotSeries
             if (Count[b] > 0) yield return new PlotMark(_plot.BucketCentre(b), Low[b], High[b], First[b], Last[b], Frame[b], Count[b]);
     }
 
+    /// <summary>A copy of the series' buckets and count, for <paramref name="plot"/> (see <see cref="Plot.Snapshot"/>).</summary>
+    internal PlotSeries CopyFor(Plot plot) => new(plot, Name, Shape, Letter, RightAxis)
+    {
+        Low = (double[])Low.Clone(),
+        High = (double[])High.Clone(),
+        First = (double[])First.Clone(),
+        Last = (double[])Last.Clone(),
+        Frame = (long[])Frame.Clone(),
+        Count = (int[])Count.Clone(),
+        Points = Points,
+    };
+
     /// <summary>Folds bucket pairs into one (the plot's bucket width doubled).</summary>
     internal void Halve()
     {
@@ -143,7 +155,7 @@ public sealed class Plot
     private readonly List<PlotSeries> _series = [];
     private double _origin = double.NaN;
     private double _width;
-    private readonly bool _fixed;
+    private bool _fixed;
 
     /// <param name="from">With <paramref name="to"/>, the fixed x range to keep (a zoom); null for all points.</param>
     public Plot(string title, string xLabel, string yLabel, double? from = null, double? to = null)
@@ -158,6 +170,18 @@ public sealed class Plot
             _width = (t - f) / Buckets;
         }
         else _width = 1e-6;
+    }
+
+    /// <summary>
+    /// A copy of the plot as it is now, which later points leave alone: a view draws it while the points of a long
+    /// replay are still being added to the original (on another thread: call this on the thread that adds them).
+    /// Costs the buckets, about 90 KB a series.
+    /// </summary>
+    public Plot Snapshot()
+    {
+        var copy = new Plot(Title, XLabel, YLabel) { YFromZero = YFromZero, _origin = _origin, _width = _width, _fixed = _fixed };
+        foreach (var s in _series) copy._series.Add(s.CopyFor(copy));
+        return copy;
     }
 
     public string Title { get; }

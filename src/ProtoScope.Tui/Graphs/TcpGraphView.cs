@@ -23,6 +23,9 @@ public sealed class TcpGraphView : ConversationView
     /// <summary>Each zoom step halves (or doubles) the time shown; each pan step moves it by a quarter.</summary>
     private const double ZoomStep = 2, PanStep = 0.25;
 
+    /// <summary>Milliseconds between the pictures of a replay still running.</summary>
+    private const long PartialInterval = 100;
+
     private readonly IApplication _app;
     private readonly Action<long> _selectPacket;
     private TcpGraphKind _kind = TcpGraphKind.Tcptrace;
@@ -184,12 +187,20 @@ public sealed class TcpGraphView : ConversationView
             // but a capture's timestamps may step back a little: the replay stops a second past the range.
             long end = zoom is { } z ? table.FirstTimestamp + (long)((z.To + 1) * 1e9) : long.MaxValue;
             bool past = false;
+            long packets = Math.Max(1, c.Orig.Packets + c.Resp.Packets), seen = 0, shown = Environment.TickCount64;
             // Alone in the replay's session, the connection needs no test of its id.
             new StoredConversation(table, c, count, unit).Replay(
                 s =>
                 {
                     source.Add(s);
                     past = s.LastTimestamp > end;
+                    // A long connection's graph is shown as it grows, a copy every tenth of a second: the first
+                    // picture of a million-packet connection is on screen long before its replay ends.
+                    if ((++seen & 0x3FFF) != 0 || Environment.TickCount64 - shown < PartialInterval) return;
+                    shown = Environment.TickCount64;
+                    var partial = plot.Plot.Snapshot();
+                    double done = Math.Min(1, (double)seen / packets);
+                    _app.Invoke(() => ShowPartial(generation, partial, done));
                 },
                 () => past || Volatile.Read(ref _generation) != generation);
             return plot.Plot;
@@ -198,6 +209,14 @@ public sealed class TcpGraphView : ConversationView
         building.ContinueWith(_ => _app.Invoke(() => Take(building)), TaskScheduler.Default);
         Canvas.Title = TitleText();
         Canvas.Status = "drawing…";
+    }
+
+    /// <summary>Shows the graph of a replay still running, unless it has finished or a newer one has been asked for since.</summary>
+    private void ShowPartial(int generation, Plot partial, double done)
+    {
+        if (generation != _generation || _building is null || _building.IsCompleted) return;
+        Canvas.Show(partial);
+        Canvas.Status = $"drawing… {done:P0} of the connection's packets";
     }
 
     /// <summary>Shows a finished replay's plot, unless a newer one has been asked for since.</summary>

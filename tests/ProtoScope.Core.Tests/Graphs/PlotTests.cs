@@ -95,4 +95,24 @@ public class PlotTests
         Assert.Equal((1000d, 1000d), plot.YRange(rightAxis: true));
         Assert.True(plot.HasRightAxis);
     }
+
+    /// <summary>A snapshot (what a view draws while a replay goes on) keeps the buckets it was taken with, even when the original folds.</summary>
+    [Fact]
+    public void A_snapshot_is_left_alone_by_later_points()
+    {
+        var plot = new Plot("t", "x", "y") { YFromZero = true };
+        var series = plot.AddSeries("s", MarkShape.Dot);
+        for (int k = 0; k < 1000; k++) series.Add(k * 1e-6, k, k + 1);
+        var snapshot = plot.Snapshot();
+        var before = snapshot.Series[0].EachMark().ToList();
+        Assert.Equal(series.EachMark(), before);
+        Assert.Equal((plot.XFrom, plot.XTo, plot.YRange()), (snapshot.XFrom, snapshot.XTo, snapshot.YRange()));
+
+        for (int k = 1000; k < 10_000; k++) series.Add(k * 1e-6, k, k + 1);
+
+        Assert.NotEqual(series.EachMark(), snapshot.Series[0].EachMark());
+        Assert.Equal(before, snapshot.Series[0].EachMark());
+        Assert.Equal(1000, snapshot.Series[0].Points);
+        Assert.True(snapshot.YFromZero);
+    }
 }

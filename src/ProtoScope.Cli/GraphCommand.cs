@@ -27,7 +27,7 @@ internal static class GraphCommand
         var conn = new Option<int?>("--conn") { Description = "The TCP connection of a TCP graph: its id in 'protoscope conns' (tcp.stream)." };
         var dir = new Option<string>("--dir") { Description = "The direction whose data a TCP graph shows (its ACKs come from the other): orig or resp.", DefaultValueFactory = _ => "orig" };
         dir.AcceptOnlyFromAmong("orig", "resp");
-        var interval = new Option<string>("--interval", "-i") { Description = "The I/O graph's interval in seconds, 0.001 to 600.", DefaultValueFactory = _ => "1" };
+        var interval = new Option<string>("--interval") { Description = "The I/O graph's interval in seconds, 0.001 to 600.", DefaultValueFactory = _ => "1" };
         var filters = new Option<string[]>("--display-filter", "-Y")
         {
             Description = "An I/O graph line: the packets this display filter keeps (give -Y once per line; none: all packets).",
@@ -51,6 +51,9 @@ internal static class GraphCommand
         {
             var request = new GraphRequest(r.GetValue(file)!, r.GetValue(type)!, r.GetValue(conn), r.GetValue(dir) == "resp" ? Direction.Resp : Direction.Orig,
                 r.GetValue(format)!, r.GetValue(svg), r.GetValue(from), r.GetValue(to), r.GetValue(width), r.GetValue(height), r.GetValue(maxConns));
+            // A zoom is a range: one end alone would have to wait for the capture's last packet to know the other.
+            if (request.From.HasValue != request.To.HasValue || request.From >= request.To)
+                return ctx.Fail("--from and --to go together, --from before --to (seconds since the capture's first packet, e.g. --from 0.5 --to 2)");
             if (request.Type != "io") return request.Conn is null ? ctx.Fail($"a {request.Type} graph needs --conn N: the TCP connection's id in 'protoscope conns {request.Path}'") : RunTcp(ctx, request);
             if (!IoGraph.TryParseInterval(r.GetValue(interval)!, out long microseconds, out string? error)) return ctx.Fail(error!);
             var lines = new List<DisplayFilter?>();

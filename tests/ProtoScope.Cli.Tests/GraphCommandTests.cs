@@ -63,6 +63,8 @@ public sealed class GraphCommandTests : IDisposable
     [InlineData("an interval that is not a number", "interval 'abc' is not a number of seconds", "--type", "io", "--interval", "abc")]
     [InlineData("an interval over ten minutes", "interval 1000 s is out of range", "--type", "io", "--interval", "1000")]
     [InlineData("an interval finer than a microsecond", "finer than a microsecond", "--type", "io", "--interval", "0.0010001")]
+    [InlineData("a zoom with one end", "--from and --to go together", "--conn", "0", "--from", "0.001")]
+    [InlineData("a zoom that ends before it starts", "--from and --to go together", "--type", "io", "--from", "0.002", "--to", "0.001")]
     [InlineData("a bad filter", "bad display filter 'tcp.prot == 80': unknown field 'tcp.prot'", "--type", "io", "-Y", "tcp.prot == 80")]
     public void Bad_input_is_one_line_and_exit_2(string what, string message, params string[] args)
     {

@@ -61,6 +61,15 @@ internal static class CommonOptions
         return false;
     }
 
+    /// <summary>
+    /// The one-line reason <c>--conn <paramref name="id"/></c> picks none of a capture's <paramref name="count"/> TCP
+    /// connections (what the verb wanted to <paramref name="purpose"/>, e.g. "draw"); null when it picks one.
+    /// </summary>
+    public static string? NoSuchConnection(string path, int id, int count, string purpose) =>
+        id >= 0 && id < count ? null
+        : count == 0 ? $"{path} has no TCP connection to {purpose}"
+        : $"no TCP connection {id} in {path}: ids go from 0 to {count - 1} (see 'protoscope conns {path}')";
+
     /// <summary>The warning printed after a pass that hit the conversation limit; null when it was not hit.</summary>
     public static string? LimitWarning(CaptureSession session) => session.Conversations.UntrackedPackets == 0 ? null
         : $"warning: the limit of {session.Conversations.MaxConversations} tracked connections was reached; "

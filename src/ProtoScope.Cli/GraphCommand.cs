@@ -90,11 +90,7 @@ internal static class GraphCommand
         });
         json?.Flush();
         ctx.Warn(CommonOptions.LimitWarning(session));
-        var tcp = session.Conversations.Tcp;
-        if (id < 0 || id >= tcp.Count)
-            return ctx.Fail(error ?? (tcp.Count == 0
-                ? $"{q.Path} has no TCP connection to graph"
-                : $"no TCP connection {id} in {q.Path}: ids go from 0 to {tcp.Count - 1} (see 'protoscope conns {q.Path}')"));
+        if (CommonOptions.NoSuchConnection(q.Path, id, session.Conversations.Tcp.Count, "graph") is { } missing) return ctx.Fail(error ?? missing);
         if (picture is not null) Draw(ctx, q, picture.Plot);
         return error is null ? ExitCodes.Ok : ctx.Fail(error);
     }

@@ -36,10 +36,7 @@ internal static class LadderCommand
         });
         ctx.Warn(CommonOptions.LimitWarning(session));
         var tcp = session.Conversations.Tcp;
-        if (id < 0 || id >= tcp.Count)
-            return ctx.Fail(error ?? (tcp.Count == 0
-                ? $"{path} has no TCP connection to draw"
-                : $"no TCP connection {id} in {path}: ids go from 0 to {tcp.Count - 1} (see 'protoscope conns {path}')"));
+        if (CommonOptions.NoSuchConnection(path, id, tcp.Count, "draw") is { } missing) return ctx.Fail(error ?? missing);
 
         bool colour = color == "always" || (color == "auto" && ctx.StdoutIsTerminal && Environment.GetEnvironmentVariable("NO_COLOR") is null or "");
         using var text = ctx.OpenText();

@@ -46,7 +46,7 @@ internal static class Graphs
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 var clock = Stopwatch.StartNew();
                 var plot = new TcpGraphPlot(kind, $"connection {conn.Id}");
-                var graph = new TcpGraphSource(dir, table.FirstTimestamp, plot);
+                var graph = new TcpGraphSource(dir, table.FirstTimestamp, plot, rates: kind == TcpGraphKind.Throughput);
                 new StoredConversation(table, conn, table.Count, session.TimestampUnit).Replay(graph.Add);
                 var picture = TextPlot.Render(plot.Plot, 200, 50);
                 clock.Stop();

@@ -85,7 +85,7 @@ internal static class GraphCommand
         {
             ref readonly var a = ref s.CurrentAnalysis;
             if (a.Conversation != id || !s.Current.IsTcp || !s.Current.HasPorts) return;
-            points ??= new TcpGraphSource(q.Direction, s.FirstTimestamp, new Both(picture, jsonPoints));
+            points ??= new TcpGraphSource(q.Direction, s.FirstTimestamp, new Both(picture, jsonPoints), rates: kind == TcpGraphKind.Throughput);
             points.Add(s);
         });
         json?.Flush();

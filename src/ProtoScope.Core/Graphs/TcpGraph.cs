@@ -123,14 +123,20 @@ public sealed class TcpGraphSource
     private uint _highestAck;
     private bool _seenAck;
     private TcpGraphPoint _point;
+    private readonly bool _rates;
 
     /// <param name="direction">The direction whose data is graphed (its ACKs come from the other).</param>
     /// <param name="origin">The capture's first timestamp (ns), the origin of relative time.</param>
-    public TcpGraphSource(Direction direction, long origin, ITcpGraphSink sink)
+    /// <param name="rates">
+    /// Whether points carry <see cref="TcpGraphPoint.Bps"/>: only the throughput graph reads it, and the moving
+    /// window costs a queue step per packet that the other graphs of a long connection need not pay.
+    /// </param>
+    public TcpGraphSource(Direction direction, long origin, ITcpGraphSink sink, bool rates = true)
     {
         _direction = direction;
         _origin = origin;
         _sink = sink;
+        _rates = rates;
     }
 
     public Direction Direction => _direction;
@@ -154,7 +160,7 @@ public sealed class TcpGraphSource
         {
             _point.Seq = a.RelativeSeq;
             _point.Len = p.PayloadLength;
-            _point.Bps = Slide(_segments, ref _segmentSum, timestamp, p.PayloadLength);
+            if (_rates) _point.Bps = Slide(_segments, ref _segmentSum, timestamp, p.PayloadLength);
         }
         else if (a.HasRelativeAck)
         {
@@ -175,13 +181,21 @@ public sealed class TcpGraphSource
                     default: _point.Sack3 = relative; break;
                 }
             }
-            // Goodput counts what the receiver newly acknowledges, as Wireshark's graph does (without its SACK credit).
-            long acked = 0;
-            if (!_seenAck) (_seenAck, _highestAck) = (true, a.RelativeAck);
-            else if ((int)(a.RelativeAck - _highestAck) > 0) (acked, _highestAck) = (a.RelativeAck - _highestAck, a.RelativeAck);
-            _point.Bps = Slide(_acked, ref _ackedSum, timestamp, acked);
+            if (_rates) _point.Bps = Goodput(a.RelativeAck, timestamp);
         }
         _sink.Point(_point);
+    }
+
+    /// <summary>
+    /// Goodput counts what the receiver newly acknowledges, as Wireshark's graph does (without its SACK credit):
+    /// the bits per second of the window ending at this ACK.
+    /// </summary>
+    private double Goodput(uint relativeAck, long timestamp)
+    {
+        long acked = 0;
+        if (!_seenAck) (_seenAck, _highestAck) = (true, relativeAck);
+        else if ((int)(relativeAck - _highestAck) > 0) (acked, _highestAck) = (relativeAck - _highestAck, relativeAck);
+        return Slide(_acked, ref _ackedSum, timestamp, acked);
     }
 
     /// <summary>Adds <paramref name="bytes"/> at <paramref name="time"/> and returns the bits per second of the window ending there.</summary>

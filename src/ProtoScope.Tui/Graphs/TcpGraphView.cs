@@ -182,7 +182,7 @@ public sealed class TcpGraphView : ConversationView
         var building = Task.Run(() =>
         {
             var plot = new TcpGraphPlot(kind, $"connection {c.Id}, {direction.Name()} data", zoom?.From, zoom?.To);
-            var source = new TcpGraphSource(direction, table.FirstTimestamp, plot);
+            var source = new TcpGraphSource(direction, table.FirstTimestamp, plot, rates: kind == TcpGraphKind.Throughput);
             // A zoomed graph needs no packet after its range (a packet's analysis depends only on those before it),
             // but a capture's timestamps may step back a little: the replay stops a second past the range.
             long end = zoom is { } z ? table.FirstTimestamp + (long)((z.To + 1) * 1e9) : long.MaxValue;

@@ -80,7 +80,7 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
 
     /// <summary>One packet as tshark dissects it: the fields the graphs are made of.</summary>
     private sealed record Packet(long Frame, decimal Time, int Stream, IPAddress? Src, int SrcPort, long Seq, long Len, bool HasAck, long Ack,
-        long Win, bool Syn, bool Rst, decimal? AckRtt, long? AcksFrame, long? BytesInFlight, long WireLen);
+        long Win, bool Syn, bool Rst, decimal? AckRtt, long? AcksFrame, long? BytesInFlight, long WireLen, string Sack = "");
 
     private static readonly string[] Fields =
     [
@@ -94,6 +94,9 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
     {
         static long Long(string s) => long.Parse(s, CultureInfo.InvariantCulture);
         static decimal Dec(string s) => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        // SACK edges repeat within a packet: read with every occurrence, relative as tshark shows them by default.
+        var sacks = Tshark.Occurrences(capture, "frame.number", "tcp.options.sack_le", "tcp.options.sack_re").ToDictionary(
+            r => Long(r["frame.number"][0]), r => string.Join(",", r["tcp.options.sack_le"].Zip(r["tcp.options.sack_re"], (l, e) => $"{l}-{e}")));
         return Tshark.Fields(capture, null, Fields).Select(r => new Packet(
             Long(r[0]), Dec(r[1]), r[2].Length > 0 ? int.Parse(r[2], CultureInfo.InvariantCulture) : -1,
             r[3].Length > 0 ? IPAddress.Parse(r[3]) : r[4].Length > 0 ? IPAddress.Parse(r[4]) : null,
@@ -102,7 +105,7 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
             r[8] is "1" or "True", r[9].Length > 0 ? Long(r[9]) : 0, r[10].Length > 0 ? Long(r[10]) : 0,
             r[11] is "1" or "True", r[12] is "1" or "True",
             r[13].Length > 0 ? Dec(r[13]) : null, r[14].Length > 0 ? Long(r[14]) : null, r[15].Length > 0 ? Long(r[15]) : null,
-            Long(r[16]))).ToList();
+            Long(r[16]), sacks.GetValueOrDefault(Long(r[0]), ""))).ToList();
     }
 
     /// <summary>A decimal written with no trailing zeros, so that tshark's 0.000046000 and our 0.000046 compare equal.</summary>
@@ -200,7 +203,7 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
             switch (type)
             {
                 case "tcptrace" when p.HasAck:
-                    points[p.Frame] = $"{at} ack={p.Ack} win={p.Win}";
+                    points[p.Frame] = $"{at} ack={p.Ack} win={p.Win} sack={p.Sack}";
                     break;
                 case "rtt" when p.AckRtt is decimal rtt:
                     points[p.Frame] = $"{at} rtt={D(rtt)} acks_frame={p.AcksFrame}";
@@ -221,6 +224,11 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
         return points;
     }
 
+    /// <summary>The SACK blocks of an ACK point as "left-right,...", tshark's order; "" for none.</summary>
+    private static string Sack(JsonElement o) => o.TryGetProperty("sack", out var blocks)
+        ? string.Join(",", blocks.EnumerateArray().Select(b => $"{b[0].GetInt64()}-{b[1].GetInt64()}"))
+        : "";
+
     private static string Describe(string type, JsonElement o)
     {
         string at = $"{D(o.GetProperty("time"))} {o.GetProperty("dir").GetString()}";
@@ -229,7 +237,7 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
         {
             "tseq" => $"{at} seq={N("seq")} len={N("len")}",
             "tcptrace" when o.TryGetProperty("seq", out _) => $"{at} seq={N("seq")} len={N("len")}",
-            "tcptrace" => $"{at} ack={N("ack")} win={N("win")}",
+            "tcptrace" => $"{at} ack={N("ack")} win={N("win")} sack={Sack(o)}",
             "rtt" => $"{at} rtt={D(o.GetProperty("rtt"))} acks_frame={N("acks_frame")}",
             "window" when o.TryGetProperty("bytes_in_flight", out _) => $"{at} bytes_in_flight={N("bytes_in_flight")}",
             "window" => $"{at} win={N("win")}",

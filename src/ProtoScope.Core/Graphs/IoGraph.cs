@@ -18,6 +18,9 @@ namespace ProtoScope.Core.Graphs;
 /// </remarks>
 public sealed class IoGraph
 {
+    /// <summary>The name of a line without a filter, which counts every packet.</summary>
+    public const string AllPackets = "all packets";
+
     /// <summary>The most intervals a graph holds (1 ms over 2¾ hours): 16 bytes each per line.</summary>
     public const int MaxIntervals = 10_000_000;
 
@@ -104,7 +107,7 @@ public sealed class IoLine(string name)
     private long[] _packets = new long[64];
     private long[] _bytes = new long[64];
 
-    /// <summary>The filter's text; "all packets" for the line without one.</summary>
+    /// <summary>The filter's text; <see cref="IoGraph.AllPackets"/> for the line without one.</summary>
     public string Name { get; } = name;
 
     public long Packets(int interval) => interval < _packets.Length ? _packets[interval] : 0;

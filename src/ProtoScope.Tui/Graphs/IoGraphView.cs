@@ -21,8 +21,6 @@ public sealed class IoGraphView : IScopeView
     /// <summary>The intervals &lt; and &gt; step through (microseconds): 1 ms to 10 min, as Wireshark offers them.</summary>
     public static readonly IReadOnlyList<long> Intervals = [1_000, 10_000, 100_000, 1_000_000, 10_000_000, 60_000_000, 600_000_000];
 
-    private const string AllPackets = "all packets";
-
     /// <summary>What the input row asks for.</summary>
     public enum Prompt { None, AddLine, EditLine, Interval }
 
@@ -67,7 +65,7 @@ public sealed class IoGraphView : IScopeView
     public long Interval => _interval;
 
     /// <summary>The lines' filters as shown in the legend.</summary>
-    public IEnumerable<string> LineNames => _lines.Select(f => f?.Text ?? AllPackets);
+    public IEnumerable<string> LineNames => _lines.Select(f => f?.Text ?? IoGraph.AllPackets);
 
     public void Shown()
     {
@@ -271,7 +269,7 @@ public sealed class IoGraphView : IScopeView
             text.Append("lines:");
             for (int i = 0; i < _lines.Count; i++)
             {
-                string name = _lines[i]?.Text ?? AllPackets;
+                string name = _lines[i]?.Text ?? IoGraph.AllPackets;
                 text.Append(' ').Append(i == _selected ? $"[{i + 1} {name}]" : $"{i + 1} {name}");
             }
             if (_counted is { TooLong: true })

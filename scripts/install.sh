@@ -29,22 +29,14 @@ if [ "$(id -u)" != 0 ]; then
 fi
 command -v dotnet >/dev/null || { echo "install.sh: building needs the .NET SDK (dotnet) on PATH; run with 'sudo env PATH=\"\$PATH\" $0'" >&2; exit 2; }
 
-# scripts/protoscope builds into .build/cli, installing clang and zlib1g-dev first (we are root).
-"$root/scripts/protoscope" --version >/dev/null
-built="$root/.build/cli"
-if [ "$(cat "$built/.kind")" != native ]; then
-  echo "install.sh: the native build was not possible here (see above); install clang and zlib1g-dev and run it again" >&2
-  exit 2
-fi
-program="$built/protoscope"
+. "$root/scripts/native.sh"
+program="$(native_program install.sh)" || exit 2
 
 install -d "$prefix/bin" "$prefix/share/man/man1" "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions"
 # install(1) writes a new file: any capability on the old one goes with it, as it should.
 install -m 0755 "$program" "$prefix/bin/protoscope"
-# The manual and the completions come from the program's own command tree (`protoscope generate`).
-"$program" generate man | gzip -9n >"$prefix/share/man/man1/protoscope.1.gz"
-"$program" generate bash >"$prefix/share/bash-completion/completions/protoscope"
-"$program" generate zsh >"$prefix/share/zsh/site-functions/_protoscope"
+write_manual_and_completions "$program" "$prefix/share/man/man1/protoscope.1.gz" \
+  "$prefix/share/bash-completion/completions/protoscope" "$prefix/share/zsh/site-functions/_protoscope"
 chmod 0644 "$prefix/share/man/man1/protoscope.1.gz" "$prefix/share/bash-completion/completions/protoscope" "$prefix/share/zsh/site-functions/_protoscope"
 
 if [ "$setcap" = yes ]; then

@@ -13,14 +13,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 outdir="${1:-$root/.build/package}"
 
-# scripts/protoscope builds the native binary into .build/cli (as root it installs clang and zlib1g-dev first).
-"$root/scripts/protoscope" --version >/dev/null
-built="$root/.build/cli"
-if [ "$(cat "$built/.kind")" != native ]; then
-  echo "package.sh: the package carries the native binary, and the native build was not possible here (see above)" >&2
-  exit 2
-fi
-program="$built/protoscope"
+. "$root/scripts/native.sh"
+program="$(native_program package.sh)" || exit 2
 
 # "protoscope 1.0.0 (commit b5d5a98db048, native)": the package's version is the program's, plus the commit so
 # that two builds of one version differ.
@@ -33,9 +27,8 @@ trap 'rm -rf "$stage"' EXIT
 install -d "$stage/DEBIAN" "$stage/usr/bin" "$stage/usr/share/man/man1" "$stage/usr/share/bash-completion/completions" \
   "$stage/usr/share/zsh/vendor-completions" "$stage/usr/share/doc/protoscope"
 install -m 0755 "$program" "$stage/usr/bin/protoscope"
-"$program" generate man | gzip -9n >"$stage/usr/share/man/man1/protoscope.1.gz"
-"$program" generate bash >"$stage/usr/share/bash-completion/completions/protoscope"
-"$program" generate zsh >"$stage/usr/share/zsh/vendor-completions/_protoscope"
+write_manual_and_completions "$program" "$stage/usr/share/man/man1/protoscope.1.gz" \
+  "$stage/usr/share/bash-completion/completions/protoscope" "$stage/usr/share/zsh/vendor-completions/_protoscope"
 gzip -9n <"$root/README.md" >"$stage/usr/share/doc/protoscope/README.md.gz"
 find "$stage/usr/share" -type f -exec chmod 0644 {} +
 

@@ -99,11 +99,12 @@ internal static class GraphCommand
     {
         using var source = CaptureFile.Open(q.Path);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: q.MaxConns);
+        var names = filters.Select(f => f?.Text ?? IoGraph.AllPackets).ToList();
         IoGraph? graph = null;
         bool tooLong = false;
         string? error = SessionReader.ReadAll(source, session, s =>
         {
-            graph ??= new IoGraph(interval, s.FirstTimestamp, filters.Select(f => f?.Text ?? IoGraph.AllPackets).ToList());
+            graph ??= new IoGraph(interval, s.FirstTimestamp, names);
             int index = graph.IntervalOf(s.LastTimestamp);
             if (index < 0) { tooLong = true; return; }
             for (int line = 0; line < filters.Count; line++)
@@ -112,7 +113,7 @@ internal static class GraphCommand
         ctx.Warn(CommonOptions.LimitWarning(session));
         if (tooLong)
             ctx.Warn($"the capture is longer than {IoGraph.MaxIntervals} intervals of {IoGraph.Seconds(interval)} s; the packets after that are left out (give a longer --interval)");
-        graph ??= new IoGraph(interval, 0, filters.Select(f => f?.Text ?? IoGraph.AllPackets).ToList());
+        graph ??= new IoGraph(interval, 0, names);
         if (q.Format == "jsonl")
         {
             using var json = new JsonLines(ctx.Stdout);

@@ -139,8 +139,6 @@ public sealed class TcpGraphSource
         _rates = rates;
     }
 
-    public Direction Direction => _direction;
-
     /// <summary>The packet <paramref name="session"/> has just added, which must belong to the graphed connection.</summary>
     public void Add(CaptureSession session) => Add(session.Current, session.CurrentAnalysis, session.LastTimestamp);
 

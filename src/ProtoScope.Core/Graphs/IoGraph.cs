@@ -88,8 +88,13 @@ public sealed class IoGraph
     }
 
     /// <summary>The graph as a <see cref="Plot"/> of packets or bytes per interval, one step line per filter.</summary>
+    /// <remarks>
+    /// Unzoomed, the time axis runs from 0 to the end of the last interval: the points sit at the intervals' starts,
+    /// and an axis fitted to them alone would span nothing for a capture shorter than one interval.
+    /// </remarks>
     public Plot ToPlot(string title, bool bytes, double? from = null, double? to = null)
     {
+        if (from is null && to is null) (from, to) = (0, Start(Math.Max(Intervals, 1)));
         var plot = new Plot(title, "time (s)", (bytes ? "bytes" : "packets") + " per " + Seconds(Interval) + " s", from, to) { YFromZero = true };
         foreach (var line in _lines)
         {

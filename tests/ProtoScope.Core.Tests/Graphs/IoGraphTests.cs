@@ -91,4 +91,21 @@ public class IoGraphTests
         Assert.Equal([100d, 100, 100], plot.Series[0].EachMark().Select(m => m.High).ToArray());
         Assert.Equal(3, plot.Series[1].Marks);
     }
+
+    /// <summary>
+    /// The picture's time axis covers whole intervals: a 2 ms capture graphed per second spans 0 to 1 s, not the
+    /// microsecond around its one point; a zoom keeps the range it asks for.
+    /// </summary>
+    [Fact]
+    public void The_plots_time_axis_runs_to_the_end_of_the_last_interval()
+    {
+        var graph = new IoGraph(1_000_000, Origin, ["all packets"]);
+        foreach (long ns in new[] { 0L, 1_000_000, 2_000_000 }) graph.Count(0, graph.IntervalOf(Origin + ns), 60);
+        var plot = graph.ToPlot("t", bytes: false);
+        Assert.Equal((0.0, 1.0), (plot.XFrom, plot.XTo));
+        Assert.Equal(3, plot.Series[0].EachMark().Single().High);
+
+        var zoomed = graph.ToPlot("t", bytes: false, 0.25, 0.5);
+        Assert.Equal((0.25, 0.5), (zoomed.XFrom, zoomed.XTo));
+    }
 }

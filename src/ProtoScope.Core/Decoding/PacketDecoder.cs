@@ -224,8 +224,8 @@ public static class PacketDecoder
         if (d.Length < offset + 2) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Wlan, 24, Math.Max(d.Length - offset, 0)); return; }
         int fc0 = d[offset], fc1 = d[offset + 1];
         int type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
-        // Not data, a data frame without a body (null function, CF-Ack/Poll), or a protected one: no packet to read.
-        if (type != 2 || (subtype & 0x4) != 0 || (fc1 & 0x40) != 0) return;
+        // Not version 0, not data, a data frame without a body (null function, CF-Ack/Poll), or a protected one: no packet to read.
+        if ((fc0 & 3) != 0 || type != 2 || (subtype & 0x4) != 0 || (fc1 & 0x40) != 0) return;
         bool qos = (subtype & 0x8) != 0;
         int header = 24 + ((fc1 & 0x03) == 0x03 ? 6 : 0) + (qos ? 2 : 0) + (qos && (fc1 & 0x80) != 0 ? 4 : 0);
         if (d.Length < offset + header + 8) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Wlan, header + 8, Math.Max(d.Length - offset, 0)); return; }
@@ -234,6 +234,42 @@ public static class PacketDecoder
         var llc = d[(offset + header)..];
         if (llc[0] != 0xAA || llc[1] != 0xAA || llc[2] != 0x03) return;
         DecodeEtherType(d, offset + header + 8, BinaryPrimitives.ReadUInt16BigEndian(llc[6..]), ref p);
+    }
+
+    /// <summary>
+    /// What an 802.11 frame that carries no packet is, by its frame control field ("Beacon", "Acknowledgment",
+    /// "Data (protected)"), for the outputs; null when the capture's link is not 802.11 or the frame is cut.
+    /// </summary>
+    public static string? WlanFrameName(ReadOnlySpan<byte> d, int linkType)
+    {
+        int offset = linkType switch
+        {
+            LinkType.Ieee80211 => 0,
+            LinkType.Radiotap or LinkType.Ppi when d.Length >= 4 => BinaryPrimitives.ReadUInt16LittleEndian(d[2..]),
+            _ => -1,
+        };
+        if (offset < 0 || d.Length < offset + 2) return null;
+        if ((d[offset] & 3) != 0) return $"frame of unknown protocol version {d[offset] & 3}";
+        int type = (d[offset] >> 2) & 3, subtype = d[offset] >> 4;
+        bool isProtected = (d[offset + 1] & 0x40) != 0;
+        return type switch
+        {
+            0 => subtype switch
+            {
+                0 => "Association Request", 1 => "Association Response", 2 => "Reassociation Request", 3 => "Reassociation Response",
+                4 => "Probe Request", 5 => "Probe Response", 8 => "Beacon", 9 => "ATIM", 10 => "Disassociation",
+                11 => "Authentication", 12 => "Deauthentication", 13 => "Action", _ => $"Management subtype {subtype}",
+            },
+            1 => subtype switch
+            {
+                8 => "Block Ack Request", 9 => "Block Ack", 10 => "Power-Save Poll", 11 => "Request-To-Send", 12 => "Clear-To-Send",
+                13 => "Acknowledgment", 14 => "CF-End", _ => $"Control subtype {subtype}",
+            },
+            2 when isProtected => "Data (protected)",
+            2 when (subtype & 0x4) != 0 => (subtype & 0x8) != 0 ? "QoS Null function" : "Null function",
+            2 => "Data (not LLC/SNAP)",
+            _ => "Extension frame",
+        };
     }
 
     /// <summary>Radiotap: a little-endian header whose own length field says where the 802.11 frame starts.</summary>
@@ -623,7 +659,7 @@ public static class PacketDecoder
             case 17: DecodeUdp(d, offset, length, ref p); break;
             case 1 when p.Network == Network.IPv4: DecodeIcmp(d, offset, length, ref p, Transport.Icmp); break;
             case 58 when p.Network == Network.IPv6: DecodeIcmp(d, offset, length, ref p, Transport.Icmpv6); break;
-            case 4 or 41:
+            case 4 or 41 when !p.MoreFragments:
             {
                 bool v4 = p.IpProtocol == 4;
                 if (!EnterTunnel(ref p, TunnelKind.IPinIP, 0, false, 0)) return;
@@ -631,7 +667,7 @@ public static class PacketDecoder
                 else DecodeIPv6(d, offset, ref p);
                 break;
             }
-            case 47:
+            case 47 when !p.MoreFragments:
                 p.Transport = Transport.Other; p.PayloadLength = length; p.PayloadOffset = offset; p.CapturedPayloadLength = Captured(d, offset, length);
                 DecodeGre(d, offset, length, ref p);
                 break;
@@ -699,7 +735,8 @@ public static class PacketDecoder
             p.PayloadLength = udpLength - 8;
         }
         p.CapturedPayloadLength = Captured(d, p.PayloadOffset, p.PayloadLength);
-        if (!p.HasError) DecodeUdpTunnel(d, ref p);
+        // A first fragment holds only the start of what a tunnel carries: that is decoded once the datagram is whole.
+        if (!p.HasError && !p.MoreFragments) DecodeUdpTunnel(d, ref p);
     }
 
     private static void DecodeIcmp(ReadOnlySpan<byte> d, int offset, int length, ref DecodedPacket p, Transport kind)

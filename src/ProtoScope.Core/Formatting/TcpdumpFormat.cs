@@ -48,7 +48,9 @@ public sealed class TcpdumpFormat
                 AppendError(sb, p);
                 return;
             default:
-                if (!Decoding.LinkType.IsSupported(p.LinkType))
+                if (p.EtherType == 0 && PacketDecoder.WlanFrameName(data, p.LinkType) is { } wlan)
+                    sb.Append("802.11 ").Append(wlan).Append(", length ").Append(p.CapturedLength);
+                else if (!Decoding.LinkType.IsSupported(p.LinkType))
                     sb.Append(Decoding.LinkType.Name(p.LinkType)).Append(" (link type ").Append(p.LinkType).Append(", not decoded), length ").Append(p.CapturedLength);
                 else
                     sb.Append("ethertype 0x").Append(p.EtherType.ToString("x4", CultureInfo.InvariantCulture)).Append(", length ").Append(p.CapturedLength);

@@ -102,6 +102,19 @@ public sealed class DemoTests : IDisposable
         Assert.Contains(udp, c => c.GetProperty("orig_pkts").GetInt32() == 3 && c.GetProperty("resp_pkts").GetInt32() == 3);
         Assert.Contains(udp, c => c.GetProperty("orig_bytes").GetInt32() == 2004 && c.GetProperty("resp_pkts").GetInt32() == 0);
     }
+
+    [Fact]
+    public void Zero_window_closes_and_reopens_and_the_analysis_agrees_with_tshark()
+    {
+        var path = RunDemo("zero-window", 19160);
+        var tshark = AnalysisMatchesTshark.Tshark(path);
+        var seen = AnalysisMatchesTshark.FlagCounts(tshark.Values);
+        Assert.True(seen.ContainsKey("zero_window"), string.Join(", ", seen.Keys));
+        Assert.True(seen.ContainsKey("window_update"), string.Join(", ", seen.Keys));
+        AnalysisMatchesTshark.AssertAgrees(path);
+        var c = OnlyTcp(path);
+        Assert.True(c.GetProperty("analysis").GetProperty("zero_window").GetInt32() == seen["zero_window"], c.ToString());
+    }
 }
 
 /// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>

@@ -13,14 +13,17 @@ public sealed class DemoTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string RunDemo(string scenario, int port)
+    private string RunDemo(string scenario, int port) => RunDemoWithLog(scenario, port).Path;
+
+    /// <summary>The capture and what the demo printed: its log, then the packet list and the ladders.</summary>
+    private (string Path, string Log) RunDemoWithLog(string scenario, int port)
     {
         var path = Path.Combine(_dir, scenario + ".pcap");
         var r = CliRunner.Run("demo", scenario, "--no-ui", "-w", path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(r.ExitCode == 0, r.Stderr);
         var warnings = TsharkWarnings(path);
         Assert.True(warnings.Length == 0, warnings);
-        return path;
+        return (path, r.Stdout);
     }
 
     private static string TsharkWarnings(string path)
@@ -114,6 +117,24 @@ public sealed class DemoTests : IDisposable
         AnalysisMatchesTshark.AssertAgrees(path);
         var c = OnlyTcp(path);
         Assert.True(c.GetProperty("analysis").GetProperty("zero_window").GetInt32() == seen["zero_window"], c.ToString());
+    }
+
+    [Fact]
+    public void Time_wait_blocks_a_bind_without_SO_REUSEADDR_and_not_with_it()
+    {
+        var (path, log) = RunDemoWithLog("time-wait", 19161);
+        Assert.Contains("bind 127.0.0.1:19161 failed: Address already in use (EADDRINUSE)", log);
+        Assert.Contains("bind 127.0.0.1:19161 succeeded", log);
+        var tcp = Conns(path).Where(c => c.GetProperty("proto").GetString() == "tcp").ToList();
+        Assert.Equal(2, tcp.Count);
+        Assert.All(tcp, c => Assert.Equal(19161, c.GetProperty("resp_p").GetInt32()));
+        // The first connection: the server's FIN first, so the server's end is the one left in TIME-WAIT.
+        string history = tcp[0].GetProperty("history").GetString()!;
+        Assert.True(history.IndexOf('f') < history.IndexOf('F'), history);
+        Assert.Equal("TIME-WAIT", tcp[0].GetProperty("resp_state").GetString());
+        var fins = ProtoScope.Tests.Tshark.Fields(path, "tcp.flags.fin == 1", "tcp.stream", "tcp.srcport");
+        Assert.Equal(["0", "19161"], fins[0]);
+        Assert.Equal(["0", "1"], fins.Select(f => f[0]).Distinct().Order().ToArray());
     }
 }
 

@@ -23,6 +23,7 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("split", "one 200 KB frame, larger than the MSS: one frame spans several TCP segments", Split),
         new("udp", "three framed UDP datagrams; the last is too large for the server's 1 KB buffer and is lost", Udp),
         new("zero-window", "the receiver stops reading: its window fills and closes, the sender probes, a window update reopens it", ZeroWindowScenario.RunAsync),
+        new("time-wait", "the server closes first and restarts at once: its bind fails (EADDRINUSE) without SO_REUSEADDR and succeeds with it", TimeWaitScenario.RunAsync),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -136,6 +136,21 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(["0", "19161"], fins[0]);
         Assert.Equal(["0", "1"], fins.Select(f => f[0]).Distinct().Order().ToArray());
     }
+
+    [Fact]
+    public void Udp_truncate_reads_less_than_the_wire_carried()
+    {
+        var (path, log) = RunDemoWithLog("udp-truncate", 19162);
+        var reported = System.Text.RegularExpressions.Regex.Match(log, @"read (\d+) of (\d+) bytes \(MSG_TRUNC\)");
+        Assert.True(reported.Success, log);
+        int read = int.Parse(reported.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int sent = int.Parse(reported.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        // tshark's udp.length counts the 8-byte UDP header.
+        var lengths = ProtoScope.Tests.Tshark.Fields(path, "udp", "udp.length")
+            .Select(r => int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture) - 8).ToList();
+        Assert.Equal([100, sent], lengths);
+        Assert.True(lengths[1] > read, $"the datagram carried {lengths[1]} bytes, the read reported {read}");
+    }
 }
 
 /// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>

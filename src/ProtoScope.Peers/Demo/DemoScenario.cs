@@ -24,6 +24,7 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("udp", "three framed UDP datagrams; the last is too large for the server's 1 KB buffer and is lost", Udp),
         new("zero-window", "the receiver stops reading: its window fills and closes, the sender probes, a window update reopens it", ZeroWindowScenario.RunAsync),
         new("time-wait", "the server closes first and restarts at once: its bind fails (EADDRINUSE) without SO_REUSEADDR and succeeds with it", TimeWaitScenario.RunAsync),
+        new("udp-truncate", "a datagram larger than the receiver's 512-byte buffer: the read is cut (MSG_TRUNC), the capture shows it whole", UdpTruncateScenario.RunAsync),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -151,6 +151,19 @@ public sealed class DemoTests : IDisposable
         Assert.Equal([100, sent], lengths);
         Assert.True(lengths[1] > read, $"the datagram carried {lengths[1]} bytes, the read reported {read}");
     }
+
+    [Fact]
+    public void Long_short_costs_one_handshake_per_short_connection()
+    {
+        var (path, log) = RunDemoWithLog("long-short", 19163);
+        Assert.Contains("6 handshakes in all for 10 messages", log);
+        Assert.Equal(6, Conns(path).Count(c => c.GetProperty("proto").GetString() == "tcp" && c.GetProperty("open").GetString() == "three-way"));
+        Assert.Equal(6, ProtoScope.Tests.Tshark.Frames(path, "tcp.flags.syn == 1 && tcp.flags.ack == 0").Count);
+        var sent = CliRunner.Run("frames", path, "--format", "jsonl").JsonLines()
+            .Where(f => f.GetProperty("dir").GetString() == "orig")
+            .GroupBy(f => f.GetProperty("conn").GetInt32()).OrderBy(g => g.Key).Select(g => g.Count());
+        Assert.Equal([5, 1, 1, 1, 1, 1], sent);
+    }
 }
 
 /// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>

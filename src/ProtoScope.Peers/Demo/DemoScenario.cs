@@ -25,6 +25,7 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("zero-window", "the receiver stops reading: its window fills and closes, the sender probes, a window update reopens it", ZeroWindowScenario.RunAsync),
         new("time-wait", "the server closes first and restarts at once: its bind fails (EADDRINUSE) without SO_REUSEADDR and succeeds with it", TimeWaitScenario.RunAsync),
         new("udp-truncate", "a datagram larger than the receiver's 512-byte buffer: the read is cut (MSG_TRUNC), the capture shows it whole", UdpTruncateScenario.RunAsync),
+        new("long-short", "five messages over one long connection, then over one connection each: six handshakes instead of one", LongShortScenario.RunAsync),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

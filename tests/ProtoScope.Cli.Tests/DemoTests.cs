@@ -164,6 +164,20 @@ public sealed class DemoTests : IDisposable
             .GroupBy(f => f.GetProperty("conn").GetInt32()).OrderBy(g => g.Key).Select(g => g.Count());
         Assert.Equal([5, 1, 1, 1, 1, 1], sent);
     }
+
+    [Fact]
+    public void Chat_line_goes_to_the_server_once_and_out_to_both_other_clients()
+    {
+        var path = RunDemo("chat", 19164);
+        var tcp = Conns(path).Where(c => c.GetProperty("proto").GetString() == "tcp").ToList();
+        Assert.Equal(3, tcp.Count);
+        var carrying = ProtoScope.Tests.Tshark.Fields(path, "tcp contains \"hello, everyone\"", "tcp.stream", "tcp.dstport");
+        Assert.Equal(3, carrying.Count);
+        var sent = Assert.Single(carrying, r => r[1] == "19164");
+        var received = carrying.Where(r => r[1] != "19164").Select(r => r[0]).ToList();
+        Assert.Equal(2, received.Distinct().Count());
+        Assert.DoesNotContain(sent[0], received);
+    }
 }
 
 /// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>

@@ -178,6 +178,27 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(2, received.Distinct().Count());
         Assert.DoesNotContain(sent[0], received);
     }
+
+    [Fact]
+    public void File_transfer_has_one_hash_on_both_sides_in_the_frames_and_in_tsharks_stream()
+    {
+        var (path, log) = RunDemoWithLog("file-transfer", 19165);
+        string hash = System.Text.RegularExpressions.Regex.Match(log, @"stored lecture-notes\.bin: 2097152 bytes, sha256 ([0-9a-f]{64})").Groups[1].Value;
+        Assert.True(hash.Length == 64, log);
+        Assert.Contains($"client: got 2097152 bytes, sha256 {hash}: the same as sent", log);
+
+        var files = CliRunner.Run("frames", path, "--payload", "--format", "jsonl").JsonLines()
+            .Where(f => f.GetProperty("length").GetInt64() == 2097152).ToList();
+        Assert.Equal(["orig", "resp"], files.Select(f => f.GetProperty("dir").GetString()!).ToArray());
+        Assert.All(files, f => Assert.Equal(hash, Sha256(Convert.FromBase64String(f.GetProperty("payload_b64").GetString()!))));
+
+        // tshark's own reassembly of the upload: after the request message (4 + 21 bytes) and the file's 4-byte prefix.
+        var follow = ProtoScope.Tests.Tshark.Run(["-n", "-r", path, "-q", "-z", "follow,tcp,raw,0"]).Stdout.Split('\n');
+        var upload = Convert.FromHexString(string.Concat(follow.Where(l => l.Length > 0 && !l.StartsWith('\t') && l.All(char.IsAsciiHexDigit))));
+        Assert.Equal(hash, Sha256(upload.AsSpan(29, 2097152)));
+    }
+
+    private static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }
 
 /// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>

@@ -27,6 +27,7 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("udp-truncate", "a datagram larger than the receiver's 512-byte buffer: the read is cut (MSG_TRUNC), the capture shows it whole", UdpTruncateScenario.RunAsync),
         new("long-short", "five messages over one long connection, then over one connection each: six handshakes instead of one", LongShortScenario.RunAsync),
         new("chat", "three clients of a newline-delimited chat server: one client's line is broadcast to the other two", ChatScenario.RunAsync),
+        new("file-transfer", "puts and gets of a 2 MB file over the length-prefixed framing, checked by SHA-256 on both sides", FileTransferScenario.RunAsync),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -2,11 +2,11 @@
 # Regenerates the sample captures in captures/: one per classroom demo, recorded by ProtoScope itself on
 # loopback (`protoscope demo SCENARIO -w captures/SCENARIO.pcap --no-ui`), plus loopback-echo.pcap, recorded
 # by tcpdump with Python peers (scripts/record-loopback.sh), and lossy-transfer.pcap, 300 KB sent through a
-# router namespace that drops one segment in 20 (scripts/record-trouble.sh). Needs root (capture), tcpdump,
-# nftables and ethtool.
+# router namespace that drops one segment in 20 (scripts/record-trouble.sh). Needs root (capture, and the network
+# namespaces of  and record-trouble.sh), tcpdump, iproute2, nftables and ethtool.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for scenario in handshake teardown-server-first half-close reset refused sticky split udp zero-window time-wait udp-truncate long-short chat file-transfer; do
+for scenario in handshake teardown-server-first half-close reset refused sticky split udp zero-window time-wait udp-truncate long-short chat file-transfer loss; do
   "$root/scripts/protoscope" demo "$scenario" --no-ui -w "$root/captures/$scenario.pcap" >/dev/null
 done
 "$root/scripts/record-loopback.sh" "$root/captures/loopback-echo.pcap"

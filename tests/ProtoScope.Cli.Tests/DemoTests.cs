@@ -198,6 +198,29 @@ public sealed class DemoTests : IDisposable
         Assert.Equal(hash, Sha256(upload.AsSpan(29, 2097152)));
     }
 
+    [Fact]
+    public void Loss_on_a_namespace_link_is_retransmitted_and_the_namespace_is_gone_after()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "demo loss needs root (network namespaces, nftables)");
+        var path = RunDemo("loss", 19166);
+        int retransmitted = ProtoScope.Tests.Tshark.Frames(path, "tcp.analysis.retransmission").Count;
+        Assert.True(retransmitted > 0, "tshark found no retransmission");
+        var c = OnlyTcp(path);
+        Assert.Equal(retransmitted, c.GetProperty("analysis").GetProperty("retransmission").GetInt32());
+        // Segments the size of an Ethernet MSS: the link has MTU 1500 and no offloads.
+        Assert.Equal(1448, ProtoScope.Tests.Tshark.Fields(path, "tcp.len > 0", "tcp.len").Max(r => int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture)));
+        string namespaces = ProtoScope.Tests.ProgramRun.Run("ip", ["netns", "list"]).Stdout;
+        Assert.DoesNotContain($"psloss{Environment.ProcessId}", namespaces);
+    }
+
+    [Fact]
+    public void All_leaves_out_the_scenario_that_needs_its_own_link()
+    {
+        var list = CliRunner.Run("demo", "--list").Stdout;
+        Assert.Contains("loss ", list);
+        Assert.Contains("all but loss", list);
+    }
+
     private static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }
 

@@ -73,7 +73,8 @@ internal static class DemoCommand
     {
         using var text = ctx.OpenText();
         foreach (var s in DemoScenario.All) text.WriteLine($"{s.Name,-22} {s.Description}");
-        text.WriteLine($"{"all",-22} every scenario above on loopback (all but loss), one after the other");
+        var ownLink = DemoScenario.All.Where(s => s.Link is not null).Select(s => s.Name);
+        text.WriteLine($"{"all",-22} every scenario above on loopback (all but {string.Join(", ", ownLink)}), one after the other");
         return ExitCodes.Ok;
     }
 
@@ -95,7 +96,7 @@ internal static class DemoCommand
         }
         try
         {
-            return Run(ctx, scenarios, port, slow, writePath, link);
+            return RunCaptured(ctx, scenarios, port, slow, writePath, link);
         }
         finally
         {
@@ -103,7 +104,7 @@ internal static class DemoCommand
         }
     }
 
-    private static int Run(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath, LossyLink? link)
+    private static int RunCaptured(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath, LossyLink? link)
     {
         LiveCapture? capture = null;
         try

@@ -8,7 +8,9 @@ namespace ProtoScope.Peers.Demo;
 
 /// <summary>
 /// The classroom demos: each one makes one kind of TCP or UDP exchange on loopback, step by step, so a capture
-/// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams.
+/// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams, and
+/// further into the course (each in a file of its own) a zero window, TIME-WAIT, a truncated datagram, long against
+/// short connections, a chat room, a file transfer and, on a link of its own, loss.
 /// </summary>
 /// <remarks>
 /// A scenario with a <paramref name="Link"/> runs on a link of its own, made before the capture opens and captured

@@ -141,11 +141,19 @@ public class ReadMatchesTsharkTests
         bool inner = layers > encap.Count + 1; // a header quoted in an ICMP error: tshark decodes it, ProtoScope does not
         // Both reassemble IP fragments and show the transport fields on the fragment that completes the datagram.
         var frag = o.TryGetProperty("frag", out var f) ? f : (JsonElement?)null;
-        if (layers > encap.Count && Mine("src") is not null)
+        // The fragment fields belong to the IPv4 layer that was fragmented: the packet's own, or an outer one whose
+        // datagram was put back together before its tunnel was decoded. tshark's ip.frag_offset counts 8-byte blocks,
+        // as the header does; ProtoScope's offset is in bytes.
+        if (frag is { } fr && !(Mine("src") ?? "").Contains(':') | encap.Count > 0)
         {
-            Check("ip.flags.mf", At("ip.flags.mf", v4), frag is { } mf && !Mine("src")!.Contains(':') ? (mf.GetProperty("mf").GetBoolean() ? "1" : "0") : At("ip.flags.mf", v4) is null ? null : "0");
-            // tshark's ip.frag_offset counts 8-byte blocks, as the header does; ProtoScope's offset is in bytes.
-            if (!Mine("src")!.Contains(':')) Check("ip.frag_offset", At("ip.frag_offset", v4), frag is { } fo ? (fo.GetProperty("offset").GetInt32() / 8).ToString(CultureInfo.InvariantCulture) : At("ip.frag_offset", v4) is null ? null : "0");
+            string mf = fr.GetProperty("mf").GetBoolean() ? "1" : "0", blocks = (fr.GetProperty("offset").GetInt32() / 8).ToString(CultureInfo.InvariantCulture);
+            bool found = t["ip.flags.mf"].Zip(t["ip.frag_offset"]).Any(x => x.First == mf && x.Second == blocks);
+            if (t["ip.flags.mf"].Length > 0) Check("fragment (mf, offset)", found ? $"{mf}, {blocks}" : string.Join(" ", t["ip.flags.mf"].Zip(t["ip.frag_offset"])), $"{mf}, {blocks}");
+        }
+        else if (layers > encap.Count && Mine("src") is { } own && !own.Contains(':'))
+        {
+            Check("ip.flags.mf", At("ip.flags.mf", v4), At("ip.flags.mf", v4) is null ? null : "0");
+            Check("ip.frag_offset", At("ip.frag_offset", v4), At("ip.frag_offset", v4) is null ? null : "0");
         }
         if (IsFragment(t) && !(frag is { } r && r.TryGetProperty("reassembled", out _))) return;
         // A transport header cut short: tshark shows the fields it could read before [Malformed Packet];

@@ -78,14 +78,24 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
 
     public IStreamConsumer? Create(TcpConnection connection, Direction direction)
     {
-        if (_options.Spec is not { } spec || !(_options.Include?.Invoke(connection) ?? true)) return null;
-        return spec.Method switch
-        {
-            FramingMethod.Line => new LineFramer(this, connection.Id, direction),
-            FramingMethod.Http => new HttpFramer(this, connection.Id, direction, RequestsOf(connection.Id)),
-            _ => new StreamFramer(this, connection.Id, direction),
-        };
+        if (_options.Spec is null || !(_options.Include?.Invoke(connection) ?? true)) return null;
+        return ForStream(connection.Id, direction);
     }
+
+    /// <summary>
+    /// A framer for one direction of a stream that no capture holds: a peer's socket. Feed it with
+    /// <see cref="IStreamConsumer.OnData"/> (offsets counted from 0, any frame number) as bytes arrive and
+    /// <see cref="IStreamConsumer.OnEnd"/> at the close; its messages and failures go to this framer's sink, with
+    /// <paramref name="conversation"/> as their conversation. The two directions of one conversation share what HTTP
+    /// pairs (a HEAD request's response has no body), so a client that feeds its own requests to one and the
+    /// server's bytes to the other reads responses to HEAD right. The same code cuts the inspector's streams.
+    /// </summary>
+    public IStreamConsumer ForStream(int conversation, Direction direction) => (_options.Spec ?? FramingSpec.Default).Method switch
+    {
+        FramingMethod.Line => new LineFramer(this, conversation, direction),
+        FramingMethod.Http => new HttpFramer(this, conversation, direction, RequestsOf(conversation)),
+        _ => new StreamFramer(this, conversation, direction),
+    };
 
     private HttpRequests RequestsOf(int connection)
     {

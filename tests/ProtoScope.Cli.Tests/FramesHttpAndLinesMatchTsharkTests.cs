@@ -27,7 +27,7 @@ public class FramesHttpAndLinesMatchTsharkTests
     };
 
     /// <summary>One HTTP message: the frame where it ends, its connection, method or status code, Content-Length, body length (de-chunked), chunked.</summary>
-    private sealed record Message(long Frame, int Stream, string StartLine, string ContentLength, long Body, bool Chunked);
+    internal sealed record Message(long Frame, int Stream, string StartLine, string ContentLength, long Body, bool Chunked);
 
     [Theory]
     [MemberData(nameof(HttpCaptures))]
@@ -36,24 +36,7 @@ public class FramesHttpAndLinesMatchTsharkTests
         string path = Repo.CorpusFile(capture);
         var theirs = TsharkHttp(path, httpPorts);
         Assert.NotEmpty(theirs);
-
-        var r = CliRunner.Run("frames", path, "--framing", "http", "--format", "jsonl");
-        Assert.True(r.ExitCode == 0, r.Stderr);
-        var lines = r.JsonLines().Where(j => j.GetProperty("kind").GetString() is "request" or "response").ToList();
-        // tshark shows a message once it is whole: a body cut by the end of the capture is not dissected as HTTP, and an
-        // HTTP/0.9 response (no status line) is "Continuation" data, no message. ProtoScope flags the first incomplete
-        // and gives the second no status: both are left out of the comparison.
-        var ours = lines
-            .Where(j => !j.GetProperty("incomplete").GetBoolean() && (j.TryGetProperty("method", out _) || j.TryGetProperty("status", out _)))
-            .Select(j => new Message(
-                j.GetProperty("last_frame").GetInt64(),
-                j.GetProperty("conn").GetInt32(),
-                j.TryGetProperty("method", out var m) ? m.GetString()! : j.GetProperty("status").GetInt32().ToString(CultureInfo.InvariantCulture),
-                j.TryGetProperty("content_length", out var cl) ? cl.GetInt64().ToString(CultureInfo.InvariantCulture) : "",
-                j.GetProperty("length").GetInt64(),
-                j.GetProperty("chunked").GetBoolean()))
-            .OrderBy(m => m.Frame).ToList();
-        Assert.Equal(theirs, ours);
+        Assert.Equal(theirs, OurHttp(path));
     }
 
     [Fact]
@@ -74,8 +57,30 @@ public class FramesHttpAndLinesMatchTsharkTests
         Assert.Equal(head.Length - blank, response.GetProperty("length").GetInt64());
     }
 
+    /// <summary>`frames --framing http`'s complete messages, in the terms of <see cref="TsharkHttp"/>.</summary>
+    internal static List<Message> OurHttp(string path)
+    {
+        var r = CliRunner.Run("frames", path, "--framing", "http", "--format", "jsonl");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var lines = r.JsonLines().Where(j => j.GetProperty("kind").GetString() is "request" or "response").ToList();
+        // tshark shows a message once it is whole: a body cut by the end of the capture is not dissected as HTTP, and an
+        // HTTP/0.9 response (no status line) is "Continuation" data, no message. ProtoScope flags the first incomplete
+        // and gives the second no status: both are left out of the comparison.
+        return lines
+            .Where(j => !j.GetProperty("incomplete").GetBoolean() && (j.TryGetProperty("method", out _) || j.TryGetProperty("status", out _)))
+            .Select(j => new Message(
+                j.GetProperty("last_frame").GetInt64(),
+                j.GetProperty("conn").GetInt32(),
+                j.TryGetProperty("method", out var m) ? m.GetString()! : j.GetProperty("status").GetInt32().ToString(CultureInfo.InvariantCulture),
+                j.TryGetProperty("content_length", out var cl) ? cl.GetInt64().ToString(CultureInfo.InvariantCulture) : "",
+                j.GetProperty("length").GetInt64(),
+                j.GetProperty("chunked").GetBoolean()))
+            .OrderBy(m => m.Frame).ToList();
+    }
+
+
     /// <summary>Each HTTP message tshark dissects (`-T pdml`: one http layer per message, several in a frame when pipelined), in frame order.</summary>
-    private static List<Message> TsharkHttp(string path, int[] httpPorts)
+    internal static List<Message> TsharkHttp(string path, int[] httpPorts)
     {
         var args = new List<string> { "-n", "-r", path, "-Y", "http", "-T", "pdml" };
         foreach (int port in httpPorts) args.AddRange(["-d", $"tcp.port=={port},http"]);

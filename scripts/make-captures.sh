@@ -6,7 +6,7 @@
 # nftables and ethtool.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for scenario in handshake teardown-server-first half-close reset refused sticky split udp; do
+for scenario in handshake teardown-server-first half-close reset refused sticky split udp http; do
   "$root/scripts/protoscope" demo "$scenario" --no-ui -w "$root/captures/$scenario.pcap" >/dev/null
 done
 "$root/scripts/record-loopback.sh" "$root/captures/loopback-echo.pcap"

@@ -53,4 +53,17 @@ public class FramesViewFramingTests
         screen.Type("m");
         Assert.Equal(FramingSpec.Default, view.Framing);
     }
+
+    [Fact]
+    public void A_demo_with_a_framing_of_its_own_opens_the_frames_view_with_it()
+    {
+        string path = Path.Combine(Repo.Captures, "http.pcap");
+        using var demo = new CaptureModel(ProtoScope.Capture.CaptureFile.Open(path), CaptureKind.File)
+        {
+            Demo = new DemoSteps(waitForKey: false) { Framing = FramingSpec.Http },
+        };
+        Assert.Equal(FramingSpec.Http, new FramesView(demo, _ => { }).Framing);
+        using var plain = new CaptureModel(ProtoScope.Capture.CaptureFile.Open(path), CaptureKind.File);
+        Assert.Equal(FramingSpec.Default, new FramesView(plain, _ => { }).Framing);
+    }
 }

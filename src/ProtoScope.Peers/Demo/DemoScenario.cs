@@ -22,10 +22,13 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("sticky", "ten small frames in one write: several frames share one TCP segment", Sticky),
         new("split", "one 200 KB frame, larger than the MSS: one frame spans several TCP segments", Split),
         new("udp", "three framed UDP datagrams; the last is too large for the server's 1 KB buffer and is lost", Udp),
-        new("http", "one keep-alive HTTP/1.1 connection: a GET answered with a Content-Length body, a GET answered in chunks, a POST with a body", HttpScenario.RunAsync),
+        new("http", "one keep-alive HTTP/1.1 connection: a GET answered with a Content-Length body, a GET answered in chunks, a POST with a body", HttpScenario.RunAsync) { MessageFraming = FramingSpec.Http },
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>How the scenario's messages are read, e.g. in the UI's Frames view; null for the length prefix the echo peers speak.</summary>
+    public FramingSpec? MessageFraming { get; init; }
 
     private static readonly FramingSpec Framing = FramingSpec.Default;
 

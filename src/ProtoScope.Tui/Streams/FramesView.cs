@@ -28,7 +28,8 @@ public sealed class FramesView(CaptureModel model, Action<long> selectPacket)
     /// </summary>
     public static IReadOnlyList<FramingSpec> Framings { get; } = [CaptureModel.Framing.Spec!, FramingSpec.Line, FramingSpec.Http];
 
-    private volatile FramingSpec _framing = Framings[0];
+    /// <summary>A demo's own framing (the <c>http</c> demo's HTTP), else the one pass's.</summary>
+    private volatile FramingSpec _framing = model.Demo?.Framing ?? Framings[0];
 
     /// <summary>How the view cuts TCP streams now.</summary>
     public FramingSpec Framing => _framing;

@@ -136,12 +136,12 @@ internal static class CaptureCommand
                     session!.Add(header, data);
                     if (text is not null)
                     {
-                        text.Write(tcpdump.Format(header, session.Current, session.CurrentAnalysis, data));
+                        text.Write(tcpdump.Format(header, session.Current, session.CurrentAnalysis, session.CurrentBytes(data)));
                         text.Write('\n');
                     }
                     else
                     {
-                        PacketJson.Write(json!.Writer, header, session.Current, session.CurrentAnalysis);
+                        PacketJson.Write(json!.Writer, header, session.Current, session.CurrentAnalysis, session.CurrentBytes(data));
                         json.EndLine();
                     }
                 }

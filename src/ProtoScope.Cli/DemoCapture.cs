@@ -14,15 +14,17 @@ namespace ProtoScope.Cli;
 internal sealed class DemoCapture : IPacketSource
 {
     private readonly LiveCapture _capture;
+    private readonly LossyLink? _link;
     private readonly CancellationTokenSource _stop;
     private readonly Task _peers;
 
-    private DemoCapture(LiveCapture capture, IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
+    private DemoCapture(LiveCapture capture, LossyLink? link, IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
     {
         _capture = capture;
+        _link = link;
         _stop = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         var cancel = _stop.Token;
-        Name = $"demo {(scenarios.Count == 1 ? scenarios[0].Name : "all")} (lo, port {port})";
+        Name = $"demo {(scenarios.Count == 1 ? scenarios[0].Name : "all")} ({link?.Interface ?? "lo"}, port {port})";
         _peers = Task.Run(async () =>
         {
             string? failure = null;
@@ -33,14 +35,14 @@ internal sealed class DemoCapture : IPacketSource
                 foreach (var scenario in scenarios)
                 {
                     steps.Say($"{scenario.Name}: {scenario.Description}");
-                    await scenario.RunAsync(new DemoRun(port, pause, steps.Say, cancel, steps.WaitForKey ? steps.NextAsync : null, steps.BeginAsync));
+                    await scenario.RunAsync(new DemoRun(port, pause, steps.Say, cancel, steps.WaitForKey ? steps.NextAsync : null, steps.BeginAsync) { Link = link });
                 }
                 steps.Say("finished: step through the packets with n and b");
             }
             catch (OperationCanceledException)
             {
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or LossyLinkException)
             {
                 failure = e.Message;
             }
@@ -50,14 +52,34 @@ internal sealed class DemoCapture : IPacketSource
 
     /// <summary>
     /// Opens the capture and starts the peers. Throws <see cref="CaptureError"/> when lo cannot be captured (no
-    /// permission, no libpcap): a demo in the UI without its packets would show nothing.
+    /// permission, no libpcap), or when a scenario's own link cannot be made: a demo in the UI without its packets
+    /// would show nothing. A scenario with a link runs alone, captured on the link's interface.
     /// </summary>
     public static DemoCapture Start(IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
     {
-        // Immediate mode: each packet on screen the moment it is sent, not up to 100 ms later with its block. A demo
-        // sends a few dozen packets, far from the rates at which immediate mode drops (LiveCaptureOptions.Immediate).
-        var capture = LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false, Immediate = true });
-        return new DemoCapture(capture, scenarios, port, pause, steps, stopping);
+        LossyLink? link;
+        try
+        {
+            link = scenarios is [{ Link: { } makeLink }] ? makeLink(port) : null;
+        }
+        catch (LossyLinkException e)
+        {
+            throw new CaptureError(e.Message, e);
+        }
+        try
+        {
+            // Immediate mode: each packet on screen the moment it is sent, not up to 100 ms later with its block. A demo
+            // sends a few dozen packets, far from the rates at which immediate mode drops (LiveCaptureOptions.Immediate).
+            var capture = link is null
+                ? LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false, Immediate = true })
+                : LiveCapture.Open(link.Interface, new LiveCaptureOptions { Filter = $"tcp port {port}", Promiscuous = false, Immediate = true });
+            return new DemoCapture(capture, link, scenarios, port, pause, steps, stopping);
+        }
+        catch
+        {
+            link?.Dispose();
+            throw;
+        }
     }
 
     public string Name { get; }
@@ -76,6 +98,7 @@ internal sealed class DemoCapture : IPacketSource
         // terminal (UiShutdown), and peers still closing their sockets are ended with the process.
         _peers.Wait(TimeSpan.FromMilliseconds(200));
         _capture.Dispose();
+        _link?.Dispose();
         _stop.Dispose();
     }
 }

@@ -28,7 +28,7 @@ internal static class DemoCommand
         {
             string? name = r.GetValue(scenario);
             if (r.GetValue(list) || name is null) return List(ctx);
-            var scenarios = name == "all" ? DemoScenario.All : DemoScenario.Find(name) is { } one ? [one] : null;
+            var scenarios = name == "all" ? DemoScenario.OnLoopback : DemoScenario.Find(name) is { } one ? [one] : null;
             if (scenarios is null)
                 return ctx.Fail($"unknown demo '{name}'; see 'protoscope demo --list'");
             if (r.GetValue(port) is < 1 or > 65535) return ctx.Fail($"--port {r.GetValue(port)} is not a port number (1-65535)");
@@ -47,7 +47,7 @@ internal static class DemoCommand
     /// <summary>Starts the scenario named <paramref name="name"/> (or all) live on lo, for the UI (<see cref="TuiOptions.StartDemo"/>).</summary>
     public static DemoStarter Starter(int port, bool slow, CancellationToken stopping) => (name, steps) =>
     {
-        IReadOnlyList<DemoScenario> scenarios = name == "all" ? DemoScenario.All
+        IReadOnlyList<DemoScenario> scenarios = name == "all" ? DemoScenario.OnLoopback
             : DemoScenario.Find(name) is { } one ? [one] : throw new CaptureError($"unknown demo '{name}'");
         // Held steps (--step) keep the second's pause where the scenario paces itself (the UDP client's interval).
         var pause = slow || steps.WaitForKey ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(50);
@@ -73,17 +73,45 @@ internal static class DemoCommand
     {
         using var text = ctx.OpenText();
         foreach (var s in DemoScenario.All) text.WriteLine($"{s.Name,-22} {s.Description}");
-        text.WriteLine($"{"all",-22} every scenario above, one after the other");
+        var ownLink = DemoScenario.All.Where(s => s.Link is not null).Select(s => s.Name);
+        text.WriteLine($"{"all",-22} every scenario above on loopback (all but {string.Join(", ", ownLink)}), one after the other");
         return ExitCodes.Ok;
     }
 
     /// <summary>Without the UI: runs the scenarios while recording, then prints the packet list and each TCP ladder.</summary>
     private static int Run(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath)
     {
+        // A scenario with a link of its own runs alone (`all` leaves it out): the link must exist before the capture.
+        LossyLink? link = null;
+        if (scenarios is [{ Link: { } makeLink }])
+        {
+            try
+            {
+                link = makeLink(port);
+            }
+            catch (LossyLinkException e)
+            {
+                return ctx.Fail(e.Message);
+            }
+        }
+        try
+        {
+            return RunCaptured(ctx, scenarios, port, slow, writePath, link);
+        }
+        finally
+        {
+            link?.Dispose();
+        }
+    }
+
+    private static int RunCaptured(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath, LossyLink? link)
+    {
         LiveCapture? capture = null;
         try
         {
-            capture = LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false });
+            capture = link is null
+                ? LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false })
+                : LiveCapture.Open(link.Interface, new LiveCaptureOptions { Filter = $"tcp port {port}", Promiscuous = false });
         }
         catch (CaptureError e)
         {
@@ -109,13 +137,13 @@ internal static class DemoCommand
             foreach (var scenario in scenarios)
             {
                 log($"== {scenario.Name}: {scenario.Description}");
-                scenario.RunAsync(new DemoRun(port, pause, log, ctx.Stopping)).GetAwaiter().GetResult();
+                scenario.RunAsync(new DemoRun(port, pause, log, ctx.Stopping) { Link = link }).GetAwaiter().GetResult();
             }
         }
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or LossyLinkException)
         {
             failure = e.Message;
         }

@@ -44,12 +44,12 @@ internal static class ReadCommand
             if (filter is not null && !filter.Matches(session.Current, session.CurrentAnalysis)) continue;
             if (text is not null)
             {
-                text.Write(tcpdump.Format(header, session.Current, session.CurrentAnalysis, data));
+                text.Write(tcpdump.Format(header, session.Current, session.CurrentAnalysis, session.CurrentBytes(data)));
                 text.Write('\n');
             }
             else if (json is not null)
             {
-                PacketJson.Write(json.Writer, header, session.Current, session.CurrentAnalysis);
+                PacketJson.Write(json.Writer, header, session.Current, session.CurrentAnalysis, session.CurrentBytes(data));
                 json.EndLine();
             }
         }

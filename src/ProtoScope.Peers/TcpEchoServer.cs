@@ -75,7 +75,8 @@ public sealed class TcpEchoServer : IDisposable
         var listener = new Socket(options.Bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            AllowRebindDuringTimeWait(listener);
+            // The server closes first when it stops, leaving its ends in TIME-WAIT: a restart must still bind.
+            ReuseAddress.Set(listener, true);
             listener.Bind(new IPEndPoint(options.Bind, options.Port));
             listener.Listen();
         }
@@ -308,17 +309,5 @@ public sealed class TcpEchoServer : IDisposable
             _allClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _allClosed.Task;
         }
-    }
-
-    /// <summary>
-    /// The server closes first when it stops, leaving its ends in TIME_WAIT; without SO_REUSEADDR a restart on the
-    /// same port fails for a minute. <see cref="SocketOptionName.ReuseAddress"/> is not used: on Linux .NET sets
-    /// SO_REUSEPORT with it, which would let a second server silently bind the same port.
-    /// </summary>
-    private static void AllowRebindDuringTimeWait(Socket listener)
-    {
-        const int SolSocket = 1, SoReuseAddr = 2;
-        if (OperatingSystem.IsLinux())
-            listener.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
     }
 }

@@ -8,18 +8,6 @@ namespace ProtoScope.Cli.Tests;
 public class AnalysisMatchesTsharkTests
 {
     /// <summary>
-    /// Captures whose TCP rides in a tunnel ProtoScope does not decapsulate yet (issue 19): tshark analyses the inner
-    /// connections, ProtoScope sees UDP or GRE. Everything ProtoScope does decode as TCP there must still agree.
-    /// </summary>
-    private static readonly Dictionary<string, string> InsideTunnels = new(StringComparer.Ordinal)
-    {
-        ["zeek-conn/traces/tunnels/geneve-47101.pcap"] = "Geneve",
-        ["zeek-conn/traces/tunnels/geneve-many-options.pcap"] = "Geneve",
-        ["zeek-conn/traces/tunnels/gtp/gtp2_different_udp_port.pcap"] = "GTP-U",
-        ["zeek-conn/traces/tunnels/vxlan-encapsulated-http.pcap"] = "VXLAN",
-    };
-
-    /// <summary>
     /// A record whose microsecond field is 1,000,000 or more: tshark keeps the field as it is and its RTT of that
     /// packet comes out negative; ProtoScope counts the excess as seconds (see its error on the packet), so the RTT
     /// and initial RTT of the next packets differ. The flags agree.
@@ -34,12 +22,6 @@ public class AnalysisMatchesTsharkTests
     {
         string path = Repo.CorpusFile(capture);
         var bad = AnalysisMatchesTshark.Differences(path, out int unseen, out _);
-        if (InsideTunnels.TryGetValue(capture, out var tunnel))
-        {
-            Assert.True(unseen > 0, $"{capture}: ProtoScope now decodes the TCP inside {tunnel}: remove it from InsideTunnels");
-            Assert.True(bad.Count == 0, string.Join("\n", bad.Take(30)));
-            return;
-        }
         if (capture == InvalidTimestamps)
         {
             Assert.NotEmpty(bad);

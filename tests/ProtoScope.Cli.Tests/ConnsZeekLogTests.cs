@@ -71,11 +71,28 @@ public class ConnsZeekLogTests
             Assert.Equal(log.Fields.Where(f => tsv[f] is not null), names);
             foreach (var p in json[i].EnumerateObject())
             {
-                string text = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+                // A set is a JSON array, and the TSV's values joined by the set separator.
+                string text = p.Value.ValueKind switch
+                {
+                    JsonValueKind.String => p.Value.GetString()!,
+                    JsonValueKind.Array => string.Join(',', p.Value.EnumerateArray().Select(v => v.GetString())),
+                    _ => p.Value.GetRawText(),
+                };
                 if (p.Name is "ts" or "duration") text = Micros(p.Value);
                 Assert.Equal(tsv[p.Name], text);
             }
         }
+    }
+
+    /// <summary>As in Zeek, a connection inside a UDP tunnel names the outer conversation's uid in tunnel_parents.</summary>
+    [Fact]
+    public void A_connection_in_a_vxlan_tunnel_names_its_carrier_in_tunnel_parents()
+    {
+        var log = ZeekLog.Parse(CliRunner.Run("conns", Path.Combine(ZeekConn, "traces", "tunnels", "vxlan-encapsulated-http.pcap"), "--format", "zeek").Stdout);
+        var inner = Assert.Single(log.Rows, r => r["proto"] == "tcp");
+        var outer = Assert.Single(log.Rows, r => r["proto"] == "udp" && r["id.resp_p"] == "4789");
+        Assert.Equal(outer["uid"], inner["tunnel_parents"]);
+        Assert.Null(outer["tunnel_parents"]);
     }
 
     /// <summary>Zeek's own conn.log for pcapng-multi-interface.pcapng (its test core.pcapng-pktsrc), timestamps masked by btest.</summary>

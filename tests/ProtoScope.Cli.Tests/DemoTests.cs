@@ -13,14 +13,17 @@ public sealed class DemoTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private string RunDemo(string scenario, int port)
+    private string RunDemo(string scenario, int port) => RunDemoWithLog(scenario, port).Path;
+
+    /// <summary>The capture and what the demo printed: its log, then the packet list and the ladders.</summary>
+    private (string Path, string Log) RunDemoWithLog(string scenario, int port)
     {
         var path = Path.Combine(_dir, scenario + ".pcap");
         var r = CliRunner.Run("demo", scenario, "--no-ui", "-w", path, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(r.ExitCode == 0, r.Stderr);
         var warnings = TsharkWarnings(path);
         Assert.True(warnings.Length == 0, warnings);
-        return path;
+        return (path, r.Stdout);
     }
 
     private static string TsharkWarnings(string path)
@@ -102,6 +105,123 @@ public sealed class DemoTests : IDisposable
         Assert.Contains(udp, c => c.GetProperty("orig_pkts").GetInt32() == 3 && c.GetProperty("resp_pkts").GetInt32() == 3);
         Assert.Contains(udp, c => c.GetProperty("orig_bytes").GetInt32() == 2004 && c.GetProperty("resp_pkts").GetInt32() == 0);
     }
+
+    [Fact]
+    public void Zero_window_closes_and_reopens_and_the_analysis_agrees_with_tshark()
+    {
+        var path = RunDemo("zero-window", 19160);
+        var tshark = AnalysisMatchesTshark.Tshark(path);
+        var seen = AnalysisMatchesTshark.FlagCounts(tshark.Values);
+        Assert.True(seen.ContainsKey("zero_window"), string.Join(", ", seen.Keys));
+        Assert.True(seen.ContainsKey("window_update"), string.Join(", ", seen.Keys));
+        AnalysisMatchesTshark.AssertAgrees(path);
+        var c = OnlyTcp(path);
+        Assert.True(c.GetProperty("analysis").GetProperty("zero_window").GetInt32() == seen["zero_window"], c.ToString());
+    }
+
+    [Fact]
+    public void Time_wait_blocks_a_bind_without_SO_REUSEADDR_and_not_with_it()
+    {
+        var (path, log) = RunDemoWithLog("time-wait", 19161);
+        Assert.Contains("bind 127.0.0.1:19161 failed: Address already in use (EADDRINUSE)", log);
+        Assert.Contains("bind 127.0.0.1:19161 succeeded", log);
+        var tcp = Conns(path).Where(c => c.GetProperty("proto").GetString() == "tcp").ToList();
+        Assert.Equal(2, tcp.Count);
+        Assert.All(tcp, c => Assert.Equal(19161, c.GetProperty("resp_p").GetInt32()));
+        // The first connection: the server's FIN first, so the server's end is the one left in TIME-WAIT.
+        string history = tcp[0].GetProperty("history").GetString()!;
+        Assert.True(history.IndexOf('f') < history.IndexOf('F'), history);
+        Assert.Equal("TIME-WAIT", tcp[0].GetProperty("resp_state").GetString());
+        var fins = ProtoScope.Tests.Tshark.Fields(path, "tcp.flags.fin == 1", "tcp.stream", "tcp.srcport");
+        Assert.Equal(["0", "19161"], fins[0]);
+        Assert.Equal(["0", "1"], fins.Select(f => f[0]).Distinct().Order().ToArray());
+    }
+
+    [Fact]
+    public void Udp_truncate_reads_less_than_the_wire_carried()
+    {
+        var (path, log) = RunDemoWithLog("udp-truncate", 19162);
+        var reported = System.Text.RegularExpressions.Regex.Match(log, @"read (\d+) of (\d+) bytes \(MSG_TRUNC\)");
+        Assert.True(reported.Success, log);
+        int read = int.Parse(reported.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        int sent = int.Parse(reported.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+        // tshark's udp.length counts the 8-byte UDP header.
+        var lengths = ProtoScope.Tests.Tshark.Fields(path, "udp", "udp.length")
+            .Select(r => int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture) - 8).ToList();
+        Assert.Equal([100, sent], lengths);
+        Assert.True(lengths[1] > read, $"the datagram carried {lengths[1]} bytes, the read reported {read}");
+    }
+
+    [Fact]
+    public void Long_short_costs_one_handshake_per_short_connection()
+    {
+        var (path, log) = RunDemoWithLog("long-short", 19163);
+        Assert.Contains("6 handshakes in all for 10 messages", log);
+        Assert.Equal(6, Conns(path).Count(c => c.GetProperty("proto").GetString() == "tcp" && c.GetProperty("open").GetString() == "three-way"));
+        Assert.Equal(6, ProtoScope.Tests.Tshark.Frames(path, "tcp.flags.syn == 1 && tcp.flags.ack == 0").Count);
+        var sent = CliRunner.Run("frames", path, "--format", "jsonl").JsonLines()
+            .Where(f => f.GetProperty("dir").GetString() == "orig")
+            .GroupBy(f => f.GetProperty("conn").GetInt32()).OrderBy(g => g.Key).Select(g => g.Count());
+        Assert.Equal([5, 1, 1, 1, 1, 1], sent);
+    }
+
+    [Fact]
+    public void Chat_line_goes_to_the_server_once_and_out_to_both_other_clients()
+    {
+        var path = RunDemo("chat", 19164);
+        var tcp = Conns(path).Where(c => c.GetProperty("proto").GetString() == "tcp").ToList();
+        Assert.Equal(3, tcp.Count);
+        var carrying = ProtoScope.Tests.Tshark.Fields(path, "tcp contains \"hello, everyone\"", "tcp.stream", "tcp.dstport");
+        Assert.Equal(3, carrying.Count);
+        var sent = Assert.Single(carrying, r => r[1] == "19164");
+        var received = carrying.Where(r => r[1] != "19164").Select(r => r[0]).ToList();
+        Assert.Equal(2, received.Distinct().Count());
+        Assert.DoesNotContain(sent[0], received);
+    }
+
+    [Fact]
+    public void File_transfer_has_one_hash_on_both_sides_in_the_frames_and_in_tsharks_stream()
+    {
+        var (path, log) = RunDemoWithLog("file-transfer", 19165);
+        string hash = System.Text.RegularExpressions.Regex.Match(log, @"stored lecture-notes\.bin: 2097152 bytes, sha256 ([0-9a-f]{64})").Groups[1].Value;
+        Assert.True(hash.Length == 64, log);
+        Assert.Contains($"client: got 2097152 bytes, sha256 {hash}: the same as sent", log);
+
+        var files = CliRunner.Run("frames", path, "--payload", "--format", "jsonl").JsonLines()
+            .Where(f => f.GetProperty("length").GetInt64() == 2097152).ToList();
+        Assert.Equal(["orig", "resp"], files.Select(f => f.GetProperty("dir").GetString()!).ToArray());
+        Assert.All(files, f => Assert.Equal(hash, Sha256(Convert.FromBase64String(f.GetProperty("payload_b64").GetString()!))));
+
+        // tshark's own reassembly of the upload: after the request message (4 + 21 bytes) and the file's 4-byte prefix.
+        var follow = ProtoScope.Tests.Tshark.Run(["-n", "-r", path, "-q", "-z", "follow,tcp,raw,0"]).Stdout.Split('\n');
+        var upload = Convert.FromHexString(string.Concat(follow.Where(l => l.Length > 0 && !l.StartsWith('\t') && l.All(char.IsAsciiHexDigit))));
+        Assert.Equal(hash, Sha256(upload.AsSpan(29, 2097152)));
+    }
+
+    [Fact]
+    public void Loss_on_a_namespace_link_is_retransmitted_and_the_namespace_is_gone_after()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "demo loss needs root (network namespaces, nftables)");
+        var path = RunDemo("loss", 19166);
+        int retransmitted = ProtoScope.Tests.Tshark.Frames(path, "tcp.analysis.retransmission").Count;
+        Assert.True(retransmitted > 0, "tshark found no retransmission");
+        var c = OnlyTcp(path);
+        Assert.Equal(retransmitted, c.GetProperty("analysis").GetProperty("retransmission").GetInt32());
+        // Segments the size of an Ethernet MSS: the link has MTU 1500 and no offloads.
+        Assert.Equal(1448, ProtoScope.Tests.Tshark.Fields(path, "tcp.len > 0", "tcp.len").Max(r => int.Parse(r[0], System.Globalization.CultureInfo.InvariantCulture)));
+        string namespaces = ProtoScope.Tests.ProgramRun.Run("ip", ["netns", "list"]).Stdout;
+        Assert.DoesNotContain($"psloss{Environment.ProcessId}", namespaces);
+    }
+
+    [Fact]
+    public void All_leaves_out_the_scenario_that_needs_its_own_link()
+    {
+        var list = CliRunner.Run("demo", "--list").Stdout;
+        Assert.Contains("loss ", list);
+        Assert.Contains("all but loss", list);
+    }
+
+    private static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }
 
 /// <summary>The committed sample captures hold what captures/README.md says they hold.</summary>

@@ -115,6 +115,71 @@ public class CaptureCommandTests : IDisposable
         Assert.Equal(tsharkBytes, tcpBytes);
     }
 
+    /// <summary>
+    /// A real VXLAN tunnel (the kernel's, between two namespaces over a veth pair) carrying a TCP connection: captured on
+    /// the veth, ProtoScope decodes the connection inside, with its tunnel, as tshark does.
+    /// </summary>
+    [Fact]
+    public void A_tcp_connection_inside_a_kernel_vxlan_tunnel_is_decoded_with_its_tunnel()
+    {
+        using var net = new VethPair();
+        int n = int.Parse(net.AddressA4.Split('.')[2], System.Globalization.CultureInfo.InvariantCulture);
+        string innerA = $"10.250.{n}.1", innerB = $"10.250.{n}.2";
+        foreach (var (ns, local, remote, inner) in new[] { (net.A, net.AddressA4, net.AddressB4, innerA), (net.B, net.AddressB4, net.AddressA4, innerB) })
+        {
+            ns.Exec("ip", "link", "add", "psvx0", "type", "vxlan", "id", "42", "local", local, "remote", remote, "dstport", "4789");
+            ns.Exec("ip", "addr", "add", $"{inner}/24", "dev", "psvx0");
+            ns.Exec("ip", "link", "set", "psvx0", "up");
+        }
+        // MTU-sized segments on the wire, as a sender without offloads makes them.
+        foreach (var (ns, dev) in new[] { (net.A, VethPair.InterfaceA), (net.B, VethPair.InterfaceB), (net.A, "psvx0"), (net.B, "psvx0") })
+            Host.Run("ip", ["netns", "exec", ns.Name, "ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off"], TimeSpan.FromSeconds(30));
+        string file = Path.Combine(_dir, "vxlan.pcap");
+        // No capture filter: "udp port 4789" would leave out the later fragments of the outer datagrams, which carry no
+        // UDP header, and the kernel's VXLAN device lets its outer packets be fragmented until it learns the path MTU.
+        using var capture = new Background(net.A.Inside([.. Host.Cli("capture", "-i", VethPair.InterfaceA, "-w", file)]));
+        capture.WaitUntilListening();
+        using var server = new Background(net.A.Inside("python3", "-c", $$"""
+            import socket, sys
+            s = socket.create_server(('{{innerA}}', 7000))
+            print('listening on 7000', file=sys.stderr, flush=True)
+            c, _ = s.accept(); n = 0
+            while (b := c.recv(65536)): n += len(b)
+            c.close(); print(n)
+            """));
+        server.WaitUntilListening();
+        var client = net.B.Exec("python3", "-c", $$"""
+            import socket
+            t = socket.create_connection(('{{innerA}}', 7000))
+            t.sendall(b'v' * 100000); t.shutdown(socket.SHUT_WR); t.recv(1); t.close()
+            """);
+        Assert.Equal(0, client.ExitCode);
+        Assert.Equal("100000", Encoding.ASCII.GetString(server.WaitForExit().Stdout).Trim());
+        Thread.Sleep(300);
+        Host.Signal(capture.Pid, Host.SIGINT);
+        Assert.Equal(0, capture.WaitForExit().ExitCode);
+
+        // tshark tries the lower of the two UDP ports first, so a datagram whose random source port is another
+        // protocol's goes to that dissector instead of VXLAN; ProtoScope goes by the VXLAN port. So every segment tshark
+        // decodes must agree, and ProtoScope must find all 100,000 bytes the server read.
+        var theirs = Tshark.Fields(file, "tcp", "frame.number", "tcp.len").ToDictionary(r => r[0], r => r[1]);
+        Assert.NotEmpty(theirs);
+        var ours = Host.RunCli("read", file, "--format", "jsonl").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).Where(o => o.TryGetProperty("tcp", out _)).ToList();
+        Assert.All(theirs, t => Assert.Equal(t.Value, ours.Single(o => o.GetProperty("frame").GetRawText() == t.Key).GetProperty("tcp").GetProperty("len").GetRawText()));
+        Assert.Equal(100000, ours.Where(o => o.GetProperty("dport").GetInt32() == 7000).Sum(o => o.GetProperty("tcp").GetProperty("len").GetInt64()));
+        Assert.All(ours, o => Assert.Equal("vxlan", o.GetProperty("encap")[0].GetProperty("type").GetString()));
+        Assert.All(ours, o => Assert.Equal(42, o.GetProperty("encap")[0].GetProperty("vni").GetInt32()));
+
+        var conn = Host.RunCli("conns", file, "--format", "jsonl").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement).Single(c => c.GetProperty("proto").GetString() == "tcp");
+        Assert.Equal(innerB, conn.GetProperty("orig_h").GetString());
+        Assert.Equal(innerA, conn.GetProperty("resp_h").GetString());
+        Assert.Equal("SF", conn.GetProperty("conn_state").GetString());
+        Assert.Equal("vxlan", conn.GetProperty("tunnel").GetProperty("type").GetString());
+        Assert.Equal(42, conn.GetProperty("tunnel").GetProperty("vni").GetInt32());
+    }
+
     [Theory]
     [InlineData(Host.SIGINT)]
     [InlineData(Host.SIGTERM)]

@@ -1,6 +1,6 @@
 namespace ProtoScope.Core.Decoding;
 
-public enum DecodeLayer : byte { None, Link, Vlan, Mpls, Arp, IPv4, IPv6, Tcp, TcpOptions, Udp, Icmp }
+public enum DecodeLayer : byte { None, Link, Vlan, Mpls, Arp, IPv4, IPv6, Tcp, TcpOptions, Udp, Icmp, Ppp, Pppoe, Wlan, Radiotap, Ppi, Pbb, VnTag, Gre, Tunnel }
 
 public enum DecodeErrorKind : byte
 {
@@ -15,6 +15,8 @@ public enum DecodeErrorKind : byte
     LengthOverrun,
     /// <summary>The record's sub-second timestamp field is out of range (Needed = the unit, Available = the value).</summary>
     InvalidTimestamp,
+    /// <summary>Tunnels nested deeper than the decoder follows (Needed = the most it follows).</summary>
+    TooDeep,
 }
 
 /// <summary>
@@ -37,6 +39,15 @@ public readonly record struct DecodeError(DecodeErrorKind Kind, DecodeLayer Laye
         DecodeLayer.TcpOptions => "tcp options",
         DecodeLayer.Udp => "udp",
         DecodeLayer.Icmp => "icmp",
+        DecodeLayer.Ppp => "ppp",
+        DecodeLayer.Pppoe => "pppoe",
+        DecodeLayer.Wlan => "802.11",
+        DecodeLayer.Radiotap => "radiotap",
+        DecodeLayer.Ppi => "ppi",
+        DecodeLayer.Pbb => "802.1ah",
+        DecodeLayer.VnTag => "vn-tag",
+        DecodeLayer.Gre => "gre",
+        DecodeLayer.Tunnel => "tunnel",
         _ => "packet",
     };
 
@@ -47,6 +58,7 @@ public readonly record struct DecodeError(DecodeErrorKind Kind, DecodeLayer Laye
         DecodeErrorKind.BadVersion => $"{LayerName(Layer)}: bad IP version {Available} (expected {Needed})",
         DecodeErrorKind.BadHeaderLength => $"{LayerName(Layer)}: bad header length {Available} bytes (minimum {Needed})",
         DecodeErrorKind.LengthOverrun => $"{LayerName(Layer)}: length {Needed} exceeds the {Available} bytes available",
+        DecodeErrorKind.TooDeep => $"tunnels nested more than {Needed} deep: the innermost layers are not decoded",
         DecodeErrorKind.InvalidTimestamp => $"invalid timestamp: sub-second field {Available} is not below {Needed}",
         _ => Kind.ToString(),
     };

@@ -46,6 +46,18 @@ public struct DecodedPacket
     /// <summary>True for any fragment but the first, which carries no transport header.</summary>
     public bool IsLaterFragment;
     public bool MoreFragments;
+    /// <summary>Where this fragment's data goes in the datagram, in bytes (the header's offset field times 8).</summary>
+    public int FragmentOffset;
+    /// <summary>The datagram a fragment belongs to: the IPv4 identification, or the IPv6 fragment header's 32-bit one.</summary>
+    public uint FragmentId;
+    /// <summary>Where a fragment's data starts in the captured bytes: after the IPv4 header, or after IPv6's fragment header.</summary>
+    public int FragmentDataOffset;
+    /// <summary>
+    /// Set on the packet whose fragment completed a datagram: the transport fields then describe the reassembled
+    /// datagram (see <see cref="Session.CaptureSession.CurrentData"/>), and this is how many fragments made it.
+    /// </summary>
+    public int ReassembledFragments;
+    public readonly bool IsFragment => MoreFragments || FragmentOffset > 0;
     public NetAddress Src;
     public NetAddress Dst;
 
@@ -74,6 +86,14 @@ public struct DecodedPacket
     public int CapturedPayloadLength;
 
     public DecodeError Error;
+
+    /// <summary>
+    /// The tunnels this packet came through, outermost first (<see cref="EncapDepth"/> of them). Every other field
+    /// describes the innermost packet, as Wireshark's columns do: its addresses, ports and conversation.
+    /// </summary>
+    public EncapStack Encap;
+    public byte EncapDepth;
+    public readonly bool IsTunnelled => EncapDepth > 0;
 
     public readonly bool IsTcp => Transport == Transport.Tcp;
     public readonly bool IsUdp => Transport == Transport.Udp;

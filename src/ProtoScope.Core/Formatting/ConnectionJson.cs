@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
 
@@ -46,6 +47,24 @@ public static class ConnectionJson
         w.WriteNumber("duration", (c.EndTime - c.StartTime) / 1_000_000_000m);
         w.WriteNumber("first_frame", c.FirstFrame);
         w.WriteNumber("last_frame", c.LastFrame);
+        if (c.Tunnel is { } tunnel) WriteTunnel(w, tunnel);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The tunnel the conversation is in: its kind, outer endpoints, identifier and carrying UDP stream.</summary>
+    private static void WriteTunnel(Utf8JsonWriter w, Tunnel t)
+    {
+        w.WriteStartObject("tunnel");
+        w.WriteString("type", t.Kind.Name());
+        PacketJson.WriteAddress(w, "src", t.Src);
+        PacketJson.WriteAddress(w, "dst", t.Dst);
+        if (t.Carrier is { } carrier)
+        {
+            w.WriteNumber("sport", t.SrcPort);
+            w.WriteNumber("dport", t.DstPort);
+            w.WriteNumber("udp_stream", carrier.Id);
+        }
+        if (t.HasId) w.WriteNumber(TcpdumpFormat.TunnelIdName(t.Kind), t.Id);
         w.WriteEndObject();
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 using ProtoScope.Core.Tcp;
 
@@ -36,9 +37,20 @@ public static class ConnectionTableFormat
             history = u.History.ToString();
             (ob, rb) = (u.OrigBytes, u.RespBytes);
         }
+        if (c.Tunnel is { } tunnel) events = events.Length == 0 ? TunnelText(tunnel) : TunnelText(tunnel) + " " + events;
         return Columns(c.Id.ToString(CultureInfo.InvariantCulture), c.Proto, ends, open, close, state, history,
             $"{c.Orig.Packets}/{c.Resp.Packets}", $"{ob}/{rb}",
             ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture), health, irtt, rtt, events);
+    }
+
+    /// <summary>The tunnel a conversation is in, where the events go: "in vxlan 10.1.200.131:50000 > 10.1.1.172:4789 vni 1".</summary>
+    public static string TunnelText(Tunnel t)
+    {
+        var sb = new StringBuilder("in ").Append(t.Kind.Name()).Append(' ');
+        sb.Append(t.Carrier is null ? t.Src.ToString() : EndpointText.Of(t.Src, t.SrcPort)).Append(" > ");
+        sb.Append(t.Carrier is null ? t.Dst.ToString() : EndpointText.Of(t.Dst, t.DstPort));
+        if (t.HasId) sb.Append(' ').Append(TcpdumpFormat.TunnelIdName(t.Kind)).Append(' ').Append(t.Id);
+        return sb.ToString();
     }
 
     private static string Milliseconds(long ns) => (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture);

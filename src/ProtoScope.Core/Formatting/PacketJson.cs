@@ -11,7 +11,8 @@ namespace ProtoScope.Core.Formatting;
 /// </summary>
 public static class PacketJson
 {
-    public static void Write(Utf8JsonWriter w, in PacketHeader header, in DecodedPacket p, in PacketAnalysis a)
+    /// <param name="data">The captured bytes <paramref name="p"/> was decoded from: the outer layers of a tunnel are read from them.</param>
+    public static void Write(Utf8JsonWriter w, in PacketHeader header, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)
     {
         w.WriteStartObject();
         w.WriteNumber("frame", a.Frame);
@@ -19,10 +20,20 @@ public static class PacketJson
         w.WriteNumber("len", p.CapturedLength);
         w.WriteNumber("wire_len", p.WireLength);
         w.WriteString("link", LinkType.Name(p.LinkType));
+        if (p.IsTunnelled) WriteEncap(w, p, data);
         if (!p.Src.IsNone)
         {
             WriteAddress(w, "src", p.Src);
             WriteAddress(w, "dst", p.Dst);
+        }
+        if (p.IsFragment)
+        {
+            w.WriteStartObject("frag");
+            w.WriteNumber("id", p.FragmentId);
+            w.WriteNumber("offset", p.FragmentOffset);
+            w.WriteBoolean("mf", p.MoreFragments);
+            if (p.ReassembledFragments > 0) w.WriteNumber("reassembled", p.ReassembledFragments);
+            w.WriteEndObject();
         }
         w.WriteString("proto", p.ProtoName);
         if (p.HasPortNumbers)
@@ -48,6 +59,30 @@ public static class PacketJson
         }
         if (p.HasError) w.WriteString("error", p.Error.ToString());
         w.WriteEndObject();
+    }
+
+    /// <summary>The outer layers, outermost first: what each tunnel is, its outer addresses, ports and identifier.</summary>
+    private static void WriteEncap(Utf8JsonWriter w, in DecodedPacket p, ReadOnlySpan<byte> data)
+    {
+        w.WriteStartArray("encap");
+        for (int i = 0; i < p.EncapDepth; i++)
+        {
+            ref readonly var layer = ref p.Encap[i];
+            var (src, dst) = layer.OuterAddresses(data);
+            w.WriteStartObject();
+            w.WriteString("type", layer.Kind.Name());
+            WriteAddress(w, "src", src);
+            WriteAddress(w, "dst", dst);
+            if (layer.OverUdp)
+            {
+                var (sport, dport) = layer.OuterPorts(data);
+                w.WriteNumber("sport", sport);
+                w.WriteNumber("dport", dport);
+            }
+            if (layer.HasId) w.WriteNumber(TcpdumpFormat.TunnelIdName(layer.Kind), layer.Id);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     /// <summary>Epoch seconds with exactly the precision the capture has (6 digits, or 9 for nanoseconds).</summary>

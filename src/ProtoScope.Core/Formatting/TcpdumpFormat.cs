@@ -37,6 +37,7 @@ public sealed class TcpdumpFormat
 
     private static void AppendBody(StringBuilder sb, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)
     {
+        for (int i = 0; i < p.EncapDepth; i++) AppendEncap(sb, p.Encap[i], data);
         switch (p.Network)
         {
             case Network.IPv4: sb.Append("IP "); break;
@@ -47,7 +48,9 @@ public sealed class TcpdumpFormat
                 AppendError(sb, p);
                 return;
             default:
-                if (!Decoding.LinkType.IsSupported(p.LinkType))
+                if (p.EtherType == 0 && PacketDecoder.WlanFrameName(data, p.LinkType) is { } wlan)
+                    sb.Append("802.11 ").Append(wlan).Append(", length ").Append(p.CapturedLength);
+                else if (!Decoding.LinkType.IsSupported(p.LinkType))
                     sb.Append(Decoding.LinkType.Name(p.LinkType)).Append(" (link type ").Append(p.LinkType).Append(", not decoded), length ").Append(p.CapturedLength);
                 else
                     sb.Append("ethertype 0x").Append(p.EtherType.ToString("x4", CultureInfo.InvariantCulture)).Append(", length ").Append(p.CapturedLength);
@@ -85,7 +88,46 @@ public sealed class TcpdumpFormat
                 break;
         }
         if (p.HasError) { if (p.TransportHeaderLength > 0) sb.Append(' '); AppendError(sb, p); }
+        if (p.ReassembledFragments > 0) sb.Append(" (reassembled from ").Append(p.ReassembledFragments).Append(" fragments)");
     }
+
+    /// <summary>One outer layer as tcpdump prints it before the packet inside: <c>IP a.1 > b.4789: VXLAN, vni 1: </c>.</summary>
+    private static void AppendEncap(StringBuilder sb, in EncapLayer layer, ReadOnlySpan<byte> data)
+    {
+        var (src, dst) = layer.OuterAddresses(data);
+        sb.Append(layer.Network == Network.IPv6 ? "IP6 " : "IP ");
+        src.AppendTo(sb);
+        if (layer.OverUdp) sb.Append('.').Append(layer.OuterPorts(data).Src);
+        sb.Append(" > ");
+        dst.AppendTo(sb);
+        if (layer.OverUdp) sb.Append('.').Append(layer.OuterPorts(data).Dst);
+        sb.Append(": ");
+        switch (layer.Kind)
+        {
+            case TunnelKind.Gre: sb.Append("GREv0"); break;
+            case TunnelKind.Pptp: sb.Append("GREv1"); break;
+            case TunnelKind.Erspan: sb.Append("ERSPAN"); break;
+            case TunnelKind.Vxlan: sb.Append("VXLAN"); break;
+            case TunnelKind.Geneve: sb.Append("Geneve"); break;
+            case TunnelKind.Teredo: sb.Append("Teredo"); break;
+            case TunnelKind.GtpU: sb.Append("GTPv1-U"); break;
+            case TunnelKind.Ayiya: sb.Append("AYIYA"); break;
+            default: return; // IP in IP: the inner header follows at once
+        }
+        if (layer.HasId) sb.Append(", ").Append(TunnelIdName(layer.Kind)).Append(' ').Append(layer.Id);
+        sb.Append(": ");
+    }
+
+    /// <summary>What the tunnel's identifier is called: <c>vni</c>, <c>key</c>, <c>teid</c>, <c>session</c>.</summary>
+    public static string TunnelIdName(TunnelKind kind) => kind switch
+    {
+        TunnelKind.Vxlan or TunnelKind.Geneve => "vni",
+        TunnelKind.Gre => "key",
+        TunnelKind.Pptp => "call",
+        TunnelKind.GtpU => "teid",
+        TunnelKind.Erspan => "session",
+        _ => "id",
+    };
 
     private static void AppendError(StringBuilder sb, in DecodedPacket p)
     {

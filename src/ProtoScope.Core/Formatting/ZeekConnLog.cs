@@ -23,7 +23,9 @@ namespace ProtoScope.Core.Formatting;
 /// <item>local_orig, local_resp: Zeek sets them from Site::local_nets, which a capture does not carry.</item>
 /// <item>missed_bytes of a TCP connection: Zeek counts the content gaps its reassembler finds; the tracker that
 /// feeds `conns` does not reassemble. A UDP conversation has no gaps: 0, as Zeek writes.</item>
-/// <item>tunnel_parents: ProtoScope decodes the outer packet of a tunnel only.</item>
+/// <item>tunnel_parents of a connection in a tunnel holds one uid: the outer UDP conversation's for a tunnel over UDP (a
+/// row of the same log, as in Zeek), or, for one straight over IP (GRE, IP in IP), a uid made from the tunnel's endpoints
+/// and start, which Zeek would write in tunnel.log.</item>
 /// </list>
 /// uid is not Zeek's (Zeek draws it at random each run): it is a hash of the protocol, the endpoints and the start
 /// time, so the same capture gives the same uids every time and connections from many files stay apart. #open and
@@ -88,7 +90,7 @@ public static class ZeekConnLog
         line.Append(r.OrigIpBytes).Append('\t');
         line.Append(r.RespPkts).Append('\t');
         line.Append(r.RespIpBytes).Append('\t');
-        line.Append(Unset); // tunnel_parents
+        line.Append(r.TunnelParent ?? Unset);
         return line.ToString();
     }
 
@@ -114,6 +116,12 @@ public static class ZeekConnLog
         w.WriteNumber("orig_ip_bytes", r.OrigIpBytes);
         w.WriteNumber("resp_pkts", r.RespPkts);
         w.WriteNumber("resp_ip_bytes", r.RespIpBytes);
+        if (r.TunnelParent is { } parent)
+        {
+            w.WriteStartArray("tunnel_parents");
+            w.WriteStringValue(parent);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 
@@ -121,7 +129,7 @@ public static class ZeekConnLog
     private readonly record struct Row(
         long TsMicros, string Uid, NetAddress Orig, ushort OrigPort, NetAddress Resp, ushort RespPort, string Proto,
         long? DurationMicros, long? OrigBytes, long? RespBytes, string ConnState, long? MissedBytes, string History,
-        long OrigPkts, long OrigIpBytes, long RespPkts, long RespIpBytes)
+        long OrigPkts, long OrigIpBytes, long RespPkts, long RespIpBytes, string? TunnelParent)
     {
         public static Row Of(Conversation c)
         {
@@ -138,7 +146,7 @@ public static class ZeekConnLog
                 // Zeek subtracts the two times, then rounds for printing: the difference of the rounded times can be a microsecond off.
                 lasted ? Micros(c.EndTime - c.StartTime) : null,
                 lasted ? origBytes : null, lasted ? respBytes : null, connState, missed, history,
-                c.Orig.Packets, c.Orig.IpBytes, c.Resp.Packets, c.Resp.IpBytes);
+                c.Orig.Packets, c.Orig.IpBytes, c.Resp.Packets, c.Resp.IpBytes, TunnelUid(c.Tunnel));
         }
     }
 
@@ -165,7 +173,15 @@ public static class ZeekConnLog
     /// "C" and eleven base-62 digits of a 64-bit FNV-1a hash of the protocol, the endpoints and the start time:
     /// Zeek's shape (a letter for the log, then base 62), stable across runs.
     /// </summary>
-    private static string UidOf(Conversation c)
+    private static string UidOf(Conversation c) =>
+        Uid((ulong)c.Transport, c.OrigAddress, c.OrigPort, c.RespAddress, c.RespPort, c.StartTime);
+
+    /// <summary>The uid a connection's tunnel_parents names: its carrier's, or the IP tunnel's own.</summary>
+    private static string? TunnelUid(Tunnel? t) => t is null ? null
+        : t.Carrier is { } carrier ? UidOf(carrier)
+        : Uid(0x100 + (ulong)t.Kind, t.Src, 0, t.Dst, 0, t.StartTime);
+
+    private static string Uid(ulong kind, NetAddress orig, ushort origPort, NetAddress resp, ushort respPort, long start)
     {
         const ulong Prime = 0x100000001b3;
         ulong hash = 0xcbf29ce484222325;
@@ -174,14 +190,14 @@ public static class ZeekConnLog
             for (int i = 0; i < 8; i++, value >>= 8)
                 hash = (hash ^ (value & 0xFF)) * Prime;
         }
-        Mix((ulong)c.Transport);
-        Mix(c.OrigAddress.High);
-        Mix(c.OrigAddress.Low);
-        Mix(c.OrigPort);
-        Mix(c.RespAddress.High);
-        Mix(c.RespAddress.Low);
-        Mix(c.RespPort);
-        Mix((ulong)c.StartTime);
+        Mix(kind);
+        Mix(orig.High);
+        Mix(orig.Low);
+        Mix(origPort);
+        Mix(resp.High);
+        Mix(resp.Low);
+        Mix(respPort);
+        Mix((ulong)start);
         const string Digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
         Span<char> uid = stackalloc char[12];
         uid[0] = 'C';

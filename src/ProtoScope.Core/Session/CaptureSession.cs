@@ -37,6 +37,17 @@ public sealed class CaptureSession
     public long FirstTimestamp { get; private set; }
     public long LastTimestamp { get; private set; }
 
+    /// <summary>Puts IP fragments back together before the transport layer: on, as in tshark and Zeek.</summary>
+    public IpDefragmenter Fragments { get; } = new();
+
+    private byte[]? _reassembled;
+
+    /// <summary>
+    /// The bytes <see cref="Current"/>'s offsets point into: <paramref name="data"/>, the packet as added, or the whole
+    /// datagram when this packet was the fragment that completed one (<see cref="DecodedPacket.ReassembledFragments"/>).
+    /// </summary>
+    public ReadOnlySpan<byte> CurrentBytes(ReadOnlySpan<byte> data) => _reassembled ?? data;
+
     /// <summary>The packet last added; valid until the next <see cref="Add"/>.</summary>
     public ref readonly DecodedPacket Current => ref _current;
     public ref readonly PacketAnalysis CurrentAnalysis => ref _analysis;
@@ -57,23 +68,48 @@ public sealed class CaptureSession
     /// </summary>
     internal void Add(in PacketHeader header, ReadOnlySpan<byte> data, long frame)
     {
+        var original = data;
         if (++PacketCount == 1) FirstTimestamp = header.Timestamp;
         LastTimestamp = header.Timestamp;
         PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
+        _reassembled = null;
+        // A fragment takes no part in a conversation unless it completes its datagram: then the datagram does, decoded
+        // whole from the bytes the defragmenter rebuilt, with this fragment's own IP fields kept.
+        bool track = true;
+        if (_current.IsFragment)
+        {
+            track = false;
+            if (Fragments.Add(in _current, data, header.Timestamp, out var whole, out int count))
+            {
+                var fragment = _current;
+                PacketDecoder.Decode(whole, LinkType, header.WireLength, ref _current);
+                _current.CapturedLength = fragment.CapturedLength;
+                _current.MoreFragments = fragment.MoreFragments;
+                _current.IsLaterFragment = fragment.IsLaterFragment;
+                _current.FragmentOffset = fragment.FragmentOffset;
+                _current.FragmentId = fragment.FragmentId;
+                _current.FragmentDataOffset = fragment.FragmentDataOffset;
+                _current.ReassembledFragments = count;
+                _reassembled = whole;
+                data = whole;
+                track = true;
+            }
+        }
         if (header.InvalidFraction != 0 && !_current.HasError)
             _current.Error = new DecodeError(DecodeErrorKind.InvalidTimestamp, DecodeLayer.None, TimestampUnit, header.InvalidFraction);
         _analysis = default;
         _analysis.Frame = frame;
         _analysis.Conversation = -1;
         ref readonly var p = ref _current;
-        if (p.HasPorts)
+        if (p.IsTunnelled && track) AddCarriers(in p, data, frame, header.Timestamp);
+        if (p.HasPorts && track)
         {
             if (p.Transport == Transport.Tcp) AddTcp(in p, frame, header.Timestamp);
             else AddUdp(in p, frame, header.Timestamp);
         }
         // The row exists before reassembly runs, so a framing error can mark the packet it happens in.
-        Table?.Append(header, data, in p, in _analysis);
-        if (p.HasPorts) Reassembly?.Add(this, data);
+        Table?.Append(header, original, in p, in _analysis);
+        if (p.HasPorts && track) Reassembly?.Add(this, data);
     }
 
     private void AddTcp(in DecodedPacket p, long frame, long timestamp)
@@ -90,6 +126,7 @@ public sealed class CaptureSession
             _analysis.RelativeAck = conn.RelativeAck(dir, p.AcknowledgmentNumber);
             _analysis.HasRelativeAck = true;
         }
+        if (conn.FirstFrame == frame && p.IsTunnelled) conn.Tunnel = TunnelOf(in p, timestamp);
         conn.Track(p, ref _analysis, timestamp, reuse);
         // Tracking may have swapped originator and responder (Zeek's flips): count by the roles after it.
         dir = conn.DirectionOf(p);
@@ -101,11 +138,66 @@ public sealed class CaptureSession
     {
         var conv = Conversations.FindOrAddUdp(p, frame, timestamp);
         if (conv is null) return;
+        if (conv.FirstFrame == frame && p.IsTunnelled) conv.Tunnel = TunnelOf(in p, timestamp);
         var dir = conv.DirectionOf(p);
         conv.Track(dir, p);
         Count(conv, dir, p, frame, timestamp);
         _analysis.Conversation = conv.Id;
         _analysis.Direction = dir;
+    }
+
+    private DecodedPacket _outer;
+    // The innermost tunnel of the packet being added: what a conversation starting with it records as its tunnel.
+    private UdpConversation? _carrier;
+    private NetAddress _tunnelSrc, _tunnelDst;
+    private (ushort Src, ushort Dst) _tunnelPorts;
+    private readonly Dictionary<TunnelKey, Tunnel> _tunnels = new();
+
+    private readonly record struct TunnelKey(TunnelKind Kind, NetAddress A, NetAddress B, uint Id, int Carrier);
+
+    /// <summary>
+    /// The outer UDP conversations of a tunnelled packet are conversations too, counted before the inner one, as tshark
+    /// numbers them and as Zeek logs them; the innermost becomes the carrier of the packet's tunnel.
+    /// </summary>
+    private void AddCarriers(in DecodedPacket p, ReadOnlySpan<byte> data, long frame, long timestamp)
+    {
+        _carrier = null;
+        ref readonly var innermost = ref p.Encap[p.EncapDepth - 1];
+        (_tunnelSrc, _tunnelDst) = innermost.OuterAddresses(data);
+        _tunnelPorts = innermost.OuterPorts(data);
+        for (int i = 0; i < p.EncapDepth; i++)
+        {
+            ref readonly var layer = ref p.Encap[i];
+            if (!layer.OverUdp) continue;
+            ref var o = ref _outer;
+            o = default;
+            o.Network = layer.Network;
+            o.Transport = Transport.Udp;
+            (o.Src, o.Dst) = layer.OuterAddresses(data);
+            (o.SrcPort, o.DstPort) = layer.OuterPorts(data);
+            o.IpLength = layer.OuterIpLength(data);
+            o.UdpLength = (ushort)layer.OuterUdpLength(data);
+            o.TransportHeaderLength = 8;
+            o.PayloadLength = Math.Max(o.UdpLength - 8, 0);
+            var conv = Conversations.FindOrAddUdp(o, frame, timestamp);
+            if (conv is null) { _carrier = null; continue; }
+            var dir = conv.DirectionOf(o);
+            conv.Track(dir, o);
+            Count(conv, dir, o, frame, timestamp);
+            _carrier = i == p.EncapDepth - 1 ? conv : null;
+        }
+    }
+
+    /// <summary>The tunnel of a conversation that starts with this packet: one object per tunnel, shared by its conversations.</summary>
+    private Tunnel TunnelOf(in DecodedPacket p, long timestamp)
+    {
+        ref readonly var layer = ref p.Encap[p.EncapDepth - 1];
+        var (src, dst) = (_tunnelSrc, _tunnelDst);
+        bool ordered = src.CompareTo(dst) <= 0;
+        var key = new TunnelKey(layer.Kind, ordered ? src : dst, ordered ? dst : src, layer.HasId ? layer.Id : 0, _carrier?.Id ?? -1);
+        if (!_tunnels.TryGetValue(key, out var tunnel))
+            _tunnels[key] = tunnel = new Tunnel(layer.Kind, src, dst, _tunnelPorts.Src, _tunnelPorts.Dst, layer.HasId, layer.Id, _carrier, timestamp);
+        return tunnel;
     }
 
     private static void Count(Conversation c, Direction dir, in DecodedPacket p, long frame, long timestamp)

@@ -57,6 +57,9 @@ public abstract class Conversation
     public DirectionStats Orig;
     public DirectionStats Resp;
 
+    /// <summary>The tunnel the conversation's first packet came through; null for a conversation not in a tunnel.</summary>
+    public Tunnel? Tunnel { get; internal set; }
+
     public ref DirectionStats Stats(Direction d) => ref d == Direction.Orig ? ref Orig : ref Resp;
 
     public Direction DirectionOf(in DecodedPacket p) =>

@@ -8,9 +8,15 @@ namespace ProtoScope.Peers.Demo;
 
 /// <summary>
 /// The classroom demos: each one makes one kind of TCP or UDP exchange on loopback, step by step, so a capture
-/// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams.
+/// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams, and
+/// further into the course (each in a file of its own) a zero window, TIME-WAIT, a truncated datagram, long against
+/// short connections, a chat room, a file transfer, an HTTP exchange and, on a link of its own, loss.
 /// </summary>
-public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync)
+/// <remarks>
+/// A scenario with a <paramref name="Link"/> runs on a link of its own, made before the capture opens and captured
+/// on its <see cref="LossyLink.Interface"/>, instead of on loopback; `all` leaves such scenarios out.
+/// </remarks>
+public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync, Func<int, LossyLink>? Link = null)
 {
     public static IReadOnlyList<DemoScenario> All { get; } =
     [
@@ -22,13 +28,23 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("sticky", "ten small frames in one write: several frames share one TCP segment", Sticky),
         new("split", "one 200 KB frame, larger than the MSS: one frame spans several TCP segments", Split),
         new("udp", "three framed UDP datagrams; the last is too large for the server's 1 KB buffer and is lost", Udp),
+        new("zero-window", "the receiver stops reading: its window fills and closes, the sender probes, a window update reopens it", ZeroWindowScenario.RunAsync),
+        new("time-wait", "the server closes first and restarts at once: its bind fails (EADDRINUSE) without SO_REUSEADDR and succeeds with it", TimeWaitScenario.RunAsync),
+        new("udp-truncate", "a datagram larger than the receiver's 512-byte buffer: the read is cut (MSG_TRUNC), the capture shows it whole", UdpTruncateScenario.RunAsync),
+        new("long-short", "five messages over one long connection, then over one connection each: six handshakes instead of one", LongShortScenario.RunAsync),
+        new("chat", "three clients of a newline-delimited chat server: one client's line is broadcast to the other two", ChatScenario.RunAsync),
+        new("file-transfer", "puts and gets of a 2 MB file over the length-prefixed framing, checked by SHA-256 on both sides", FileTransferScenario.RunAsync),
         new("http", "one keep-alive HTTP/1.1 connection: a GET answered with a Content-Length body, a GET answered in chunks, a POST with a body", HttpScenario.RunAsync) { MessageFraming = FramingSpec.Http },
+        new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync, LossyLink.Create),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);
 
     /// <summary>How the scenario's messages are read, e.g. in the UI's Frames view; null for the length prefix the echo peers speak.</summary>
     public FramingSpec? MessageFraming { get; init; }
+
+    /// <summary>What `all` runs: every scenario on loopback, one after the other.</summary>
+    public static IReadOnlyList<DemoScenario> OnLoopback { get; } = [.. All.Where(s => s.Link is null)];
 
     private static readonly FramingSpec Framing = FramingSpec.Default;
 

@@ -35,6 +35,28 @@ public sealed class FieldNode : TreeNode
 /// </summary>
 public static class PacketDetails
 {
+    /// <summary>One node per outer layer of a tunnelled packet, outermost first, over the bytes up to the next layer.</summary>
+    private static void AddTunnels(List<FieldNode> nodes, in DecodedPacket p, ReadOnlySpan<byte> data)
+    {
+        for (int i = 0; i < p.EncapDepth; i++)
+        {
+            var layer = p.Encap[i];
+            int start = layer.NetworkOffset;
+            int end = i + 1 < p.EncapDepth ? p.Encap[i + 1].NetworkOffset : p.NetworkOffset > 0 ? p.NetworkOffset : data.Length;
+            var (src, dst) = layer.OuterAddresses(data);
+            string ends = layer.OverUdp
+                ? $"{EndpointText.Of(src, layer.OuterPorts(data).Src)} > {EndpointText.Of(dst, layer.OuterPorts(data).Dst)}"
+                : $"{src} > {dst}";
+            string id = layer.HasId ? $", {TcpdumpFormat.TunnelIdName(layer.Kind)} {layer.Id}" : "";
+            var node = new FieldNode($"Tunnel: {layer.Kind.Name()}, {ends}{id}", start, Math.Max(0, end - start));
+            node.Add($"Outer {(layer.Network == Network.IPv6 ? "IPv6" : "IPv4")} source: {src}", start + (layer.Network == Network.IPv6 ? 8 : 12), layer.Network == Network.IPv6 ? 16 : 4);
+            node.Add($"Outer {(layer.Network == Network.IPv6 ? "IPv6" : "IPv4")} destination: {dst}", start + (layer.Network == Network.IPv6 ? 24 : 16), layer.Network == Network.IPv6 ? 16 : 4);
+            if (layer.OverUdp) node.Add($"Outer UDP ports: {layer.OuterPorts(data).Src} > {layer.OuterPorts(data).Dst}", layer.UdpOffset, 4);
+            if (layer.HasId) node.Add($"{TcpdumpFormat.TunnelIdName(layer.Kind)}: {layer.Id}");
+            nodes.Add(node);
+        }
+    }
+
     public static List<FieldNode> Build(PacketTable table, int row, ConversationTable conversations)
     {
         var r = table[row];
@@ -49,7 +71,8 @@ public static class PacketDetails
         if (r.Role != PacketRole.None) frame.Add($"Role: {r.Role.Label()}");
         nodes.Add(frame);
 
-        int linkEnd = p.NetworkOffset > 0 ? p.NetworkOffset : Math.Min(data.Length, LinkHeaderLength(table.LinkType));
+        int firstNetwork = p.IsTunnelled ? p.Encap[0].NetworkOffset : p.NetworkOffset;
+        int linkEnd = firstNetwork > 0 ? firstNetwork : Math.Min(data.Length, LinkHeaderLength(table.LinkType));
         var link = new FieldNode($"Link: {LinkType.Name(table.LinkType)} (DLT {table.LinkType})", 0, linkEnd);
         if (p.EtherType != 0) link.Add($"Type: 0x{p.EtherType:x4}", Math.Max(0, linkEnd - 2), Math.Min(2, linkEnd));
         if (p.VlanDepth > 0) link.Add($"VLAN: {p.VlanId} ({p.VlanDepth} tag{(p.VlanDepth > 1 ? "s" : "")})");
@@ -59,6 +82,7 @@ public static class PacketDetails
             link.Add($"Source MAC: {Mac(data[6..12])}", 6, 6);
         }
         nodes.Add(link);
+        AddTunnels(nodes, p, data);
 
         int n = p.NetworkOffset;
         switch (p.Network)
@@ -69,7 +93,9 @@ public static class PacketDetails
                 ip.Add($"Header length: {p.NetworkHeaderLength} bytes", n, 1);
                 ip.Add($"Total length: {p.IpLength}", n + 2, 2);
                 ip.Add($"Identification: 0x{p.IpId:x4} ({p.IpId})", n + 4, 2);
-                ip.Add($"Fragment: {(p.MoreFragments ? "more fragments" : "last")}{(p.IsLaterFragment ? ", not the first" : "")}", n + 6, 2);
+                ip.Add(p.IsFragment
+                    ? $"Fragment: offset {p.FragmentOffset}, {(p.MoreFragments ? "more fragments follow" : "the last")}{(p.ReassembledFragments > 0 ? $", completes a datagram of {p.ReassembledFragments} fragments" : "")}"
+                    : "Fragment: not fragmented", n + 6, 2);
                 ip.Add($"Time to live: {p.Ttl}", n + 8, 1);
                 ip.Add($"Protocol: {p.IpProtocol}", n + 9, 1);
                 ip.Add($"Source address: {p.Src}", n + 12, 4);

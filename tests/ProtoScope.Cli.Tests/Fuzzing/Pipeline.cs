@@ -60,7 +60,7 @@ public static class Pipeline
 
                 AssertInert(tcpdump.Format(header, p, a, data).ToString(), "read text");
                 json.ResetWrittenCount();
-                using (var w = new Utf8JsonWriter(json)) PacketJson.Write(w, header, p, a);
+                using (var w = new Utf8JsonWriter(json)) PacketJson.Write(w, header, p, a, data);
                 using (JsonDocument.Parse(json.WrittenMemory)) { }
 
                 if (!p.HasPorts) continue;

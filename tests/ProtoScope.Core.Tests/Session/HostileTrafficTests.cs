@@ -111,7 +111,7 @@ public class HostileTrafficTests
 
         var text = new TcpdumpFormat().Format(new PacketHeader(0, second.Length, second.Length), session.Current, session.CurrentAnalysis, second).ToString();
         Assert.Contains($"seq {2u * 7919u},", text);
-        var json = Json(w => PacketJson.Write(w, new PacketHeader(0, second.Length, second.Length), session.Current, session.CurrentAnalysis));
+        var json = Json(w => PacketJson.Write(w, new PacketHeader(0, second.Length, second.Length), session.Current, session.CurrentAnalysis, second));
         Assert.Equal(2u * 7919u, json.GetProperty("tcp").GetProperty("seq").GetUInt32());
         Assert.Equal(-1, json.GetProperty("tcp").GetProperty("stream").GetInt32());
     }
@@ -315,7 +315,7 @@ public class HostileTrafficTests
             ref readonly var a = ref session.CurrentAnalysis;
             outputs.Add(tcpdump.Format(header, p, a, bytes).ToString());
             var (packet, analysis) = (p, a);
-            outputs.Add(Json(w => PacketJson.Write(w, header, packet, analysis)).GetRawText());
+            outputs.Add(Json(w => PacketJson.Write(w, header, packet, analysis, bytes)).GetRawText());
             steps.Add(new LadderStep(a.Frame, p.Src, p.SrcPort, p.Flags, a.RelativeSeq, a.RelativeAck, a.HasRelativeAck,
                 p.PayloadLength, a.Role, a.SenderState, a.ReceiverState));
         }

@@ -1,0 +1,100 @@
+using System.Collections.Concurrent;
+using ProtoScope.Peers;
+using Xunit;
+
+namespace ProtoScope.Peers.Tests;
+
+public class ChatTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    /// <summary>A chat server on an ephemeral port with its log, and clients that are members of the room once joined.</summary>
+    private sealed class Room : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task<ChatSummary> _run;
+        public ChatServer Server { get; }
+        public ConcurrentQueue<string> Log { get; } = new();
+
+        public Room(int maxLine = 1024)
+        {
+            Server = ChatServer.Start(new ChatServerOptions { Port = 0, MaxLine = maxLine }, Log.Enqueue);
+            _run = Server.RunAsync(_stop.Token);
+        }
+
+        /// <summary>Connects <paramref name="count"/> clients and waits until the server has them all in the room.</summary>
+        public async Task<ChatClient[]> JoinAsync(int count)
+        {
+            var clients = new ChatClient[count];
+            for (int i = 0; i < count; i++)
+                clients[i] = await ChatClient.ConnectAsync(Server.LocalEndPoint, Cancel);
+            await WaitForAsync(l => l.EndsWith(" joined", StringComparison.Ordinal), count);
+            return clients;
+        }
+
+        public async Task WaitForAsync(Func<string, bool> line, int count = 1)
+        {
+            DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (Log.Count(line) < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "log:\n" + string.Join('\n', Log));
+                await Task.Delay(10, Cancel);
+            }
+        }
+
+        public async Task<ChatSummary> StopAsync()
+        {
+            await _stop.CancelAsync();
+            return await _run.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_stop.IsCancellationRequested)
+                await StopAsync();
+            Server.Dispose();
+            _stop.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_line_is_broadcast_to_every_other_client_and_not_back_to_its_sender()
+    {
+        await using var room = new Room();
+        var clients = await room.JoinAsync(3);
+        await clients[0].SendLineAsync("hello, everyone", Cancel);
+        string from0 = $"{clients[0].LocalEndPoint}: hello, everyone";
+        Assert.Equal(from0, await clients[1].ReadLineAsync(Cancel));
+        Assert.Equal(from0, await clients[2].ReadLineAsync(Cancel));
+        // The sender's first line is the next one someone else sends: its own never came back.
+        await clients[1].SendLineAsync("hi\r", Cancel);
+        Assert.Equal($"{clients[1].LocalEndPoint}: hi", await clients[0].ReadLineAsync(Cancel));
+        Assert.Equal($"{clients[1].LocalEndPoint}: hi", await clients[2].ReadLineAsync(Cancel));
+        foreach (var c in clients)
+        {
+            await c.CloseAsync(Cancel);
+            c.Dispose();
+        }
+        await room.WaitForAsync(l => l.EndsWith(" left", StringComparison.Ordinal), 3);
+        Assert.Equal(new ChatSummary(3, 2, 0), await room.StopAsync());
+    }
+
+    [Fact]
+    public async Task A_line_too_long_drops_that_client_and_the_others_keep_talking()
+    {
+        await using var room = new Room(maxLine: 100);
+        var clients = await room.JoinAsync(3);
+        await clients[0].SendAsync(new byte[101], Cancel);
+        await room.WaitForAsync(l => l.EndsWith(" dropped: line longer than 100 bytes", StringComparison.Ordinal));
+        Assert.Null(await clients[0].ReadLineAsync(Cancel));
+        await clients[1].SendLineAsync("still here", Cancel);
+        Assert.Equal($"{clients[1].LocalEndPoint}: still here", await clients[2].ReadLineAsync(Cancel));
+        // A line of exactly the limit is fine.
+        await clients[2].SendLineAsync(new string('x', 100), Cancel);
+        Assert.Equal($"{clients[2].LocalEndPoint}: {new string('x', 100)}", await clients[1].ReadLineAsync(Cancel));
+        var summary = await room.StopAsync();
+        Assert.Equal(1, summary.Dropped);
+        Assert.Null(await clients[1].ReadLineAsync(Cancel));
+        foreach (var c in clients) c.Dispose();
+    }
+}

@@ -7,7 +7,7 @@
 # record-trouble.sh), tcpdump, iproute2, nftables and ethtool.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for scenario in handshake teardown-server-first half-close reset refused sticky split udp zero-window time-wait udp-truncate long-short chat file-transfer loss; do
+for scenario in handshake teardown-server-first half-close reset refused sticky split udp zero-window time-wait udp-truncate long-short chat file-transfer http loss; do
   "$root/scripts/protoscope" demo "$scenario" --no-ui -w "$root/captures/$scenario.pcap" >/dev/null
 done
 "$root/scripts/record-loopback.sh" "$root/captures/loopback-echo.pcap"

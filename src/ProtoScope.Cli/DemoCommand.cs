@@ -42,7 +42,7 @@ internal static class DemoCommand
     public const int DefaultPort = 9000;
 
     /// <summary>The scenarios as the UI's start screen offers them (Tui does not reference Peers).</summary>
-    public static IReadOnlyList<DemoChoice> Choices { get; } = [.. DemoScenario.All.Select(s => new DemoChoice(s.Name, s.Description))];
+    public static IReadOnlyList<DemoChoice> Choices { get; } = [.. DemoScenario.All.Select(s => new DemoChoice(s.Name, s.Description, s.MessageFraming))];
 
     /// <summary>Starts the scenario named <paramref name="name"/> (or all) live on lo, for the UI (<see cref="TuiOptions.StartDemo"/>).</summary>
     public static DemoStarter Starter(int port, bool slow, CancellationToken stopping) => (name, steps) =>

@@ -8,22 +8,23 @@ using ProtoScope.Core.Session;
 namespace ProtoScope.Cli;
 
 /// <summary>
-/// `protoscope frames FILE`: every TCP direction reassembled and cut into length-prefixed frames, every UDP
-/// datagram as a message (and the frames it holds), with the packets each frame came from.
+/// `protoscope frames FILE`: every TCP direction reassembled and cut into length-prefixed frames (or lines, or HTTP
+/// requests and responses), every UDP datagram as a message (and the frames it holds), with the packets each message
+/// came from.
 /// </summary>
 internal static class FramesCommand
 {
     public static Command Create(CliContext ctx)
     {
         var file = CommonOptions.CaptureFile();
-        var framing = new FramingOptions(allowNone: true);
+        var framing = new FramingOptions(allowNone: true, textFramings: true);
         var port = new Option<int?>("--port") { Description = "Frame only conversations on this port; without it every conversation is tried and those that do not parse are reported as not framed." };
         var conn = new Option<int?>("--conn") { Description = "Only TCP stream / UDP conversation N (tshark's tcp.stream / udp.stream)." };
         var payload = new Option<bool>("--payload") { Description = "Include each payload: base64 in JSONL (payload_b64), escaped text or hex in text." };
         var format = CommonOptions.Format();
         var maxConns = CommonOptions.MaxConnections();
         var filter = CommonOptions.DisplayFilter("Only the conversations with at least one packet this display filter keeps (all of their messages).");
-        var cmd = new Command("frames", "Cut reassembled TCP streams and UDP datagrams into length-prefixed frames.")
+        var cmd = new Command("frames", "Cut reassembled TCP streams and UDP datagrams into length-prefixed frames, lines or HTTP messages.")
         {
             file, port, conn, payload, format, filter, maxConns,
         };

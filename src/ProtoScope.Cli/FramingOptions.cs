@@ -3,15 +3,19 @@ using ProtoScope.Core.Framing;
 
 namespace ProtoScope.Cli;
 
-/// <summary>The length-prefix options shared by every verb that frames: --framing, --length-includes-header, --max-frame.</summary>
-internal sealed class FramingOptions(bool allowNone = false)
+/// <summary>
+/// The framing options shared by every verb that frames: --framing, --length-includes-header, --max-frame. The
+/// inspecting verbs (<paramref name="textFramings"/>) also take <c>line</c> and <c>http</c>, which the peers do not speak.
+/// </summary>
+internal sealed class FramingOptions(bool allowNone = false, bool textFramings = false)
 {
     private const string None = "none";
 
     public Option<string> Spec { get; } = new("--framing")
     {
         Description = $"Length prefix: {string.Join(", ", FramingSpec.Names)} (u32le is Python's struct.pack('I', n) on x86)"
-            + (allowNone ? ", or none (UDP datagrams only)." : "."),
+            + (textFramings ? "; or line (text lines, LF or CRLF), http (HTTP/1.x requests and responses, bodies de-chunked)" : "")
+            + (allowNone ? "; or none (UDP datagrams only)." : "."),
         DefaultValueFactory = _ => FramingSpec.Default.Name,
     };
 
@@ -19,14 +23,16 @@ internal sealed class FramingOptions(bool allowNone = false)
 
     public Option<long> MaxMessage { get; } = new("--max-frame")
     {
-        Description = "Largest frame accepted, in bytes; a longer length is a framing error.",
+        Description = textFramings
+            ? "Largest frame, line or HTTP body accepted, in bytes; a longer one is a framing error."
+            : "Largest frame accepted, in bytes; a longer length is a framing error.",
         DefaultValueFactory = _ => FramingSpec.DefaultMaxFrame,
     };
 
     public void AddTo(Command command)
     {
         // The names, for System.CommandLine's suggestions and the shell completions made from this tree.
-        Spec.CompletionSources.Add([.. FramingSpec.Names, .. allowNone ? [None] : Array.Empty<string>()]);
+        Spec.CompletionSources.Add([.. FramingSpec.Names, .. textFramings ? FramingSpec.TextNames : [], .. allowNone ? [None] : Array.Empty<string>()]);
         command.Options.Add(Spec);
         command.Options.Add(LengthIncludesHeader);
         command.Options.Add(MaxMessage);
@@ -42,7 +48,7 @@ internal sealed class FramingOptions(bool allowNone = false)
         error = null;
         string? name = r.GetValue(Spec);
         if (allowNone && string.Equals(name, None, StringComparison.OrdinalIgnoreCase)) return true;
-        if (!FramingSpec.TryParse(name, out var parsed, out var message))
+        if (!FramingSpec.TryParse(name, out var parsed, out var message, textFramings))
         {
             error = allowNone ? message + ", or none" : message;
             return false;

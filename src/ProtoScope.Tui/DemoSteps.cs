@@ -1,9 +1,13 @@
 using ProtoScope.Capture;
+using ProtoScope.Core.Framing;
 
 namespace ProtoScope.Tui;
 
-/// <summary>A classroom demo the CLI can act out, by its scenario's name and description (Tui does not reference Peers).</summary>
-public sealed record DemoChoice(string Name, string Description);
+/// <summary>
+/// A classroom demo the CLI can act out, by its scenario's name and description (Tui does not reference Peers), and
+/// the framing its messages are read with (null: the length prefix).
+/// </summary>
+public sealed record DemoChoice(string Name, string Description, FramingSpec? Framing = null);
 
 /// <summary>
 /// Starts a demo: opens the capture first, so no packet of it is missed, then sets the peers going on a worker
@@ -28,6 +32,9 @@ public sealed class DemoSteps(bool waitForKey)
 
     /// <summary>With <c>--step</c>: every step of the scenario waits for a key.</summary>
     public bool WaitForKey { get; } = waitForKey;
+
+    /// <summary>How the Frames view first cuts the demo's streams (the <c>http</c> demo: HTTP); null for the length prefix.</summary>
+    public FramingSpec? Framing { get; init; }
 
     /// <summary>What the scenario said last ("client connects to 127.0.0.1:9000: SYN, SYN-ACK, ACK").</summary>
     public string? LastSaid => _said;

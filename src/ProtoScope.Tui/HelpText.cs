@@ -46,6 +46,7 @@ public static class HelpText
         I/O graph      {Wrapped(KeyMap.IoGraph, "I/O graph")};
         {Indent}in the input row Enter applies, Esc closes it
         Ladder         e expands or collapses runs of data and ACKs
+        Frames         {KeyMap.Describe(KeyMap.Frames, "Frames")}
         Move           arrows, PgUp/PgDn, Home/End, mouse; Tab moves between panes
         Follow         End (or G) selects the newest packet and keeps it in view as packets arrive
         Filter         {KeyMap.Describe(KeyMap.Main, "Filter")}

@@ -1,6 +1,7 @@
 using ProtoScope.Core.Graphs;
 using ProtoScope.Tui.Connections;
 using ProtoScope.Tui.Graphs;
+using ProtoScope.Tui.Streams;
 
 namespace ProtoScope.Tui;
 
@@ -70,6 +71,12 @@ public static class KeyMap
         new([Key.R], "r", "reverses", "reverse", "Connections", (v, _) => v.Reverse()),
         new([Key.Enter], "Enter", "opens its ladder (UDP: frames)", "ladder/frames", "Connections", (v, _) => v.OpenSelected()),
         new([Key.P], "p", "its packets", "packets", "Connections", (v, _) => v.ShowPackets()),
+    ];
+
+    /// <summary>The Frames view's keys, offered before the main window's while it is shown.</summary>
+    public static readonly IReadOnlyList<KeyCommand<FramesView>> Frames =
+    [
+        new([Key.M], "m", $"next framing: {string.Join(", ", FramesView.Framings.Select(f => f.Name))}", "framing", "Frames", (v, _) => v.NextFraming()),
     ];
 
     /// <summary>The Graph view's keys, offered before the main window's while it shows a TCP connection.</summary>

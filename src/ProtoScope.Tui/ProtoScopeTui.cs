@@ -99,7 +99,7 @@ public static class ProtoScopeTui
     {
         if (options.StartDemo is null)
             throw new CaptureError("demos are not available in this build");
-        var steps = new DemoSteps(options.DemoWaitsForKey);
+        var steps = new DemoSteps(options.DemoWaitsForKey) { Framing = options.Demos.FirstOrDefault(d => d.Name == scenario)?.Framing };
         return LiveModel(options, options.StartDemo(scenario, steps), steps);
     }
 

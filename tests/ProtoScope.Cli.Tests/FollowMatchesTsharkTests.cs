@@ -60,7 +60,8 @@ public partial class FollowMatchesTsharkTests
         Assert.Equal(gaps.Order(), ourGaps.Order());
     }
 
-    private static (byte[][] Bytes, string Node0) TsharkFollow(string path, int stream)
+    /// <summary>Each node's bytes as tshark follows stream <paramref name="stream"/>, and node 0's address:port (the sender of its first packet).</summary>
+    internal static (byte[][] Bytes, string Node0) TsharkFollow(string path, int stream)
     {
         string output = Tshark.Run(["-n", "-r", path, "-q", "-z", $"follow,tcp,raw,{stream}"]).Stdout;
         var bytes = new[] { new MemoryStream(), new MemoryStream() };

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ProtoScope.Core.Framing;
 using ProtoScope.Core.Reassembly;
 using ProtoScope.Core.Session;
 
@@ -15,6 +16,22 @@ public static class FollowFormat
         StreamEnd.Reset => "RST",
         _ => "open at capture end",
     };
+
+    /// <summary>16 bytes a line: offset, hex in two groups of eight, printable ASCII between bars (hexdump -C).</summary>
+    public static void AppendHexDump(StringBuilder sb, ReadOnlySpan<byte> bytes, long offset)
+    {
+        var i = CultureInfo.InvariantCulture;
+        for (int row = 0; row < bytes.Length; row += 16)
+        {
+            var part = bytes.Slice(row, Math.Min(16, bytes.Length - row));
+            sb.Append(i, $"{offset + row:x8}  ");
+            for (int k = 0; k < 16; k++)
+                sb.Append(k < part.Length ? part[k].ToString("x2", i) + " " : "   ").Append(k == 7 ? " " : "");
+            sb.Append(" |");
+            foreach (byte b in part) sb.Append(b is >= 0x20 and < 0x7f ? (char)b : '.');
+            sb.Append("|\n");
+        }
+    }
 }
 
 /// <summary>
@@ -39,20 +56,9 @@ public sealed class FollowText(TextWriter text, int conn, bool hex) : IFollowOut
         if (!hex) text.Write('\n');
     }
 
-    /// <summary>16 bytes a line: offset, hex in two groups of eight, printable ASCII between bars (hexdump -C).</summary>
     public void Bytes(Direction d, ReadOnlySpan<byte> bytes, long offset)
     {
-        var i = CultureInfo.InvariantCulture;
-        for (int row = 0; row < bytes.Length; row += 16)
-        {
-            var part = bytes.Slice(row, Math.Min(16, bytes.Length - row));
-            _line.Append(i, $"{offset + row:x8}  ");
-            for (int k = 0; k < 16; k++)
-                _line.Append(k < part.Length ? part[k].ToString("x2", i) + " " : "   ").Append(k == 7 ? " " : "");
-            _line.Append(" |");
-            foreach (byte b in part) _line.Append(b is >= 0x20 and < 0x7f ? (char)b : '.');
-            _line.Append("|\n");
-        }
+        FollowFormat.AppendHexDump(_line, bytes, offset);
         text.Write(_line);
         _line.Clear();
     }
@@ -70,4 +76,34 @@ public sealed class FollowText(TextWriter text, int conn, bool hex) : IFollowOut
 
     private static string Totals(FollowedDirection t) =>
         string.Create(CultureInfo.InvariantCulture, $"{t.Bytes} bytes, {t.Missing} missing, {(t.End is { } end ? FollowFormat.EndName(end) : "no data")}");
+}
+
+/// <summary>
+/// `protoscope follow --framing F`: the conversation message by message instead of turn by turn: a header per
+/// message (direction, kind, index, offset, packets, and for HTTP the head's summary), then its payload (an HTTP
+/// body de-chunked) as escaped text or a hex dump; a framing failure where framing stopped.
+/// </summary>
+public sealed class FollowMessagesText(TextWriter text, bool hex) : IMessageSink
+{
+    private readonly StringBuilder _body = new();
+
+    public void OnMessage(in FramedMessage m, ReadOnlySpan<byte> payload, string? error)
+    {
+        var i = CultureInfo.InvariantCulture;
+        string packets = m.FirstFrame == m.LastFrame ? string.Create(i, $"packet {m.FirstFrame}") : string.Create(i, $"packets {m.FirstFrame}-{m.LastFrame}");
+        string head = m.Http is { } http ? ": " + MessageFormat.HttpSummary(http) : "";
+        string cut = m.Incomplete ? ", incomplete" : "";
+        text.Write(string.Create(i, $"\n=== {m.Direction.Name()} {MessageFormat.KindName(m.Kind)} {m.Index} (offset {m.Offset}, {m.Length} bytes, {packets}{cut}){head} ===\n"));
+        if (payload.IsEmpty) return;
+        if (hex) FollowFormat.AppendHexDump(_body, payload, 0);
+        else TerminalText.AppendEscaped(_body, payload, multiline: true);
+        text.Write(_body);
+        if (!hex) text.Write('\n');
+        _body.Clear();
+    }
+
+    public void OnFailure(in FramingFailure f) =>
+        text.Write(f.NotFramed
+            ? $"\n=== {f.Direction.Name()} {MessageFormat.NotFramed(f)} ===\n"
+            : string.Create(CultureInfo.InvariantCulture, $"\n=== {f.Direction.Name()} framing error at offset {f.Offset}, packet {f.Frame}: {f.Reason} ===\n"));
 }

@@ -9,8 +9,74 @@ namespace ProtoScope.Core.Formatting;
 /// <summary>The words the `frames` outputs and the terminal UI's Frames view share.</summary>
 public static class MessageFormat
 {
-    /// <summary>"frame" for a length-prefixed message (the README's name), "datagram" for a whole UDP datagram.</summary>
-    public static string KindName(MessageKind kind) => kind == MessageKind.LengthPrefixed ? "frame" : "datagram";
+    /// <summary>
+    /// "frame" for a length-prefixed message (the README's name), "datagram" for a whole UDP datagram, "line",
+    /// "request", "response".
+    /// </summary>
+    public static string KindName(MessageKind kind) => kind switch
+    {
+        MessageKind.LengthPrefixed => "frame",
+        MessageKind.Datagram => "datagram",
+        MessageKind.Line => "line",
+        MessageKind.Request => "request",
+        _ => "response",
+    };
+
+    /// <summary>Whether a message of this kind lies at an offset of a stream or datagram (all but a whole datagram).</summary>
+    public static bool HasOffset(MessageKind kind) => kind != MessageKind.Datagram;
+
+    /// <summary>Whether a message of this kind may be cut short (<see cref="FramedMessage.Incomplete"/>): lines and HTTP messages.</summary>
+    public static bool MayBeIncomplete(MessageKind kind) => kind is MessageKind.Line or MessageKind.Request or MessageKind.Response;
+
+    /// <summary>
+    /// An HTTP message's head in one line: "GET /index.html HTTP/1.1, 3 headers" or "HTTP/1.1 200 OK, 5 headers,
+    /// chunked", with the body's delimiting ("content-length 120", "chunked", "until close"; nothing when it has none).
+    /// </summary>
+    public static string HttpSummary(HttpHead h)
+    {
+        var i = CultureInfo.InvariantCulture;
+        string start = h.IsRequest ? $"{h.Method} {h.Uri} {h.Version}"
+            : h.StatusCode == 0 ? $"{h.Version} response (no status line)"
+            : string.Create(i, $"{h.Version} {h.StatusCode}") + (h.Reason is { Length: > 0 } reason ? " " + reason : "");
+        string body = h.Body switch
+        {
+            HttpBody.ContentLength => string.Create(i, $", content-length {h.ContentLength}"),
+            HttpBody.Chunked => ", chunked",
+            HttpBody.UntilClose => ", until close",
+            _ => "",
+        };
+        return start + string.Create(i, $", {h.HeaderCount} {(h.HeaderCount == 1 ? "header" : "headers")}") + body;
+    }
+
+    /// <summary>The JSON Lines fields of an HTTP head (after <c>kind</c>'s object has its common fields).</summary>
+    public static void WriteHttp(Utf8JsonWriter w, HttpHead h)
+    {
+        if (h.IsRequest)
+        {
+            w.WriteString("method", h.Method);
+            w.WriteString("uri", h.Uri);
+        }
+        else
+        {
+            if (h.StatusCode != 0) w.WriteNumber("status", h.StatusCode);
+            if (h.Reason is not null) w.WriteString("reason", h.Reason);
+        }
+        w.WriteString("version", h.Version);
+        w.WriteNumber("headers", h.HeaderCount);
+        if (h.ContentLength is { } length) w.WriteNumber("content_length", length);
+        w.WriteBoolean("chunked", h.Chunked);
+        w.WriteString("body", BodyName(h.Body));
+        w.WriteNumber("head_length", h.HeadLength);
+    }
+
+    /// <summary>"none", "content-length", "chunked", "until-close".</summary>
+    public static string BodyName(HttpBody body) => body switch
+    {
+        HttpBody.ContentLength => "content-length",
+        HttpBody.Chunked => "chunked",
+        HttpBody.UntilClose => "until-close",
+        _ => "none",
+    };
 
     /// <summary>Why a direction was not taken for length-prefixed: "not framed: REASON (offset N)".</summary>
     public static string NotFramed(in FramingFailure failure) =>
@@ -18,8 +84,9 @@ public static class MessageFormat
 }
 
 /// <summary>
-/// `protoscope frames` as text: a line per message ("tcp 0 orig frame 3 @120 17 bytes, packets 9-10 split(2)" and
-/// a preview, or the whole payload escaped) and per framing failure. Every byte goes through <see cref="TerminalText"/>.
+/// `protoscope frames` as text: a line per message ("tcp 0 orig frame 3 @120 17 bytes, packets 9-10 split(2)", for
+/// HTTP the head's summary, and a preview, or the whole payload escaped) and per framing failure. Every byte goes
+/// through <see cref="TerminalText"/>.
 /// </summary>
 public sealed class MessageText(TextWriter text, bool payload) : IMessageSink
 {
@@ -28,9 +95,11 @@ public sealed class MessageText(TextWriter text, bool payload) : IMessageSink
         var i = CultureInfo.InvariantCulture;
         string packets = m.FirstFrame == m.LastFrame ? string.Create(i, $"packet {m.FirstFrame}") : string.Create(i, $"packets {m.FirstFrame}-{m.LastFrame}");
         string how = (m.Sticky ? " sticky" : "") + (m.Split ? string.Create(i, $" split({m.Segments})") : "");
-        string at = m.Kind == MessageKind.LengthPrefixed ? string.Create(i, $" @{m.Offset}") : "";
+        string at = MessageFormat.HasOffset(m.Kind) ? string.Create(i, $" @{m.Offset}") : "";
         text.Write(string.Create(i, $"{m.Transport.Name()} {m.Conversation} {m.Direction.Name()} {MessageFormat.KindName(m.Kind)} {m.Index}{at} {m.Length} bytes, {packets}{how}"));
+        if (m.Incomplete) text.Write(" incomplete");
         if (error is not null) text.Write($" [{error}]");
+        if (m.Http is { } http) text.Write("  " + MessageFormat.HttpSummary(http));
         text.Write("  ");
         text.Write(TerminalText.Preview(bytes, m.Length, payload ? int.MaxValue : 48));
         text.Write('\n');
@@ -47,7 +116,8 @@ public sealed class MessageText(TextWriter text, bool payload) : IMessageSink
 
 /// <summary>
 /// `protoscope frames --format jsonl`: an object per message (conn, proto, kind, dir, index, offset, length,
-/// first_frame, last_frame, segments, sticky, payload_b64, error) and per framing failure, as the README documents.
+/// first_frame, last_frame, segments, sticky, incomplete, the HTTP head's fields, payload_b64, error) and per framing
+/// failure, as the README documents.
 /// </summary>
 public sealed class MessageJson(JsonLines json, bool payload) : IMessageSink
 {
@@ -60,12 +130,14 @@ public sealed class MessageJson(JsonLines json, bool payload) : IMessageSink
         w.WriteString("kind", MessageFormat.KindName(m.Kind));
         w.WriteString("dir", m.Direction.Name());
         w.WriteNumber("index", m.Index);
-        if (m.Kind == MessageKind.LengthPrefixed) w.WriteNumber("offset", m.Offset);
+        if (MessageFormat.HasOffset(m.Kind)) w.WriteNumber("offset", m.Offset);
         w.WriteNumber("length", m.Length);
         w.WriteNumber("first_frame", m.FirstFrame);
         w.WriteNumber("last_frame", m.LastFrame);
         w.WriteNumber("segments", m.Segments);
         w.WriteBoolean("sticky", m.Sticky);
+        if (MessageFormat.MayBeIncomplete(m.Kind)) w.WriteBoolean("incomplete", m.Incomplete);
+        if (m.Http is { } http) MessageFormat.WriteHttp(w, http);
         if (payload) w.WriteBase64String("payload_b64", bytes);
         if (error is not null) w.WriteString("error", error);
         w.WriteEndObject();

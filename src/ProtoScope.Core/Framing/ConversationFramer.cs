@@ -9,7 +9,10 @@ namespace ProtoScope.Core.Framing;
 /// <summary>How <see cref="ConversationFramer"/> cuts conversations into messages.</summary>
 public sealed record ConversationFramerOptions
 {
-    /// <summary>The length prefix; null for UDP datagrams only (TCP directions are then not framed at all).</summary>
+    /// <summary>
+    /// The length prefix, or lines or HTTP for TCP (UDP datagrams are then messages of their own only); null for UDP
+    /// datagrams only (TCP directions are then not framed at all).
+    /// </summary>
     public FramingSpec? Spec { get; init; } = FramingSpec.Default;
 
     /// <summary>Hand each message's whole payload to the sink; otherwise only its first <see cref="PreviewBytes"/>.</summary>
@@ -28,9 +31,10 @@ public sealed record ConversationFramerOptions
 }
 
 /// <summary>
-/// Makes the messages of a capture: a <see cref="StreamFramer"/> for each TCP direction (as the reassembler's
-/// consumer factory), and for UDP each datagram as a message followed by the length-prefixed messages it holds
-/// when its payload is exactly one or more whole ones. Give it to a <see cref="Reassembler"/> as both factory and datagram consumer.
+/// Makes the messages of a capture: for each TCP direction (as the reassembler's consumer factory) a
+/// <see cref="StreamFramer"/>, <see cref="LineFramer"/> or <see cref="HttpFramer"/> as the spec's method says, and
+/// for UDP each datagram as a message followed by the length-prefixed messages it holds when its payload is exactly
+/// one or more whole ones. Give it to a <see cref="Reassembler"/> as both factory and datagram consumer.
 /// </summary>
 public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsumer
 {
@@ -41,6 +45,11 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
     /// here rather than in the shared ArrayPool, which may trim its arrays on any full GC and allocate again.
     /// </summary>
     private readonly Stack<byte[]> _spareBuffers = new();
+    /// <summary>
+    /// A connection's request pairing, from its first direction's <see cref="Create"/> until its second's: the two
+    /// HTTP framers share it, and the table forgets it then (a connection seen one way only leaves its entry).
+    /// </summary>
+    private readonly Dictionary<int, HttpRequests> _unpairedHttp = [];
 
     public ConversationFramer(ConversationFramerOptions options, IMessageSink sink)
     {
@@ -67,10 +76,32 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
         else if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }
 
-    public IStreamConsumer? Create(TcpConnection connection, Direction direction) =>
-        _options.Spec is not null && (_options.Include?.Invoke(connection) ?? true)
-            ? new StreamFramer(this, connection.Id, direction)
-            : null;
+    public IStreamConsumer? Create(TcpConnection connection, Direction direction)
+    {
+        if (_options.Spec is null || !(_options.Include?.Invoke(connection) ?? true)) return null;
+        return ForStream(connection.Id, direction);
+    }
+
+    /// <summary>
+    /// A framer for one direction of a stream that no capture holds: a peer's socket. Feed it with
+    /// <see cref="IStreamConsumer.OnData"/> (offsets counted from 0, any frame number) as bytes arrive and
+    /// <see cref="IStreamConsumer.OnEnd"/> at the close; its messages and failures go to this framer's sink, with
+    /// <paramref name="conversation"/> as their conversation. The two directions of one conversation share what HTTP
+    /// pairs (a HEAD request's response has no body), so a client that feeds its own requests to one and the
+    /// server's bytes to the other reads responses to HEAD right. The same code cuts the inspector's streams.
+    /// </summary>
+    public IStreamConsumer ForStream(int conversation, Direction direction) => (_options.Spec ?? FramingSpec.Default).Method switch
+    {
+        FramingMethod.Line => new LineFramer(this, conversation, direction),
+        FramingMethod.Http => new HttpFramer(this, conversation, direction, RequestsOf(conversation)),
+        _ => new StreamFramer(this, conversation, direction),
+    };
+
+    private HttpRequests RequestsOf(int connection)
+    {
+        if (_unpairedHttp.Remove(connection, out HttpRequests? requests)) return requests;
+        return _unpairedHttp[connection] = new HttpRequests();
+    }
 
     public void OnDatagram(UdpConversation conversation, Direction direction, ReadOnlySpan<byte> payload, in DecodedPacket packet, long frame)
     {
@@ -83,7 +114,7 @@ public sealed class ConversationFramer : IStreamConsumerFactory, IDatagramConsum
         var datagram = new FramedMessage(conversation.Id, Transport.Udp, MessageKind.Datagram, direction, counters[d]++, 0,
             packet.PayloadLength, frame, frame, 1, false);
         Sink.OnMessage(datagram, KeepPayloads ? payload : payload[..Math.Min(payload.Length, PreviewBytes)], error);
-        if (_options.Spec is null || payload.IsEmpty || payload.Length < packet.PayloadLength) return;
+        if (_options.Spec is not { Method: FramingMethod.LengthPrefix } || payload.IsEmpty || payload.Length < packet.PayloadLength) return;
 
         // The datagram is framed only when it is exactly one or more whole messages: count them first.
         int count = 0, at = 0;

@@ -10,7 +10,7 @@ namespace ProtoScope.Peers.Demo;
 /// The classroom demos: each one makes one kind of TCP or UDP exchange on loopback, step by step, so a capture
 /// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams, and
 /// further into the course (each in a file of its own) a zero window, TIME-WAIT, a truncated datagram, long against
-/// short connections, a chat room, a file transfer and, on a link of its own, loss.
+/// short connections, a chat room, a file transfer, an HTTP exchange and, on a link of its own, loss.
 /// </summary>
 /// <remarks>
 /// A scenario with a <paramref name="Link"/> runs on a link of its own, made before the capture opens and captured
@@ -34,10 +34,14 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("long-short", "five messages over one long connection, then over one connection each: six handshakes instead of one", LongShortScenario.RunAsync),
         new("chat", "three clients of a newline-delimited chat server: one client's line is broadcast to the other two", ChatScenario.RunAsync),
         new("file-transfer", "puts and gets of a 2 MB file over the length-prefixed framing, checked by SHA-256 on both sides", FileTransferScenario.RunAsync),
+        new("http", "one keep-alive HTTP/1.1 connection: a GET answered with a Content-Length body, a GET answered in chunks, a POST with a body", HttpScenario.RunAsync) { MessageFraming = FramingSpec.Http },
         new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync, LossyLink.Create),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);
+
+    /// <summary>How the scenario's messages are read, e.g. in the UI's Frames view; null for the length prefix the echo peers speak.</summary>
+    public FramingSpec? MessageFraming { get; init; }
 
     /// <summary>What `all` runs: every scenario on loopback, one after the other.</summary>
     public static IReadOnlyList<DemoScenario> OnLoopback { get; } = [.. All.Where(s => s.Link is null)];

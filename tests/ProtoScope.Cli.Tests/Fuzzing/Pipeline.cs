@@ -57,14 +57,16 @@ public static class Pipeline
                 session.Add(header, data);
                 ref readonly var p = ref session.Current;
                 ref readonly var a = ref session.CurrentAnalysis;
+                // The fragment that completes a datagram is decoded from the whole datagram: its offsets point there.
+                var bytes = session.CurrentBytes(data);
 
-                AssertInert(tcpdump.Format(header, p, a, data).ToString(), "read text");
+                AssertInert(tcpdump.Format(header, p, a, bytes).ToString(), "read text");
                 json.ResetWrittenCount();
-                using (var w = new Utf8JsonWriter(json)) PacketJson.Write(w, header, p, a, data);
+                using (var w = new Utf8JsonWriter(json)) PacketJson.Write(w, header, p, a, bytes);
                 using (JsonDocument.Parse(json.WrittenMemory)) { }
 
                 if (!p.HasPorts) continue;
-                var payload = p.Payload(data);
+                var payload = p.Payload(bytes);
                 AssertInert(TerminalText.Escape(payload), "escaped payload");
                 if (p.IsUdp)
                 {

@@ -103,7 +103,8 @@ public sealed class PipelineFuzzTests
     public void Mutated_packets_on_every_link_type_never_crash_the_session()
     {
         var packets = SeedPackets();
-        int[] links = [LinkType.Null, LinkType.Ethernet, LinkType.RawDltLinux, LinkType.Raw, LinkType.Loop, LinkType.LinuxSll, LinkType.Ipv4, LinkType.Ipv6, LinkType.LinuxSll2, 147];
+        int[] links = [LinkType.Null, LinkType.Ethernet, LinkType.RawDltLinux, LinkType.Raw, LinkType.Loop, LinkType.LinuxSll, LinkType.Ipv4, LinkType.Ipv6, LinkType.LinuxSll2,
+            LinkType.Ppp, LinkType.PppSerial, LinkType.PppEther, LinkType.Ieee80211, LinkType.Radiotap, LinkType.Ppi, 147];
         long executions = 0;
         var gen = Gen.Select(Gen.Int[0, packets.Length - 1], Gen.Int[0, links.Length - 1], MutationGen.Array[0, 6]);
         gen.Sample(t =>
@@ -129,7 +130,7 @@ public sealed class PipelineFuzzTests
             {
                 var header = new PacketHeader(1_700_000_000_000_000_000L + i, bytes.Length, bytes.Length + (i * 1000));
                 session.Add(header, bytes);
-                Pipeline.AssertInert(format.Format(header, session.Current, session.CurrentAnalysis, bytes).ToString(), "read text");
+                Pipeline.AssertInert(format.Format(header, session.Current, session.CurrentAnalysis, session.CurrentBytes(bytes)).ToString(), "read text");
             }
         }, time: Seconds(12), threads: 2);
         Note($"{executions} mutated packets on {links.Length} link types");

@@ -14,9 +14,9 @@ namespace ProtoScope.Peers.Demo;
 /// </summary>
 /// <remarks>
 /// A scenario with a <paramref name="Link"/> runs on a link of its own, made before the capture opens and captured
-/// on its <see cref="LossyLink.Interface"/>, instead of on loopback; `all` leaves such scenarios out.
+/// on its <see cref="VethLink.Interface"/>, instead of on loopback; `all` leaves such scenarios out.
 /// </remarks>
-public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync, Func<int, LossyLink>? Link = null)
+public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync, Func<int, VethLink>? Link = null)
 {
     public static IReadOnlyList<DemoScenario> All { get; } =
     [
@@ -34,7 +34,8 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("long-short", "five messages over one long connection, then over one connection each: six handshakes instead of one", LongShortScenario.RunAsync),
         new("chat", "three clients of a newline-delimited chat server: one client's line is broadcast to the other two", ChatScenario.RunAsync),
         new("file-transfer", "puts and gets of a 2 MB file over the length-prefixed framing, checked by SHA-256 on both sides", FileTransferScenario.RunAsync),
-        new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync, LossyLink.Create),
+        new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync,
+            port => VethLink.Create("loss", port, dropOneIn: LossScenario.DropOneIn)),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

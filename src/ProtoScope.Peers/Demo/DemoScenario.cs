@@ -10,7 +10,8 @@ namespace ProtoScope.Peers.Demo;
 /// The classroom demos: each one makes one kind of TCP or UDP exchange on loopback, step by step, so a capture
 /// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams, and
 /// further into the course (each in a file of its own) a zero window, TIME-WAIT, a truncated datagram, long against
-/// short connections, a chat room, a file transfer and, on a link of its own, loss.
+/// short connections, a chat room, a file transfer and, on a link of their own, loss and what fits in one packet (MSS
+/// and IP fragments).
 /// </summary>
 /// <remarks>
 /// A scenario with a <paramref name="Link"/> runs on a link of its own, made before the capture opens and captured
@@ -36,6 +37,8 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("file-transfer", "puts and gets of a 2 MB file over the length-prefixed framing, checked by SHA-256 on both sides", FileTransferScenario.RunAsync),
         new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync,
             port => VethLink.Create("loss", port, dropOneIn: LossScenario.DropOneIn)),
+        new("mss", "what fits one packet on MTU 1500 (network namespace, veth; needs root): MSS 1460, a 1472-byte UDP datagram whole, a 1473-byte one in two IP fragments", MssScenario.RunAsync,
+            port => VethLink.Create("mss", port, tcpTimestamps: false)),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

@@ -87,12 +87,13 @@ internal static class MssScenario
     {
         var buffer = new byte[2 * VethLink.Mtu];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(run.Cancel);
-        timeout.CancelAfter(DatagramTimeout);
         var receiving = receiver.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), timeout.Token);
         await run.StepAsync(step);
         var datagram = new byte[size];
         for (int i = 0; i < datagram.Length; i++) datagram[i] = (byte)('A' + i % 26);
         await sender.SendToAsync(datagram, address, run.Cancel);
+        // The clock starts with the send: with --step the step before it waits for the teacher's key, however long.
+        timeout.CancelAfter(DatagramTimeout);
         SocketReceiveFromResult received;
         try
         {

@@ -14,11 +14,11 @@ namespace ProtoScope.Cli;
 internal sealed class DemoCapture : IPacketSource
 {
     private readonly LiveCapture _capture;
-    private readonly LossyLink? _link;
+    private readonly VethLink? _link;
     private readonly CancellationTokenSource _stop;
     private readonly Task _peers;
 
-    private DemoCapture(LiveCapture capture, LossyLink? link, IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
+    private DemoCapture(LiveCapture capture, VethLink? link, IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
     {
         _capture = capture;
         _link = link;
@@ -42,7 +42,7 @@ internal sealed class DemoCapture : IPacketSource
             catch (OperationCanceledException)
             {
             }
-            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or LossyLinkException)
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or VethLinkException)
             {
                 failure = e.Message;
             }
@@ -57,12 +57,12 @@ internal sealed class DemoCapture : IPacketSource
     /// </summary>
     public static DemoCapture Start(IReadOnlyList<DemoScenario> scenarios, int port, TimeSpan pause, DemoSteps steps, CancellationToken stopping)
     {
-        LossyLink? link;
+        VethLink? link;
         try
         {
             link = scenarios is [{ Link: { } makeLink }] ? makeLink(port) : null;
         }
-        catch (LossyLinkException e)
+        catch (VethLinkException e)
         {
             throw new CaptureError(e.Message, e);
         }
@@ -72,7 +72,7 @@ internal sealed class DemoCapture : IPacketSource
             // sends a few dozen packets, far from the rates at which immediate mode drops (LiveCaptureOptions.Immediate).
             var capture = link is null
                 ? LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false, Immediate = true })
-                : LiveCapture.Open(link.Interface, new LiveCaptureOptions { Filter = $"tcp port {port}", Promiscuous = false, Immediate = true });
+                : LiveCapture.Open(link.Interface, new LiveCaptureOptions { Filter = link.CaptureFilter, Promiscuous = false, Immediate = true });
             return new DemoCapture(capture, link, scenarios, port, pause, steps, stopping);
         }
         catch

@@ -82,14 +82,14 @@ internal static class DemoCommand
     private static int Run(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath)
     {
         // A scenario with a link of its own runs alone (`all` leaves it out): the link must exist before the capture.
-        LossyLink? link = null;
+        VethLink? link = null;
         if (scenarios is [{ Link: { } makeLink }])
         {
             try
             {
                 link = makeLink(port);
             }
-            catch (LossyLinkException e)
+            catch (VethLinkException e)
             {
                 return ctx.Fail(e.Message);
             }
@@ -104,14 +104,14 @@ internal static class DemoCommand
         }
     }
 
-    private static int RunCaptured(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath, LossyLink? link)
+    private static int RunCaptured(CliContext ctx, IReadOnlyList<DemoScenario> scenarios, int port, bool slow, string? writePath, VethLink? link)
     {
         LiveCapture? capture = null;
         try
         {
             capture = link is null
                 ? LiveCapture.Open("lo", new LiveCaptureOptions { Filter = $"port {port}", Promiscuous = false })
-                : LiveCapture.Open(link.Interface, new LiveCaptureOptions { Filter = $"tcp port {port}", Promiscuous = false });
+                : LiveCapture.Open(link.Interface, new LiveCaptureOptions { Filter = link.CaptureFilter, Promiscuous = false });
         }
         catch (CaptureError e)
         {
@@ -143,7 +143,7 @@ internal static class DemoCommand
         catch (OperationCanceledException)
         {
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or LossyLinkException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException or VethLinkException)
         {
             failure = e.Message;
         }

@@ -214,11 +214,57 @@ public sealed class DemoTests : IDisposable
     }
 
     [Fact]
-    public void All_leaves_out_the_scenario_that_needs_its_own_link()
+    public void Mss_segments_are_1460_bytes_and_a_1473_byte_datagram_goes_in_two_fragments_as_tshark_sees()
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "demo mss needs root (a network namespace and a veth pair)");
+        var (path, log) = RunDemoWithLog("mss", 19198);
+        Assert.Contains("server received a 1472-byte datagram in one packet", log);
+        Assert.Contains("server received a 1473-byte datagram", log);
+
+        // tshark: MSS 1460 in both SYNs, full segments of 1460 bytes and none larger (the MTU holds).
+        Assert.Equal(["1460", "1460"], ProtoScope.Tests.Tshark.Fields(path, "tcp.flags.syn == 1", "tcp.options.mss_val").Select(r => r[0]));
+        Assert.NotEmpty(ProtoScope.Tests.Tshark.Frames(path, "tcp.len == 1460"));
+        Assert.Empty(ProtoScope.Tests.Tshark.Frames(path, "tcp.len > 1460 || ip.len > 1500"));
+        // 1472 bytes of payload: one packet, UDP length 1480, not a fragment.
+        long whole = Assert.Single(ProtoScope.Tests.Tshark.Frames(path, "udp.length == 1480 && ip.flags.mf == 0 && ip.frag_offset == 0"));
+        // 1473 bytes: two fragments with one IP ID, more-fragments on the first; tshark's reassembled UDP on the second.
+        var fragments = ProtoScope.Tests.Tshark.Fields(path, "ip.flags.mf == 1 || ip.frag_offset > 0", "frame.number", "ip.id", "udp.length");
+        Assert.Equal(2, fragments.Count);
+        Assert.Equal(fragments[0][1], fragments[1][1]);
+        Assert.Equal([long.Parse(fragments[0][0], System.Globalization.CultureInfo.InvariantCulture)], ProtoScope.Tests.Tshark.Frames(path, "ip.flags.mf == 1"));
+        Assert.Equal("1481", fragments[1][2]);
+
+        // ProtoScope's read says the same of the same frames.
+        var read = CliRunner.Run("read", path, "--format", "jsonl").JsonLines().ToDictionary(o => o.GetProperty("frame").GetInt64());
+        Assert.Equal(1460, read[1].GetProperty("tcp").GetProperty("options").GetProperty("mss").GetInt32());
+        Assert.Equal(1480, read[whole].GetProperty("udp").GetProperty("len").GetInt32());
+        Assert.False(read[whole].TryGetProperty("frag", out _));
+        var first = read[long.Parse(fragments[0][0], System.Globalization.CultureInfo.InvariantCulture)].GetProperty("frag");
+        var last = read[long.Parse(fragments[1][0], System.Globalization.CultureInfo.InvariantCulture)];
+        Assert.True(first.GetProperty("mf").GetBoolean());
+        Assert.Equal(Convert.ToInt32(fragments[0][1], 16), first.GetProperty("id").GetInt32());
+        Assert.False(last.GetProperty("frag").GetProperty("mf").GetBoolean());
+        Assert.Equal(2, last.GetProperty("frag").GetProperty("reassembled").GetInt32());
+        Assert.Equal(1481, last.GetProperty("udp").GetProperty("len").GetInt32());
+        Assert.Equal(read.Values.Count(o => o.TryGetProperty("tcp", out var t) && t.GetProperty("len").GetInt32() == 1460),
+            ProtoScope.Tests.Tshark.Frames(path, "tcp.len == 1460").Count);
+
+        // conns counts the fragmented datagram once, as Zeek does: two datagrams, 1472 + 1473 bytes.
+        var udp = Assert.Single(Conns(path), c => c.GetProperty("proto").GetString() == "udp");
+        Assert.Equal(2, udp.GetProperty("orig_pkts").GetInt32());
+        Assert.Equal(1472 + 1473, udp.GetProperty("orig_bytes").GetInt64());
+
+        string namespaces = ProtoScope.Tests.ProgramRun.Run("ip", ["netns", "list"]).Stdout;
+        Assert.DoesNotContain($"psmss{Environment.ProcessId}", namespaces);
+    }
+
+    [Fact]
+    public void All_leaves_out_the_scenarios_that_need_their_own_link()
     {
         var list = CliRunner.Run("demo", "--list").Stdout;
         Assert.Contains("loss ", list);
-        Assert.Contains("all but loss", list);
+        Assert.Contains("mss ", list);
+        Assert.Contains("all but loss, mss", list);
     }
 
     private static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));

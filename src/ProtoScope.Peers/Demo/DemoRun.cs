@@ -19,7 +19,7 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
     public CancellationToken Cancel { get; } = cancel;
 
     /// <summary>The scenario's own link, made before the capture opened, for a scenario that has one.</summary>
-    public LossyLink? Link { get; init; }
+    public VethLink? Link { get; init; }
 
     public void Log(string line) => log(line);
 

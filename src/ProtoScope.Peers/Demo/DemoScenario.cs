@@ -10,13 +10,14 @@ namespace ProtoScope.Peers.Demo;
 /// The classroom demos: each one makes one kind of TCP or UDP exchange on loopback, step by step, so a capture
 /// of it shows a textbook handshake, teardown, reset, refusal, sticky frames, a split frame or UDP datagrams, and
 /// further into the course (each in a file of its own) a zero window, TIME-WAIT, a truncated datagram, long against
-/// short connections, a chat room, a file transfer, an HTTP exchange and, on a link of its own, loss.
+/// short connections, a chat room, a file transfer, an HTTP exchange and, on a link of their own, loss and what fits in
+/// one packet (MSS and IP fragments).
 /// </summary>
 /// <remarks>
 /// A scenario with a <paramref name="Link"/> runs on a link of its own, made before the capture opens and captured
-/// on its <see cref="LossyLink.Interface"/>, instead of on loopback; `all` leaves such scenarios out.
+/// on its <see cref="VethLink.Interface"/>, instead of on loopback; `all` leaves such scenarios out.
 /// </remarks>
-public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync, Func<int, LossyLink>? Link = null)
+public sealed record DemoScenario(string Name, string Description, Func<DemoRun, Task> RunAsync, Func<int, VethLink>? Link = null)
 {
     public static IReadOnlyList<DemoScenario> All { get; } =
     [
@@ -35,7 +36,10 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         new("chat", "three clients of a newline-delimited chat server: one client's line is broadcast to the other two", ChatScenario.RunAsync),
         new("file-transfer", "puts and gets of a 2 MB file over the length-prefixed framing, checked by SHA-256 on both sides", FileTransferScenario.RunAsync),
         new("http", "one keep-alive HTTP/1.1 connection: a GET answered with a Content-Length body, a GET answered in chunks, a POST with a body", HttpScenario.RunAsync) { MessageFraming = FramingSpec.Http },
-        new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync, LossyLink.Create),
+        new("loss", "300 KB over a link that drops one segment in 20 (network namespace, veth, nftables; needs root): retransmissions", LossScenario.RunAsync,
+            port => VethLink.Create("loss", port, dropOneIn: LossScenario.DropOneIn)),
+        new("mss", "what fits one packet on MTU 1500 (network namespace, veth; needs root): MSS 1460, a 1472-byte UDP datagram whole, a 1473-byte one in two IP fragments", MssScenario.RunAsync,
+            port => VethLink.Create("mss", port, tcpTimestamps: false)),
     ];
 
     public static DemoScenario? Find(string name) => All.FirstOrDefault(s => s.Name == name);

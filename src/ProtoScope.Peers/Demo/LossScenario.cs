@@ -4,17 +4,19 @@ using System.Net.Sockets;
 namespace ProtoScope.Peers.Demo;
 
 /// <summary>
-/// `demo loss`: one large message to the echo server over a <see cref="LossyLink"/>, which drops a share of the
-/// client's segments. TCP recovers what was lost: duplicate ACKs with SACK blocks, fast retransmissions, and a
-/// retransmission on timeout when too little follows a loss to trigger the fast one.
+/// `demo loss`: one large message to the echo server over a <see cref="VethLink"/> that drops one in
+/// <see cref="DropOneIn"/> of the client's segments. TCP recovers what was lost: duplicate ACKs with SACK blocks,
+/// fast retransmissions, and a retransmission on timeout when too little follows a loss to trigger the fast one.
 /// </summary>
 internal static class LossScenario
 {
+    public const int DropOneIn = 20;
+
     private const int MessageSize = 300_000;
 
     public static async Task RunAsync(DemoRun run)
     {
-        var link = run.Link ?? throw new InvalidOperationException("demo loss runs on its own lossy link: run it by name");
+        var link = run.Link ?? throw new InvalidOperationException("demo loss runs on its own link: run it by name");
         var address = new IPEndPoint(link.ServerAddress, run.Port);
         using var server = link.Inside(() => TcpEchoServer.Start(new TcpEchoServerOptions { Bind = link.ServerAddress, Port = run.Port }, run.Log));
         using var stop = new CancellationTokenSource();
@@ -25,7 +27,7 @@ internal static class LossScenario
             await client.ConnectAsync(address, run.Cancel);
             var message = new byte[MessageSize];
             for (int i = 0; i < message.Length; i++) message[i] = (byte)('a' + i % 26);
-            run.Log($"the link drops one in {LossyLink.DropOneIn} of the client's segments at random; TCP retransmits them");
+            run.Log($"the link drops one in {DropOneIn} of the client's segments at random; TCP retransmits them");
             await run.SendFrameAsync(client, message);
             await run.ReceiveFrameAsync(client);
             await run.StepAsync("client closes with FIN");

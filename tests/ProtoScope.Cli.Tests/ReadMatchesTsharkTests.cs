@@ -155,7 +155,7 @@ public class ReadMatchesTsharkTests
             Check("ip.flags.mf", At("ip.flags.mf", v4), At("ip.flags.mf", v4) is null ? null : "0");
             Check("ip.frag_offset", At("ip.frag_offset", v4), At("ip.frag_offset", v4) is null ? null : "0");
         }
-        if (IsFragment(t) && !(frag is { } r && r.TryGetProperty("reassembled", out _))) return;
+        if ((IsFragment(t) || frag is not null) && !(frag is { } r && r.TryGetProperty("reassembled", out _))) return;
         // A transport header cut short: tshark shows the fields it could read before [Malformed Packet];
         // ProtoScope reports the truncation as the packet's error instead.
         string? error = Mine("error");

@@ -22,20 +22,8 @@ public sealed class ChatClient : IDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    public static async Task<ChatClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, int maxLine = 4096)
-    {
-        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(server, cancel);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        return new ChatClient(socket, maxLine);
-    }
+    public static async Task<ChatClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, int maxLine = 4096) =>
+        new(await ClientSocket.ConnectAsync(server, cancel), maxLine);
 
     /// <summary>Sends <paramref name="text"/> and LF, in one write.</summary>
     public async Task SendLineAsync(string text, CancellationToken cancel) =>

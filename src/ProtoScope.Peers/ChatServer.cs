@@ -37,21 +37,19 @@ public sealed class ChatServer : IDisposable
 {
     private readonly ChatServerOptions _options;
     private readonly PeerLog _log;
-    private readonly Socket _listener;
+    private readonly PeerListener _listener;
     private readonly Lock _gate = new();
     private readonly Dictionary<Socket, SemaphoreSlim> _clients = [];
-    private readonly List<Task> _serving = [];
     private long _accepted, _lines, _dropped;
 
-    private ChatServer(ChatServerOptions options, PeerLog log, Socket listener)
+    private ChatServer(ChatServerOptions options, PeerLog log, PeerListener listener)
     {
         _options = options;
         _log = log;
         _listener = listener;
-        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     /// <summary>Clients in the room now: accepted, and not yet gone. A broadcast reaches exactly these.</summary>
     public int Members
@@ -70,59 +68,15 @@ public sealed class ChatServer : IDisposable
     public static ChatServer Start(ChatServerOptions options, Action<string>? log = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxLine, 1);
-        var listener = new Socket(options.Bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            ReuseAddress.Set(listener, true);
-            listener.Bind(new IPEndPoint(options.Bind, options.Port));
-            listener.Listen();
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        return new ChatServer(options, new PeerLog(log), listener);
+        var peerLog = new PeerLog(log);
+        return new ChatServer(options, peerLog, PeerListener.Start(options.Bind, options.Port, options.MaxClients, peerLog));
     }
 
     /// <summary>Serves until <paramref name="stop"/> fires, then closes every client with FIN. Call once.</summary>
     public async Task<ChatSummary> RunAsync(CancellationToken stop)
     {
         _log.Write(LocalEndPoint, $"chat server listening (lines of at most {_options.MaxLine} bytes)");
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(stop);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                _log.Write(LocalEndPoint, $"accept failed: {SocketText.Describe(e)}");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                continue;
-            }
-            lock (_gate)
-            {
-                if (_clients.Count >= _options.MaxClients)
-                {
-                    _log.Write(client.RemoteEndPoint, $"refused: max-clients {_options.MaxClients} reached");
-                    client.Dispose();
-                    continue;
-                }
-                _clients.Add(client, new SemaphoreSlim(1, 1));
-                _serving.Add(ServeAsync(client, stop));
-            }
-        }
-        _listener.Close();
-        Task[] serving;
-        lock (_gate)
-            serving = [.. _serving];
-        await Task.WhenAll(serving);
+        await _listener.RunAsync(client => ServeAsync(client, stop), stop);
         ChatSummary summary = Summary;
         _log.Write(LocalEndPoint, $"stopped: {summary}");
         return summary;
@@ -133,6 +87,8 @@ public sealed class ChatServer : IDisposable
     private async Task ServeAsync(Socket client, CancellationToken stop)
     {
         EndPoint? peer = client.RemoteEndPoint;
+        lock (_gate)
+            _clients.Add(client, new SemaphoreSlim(1, 1));
         Interlocked.Increment(ref _accepted);
         _log.Write(peer, "joined");
         client.NoDelay = true;

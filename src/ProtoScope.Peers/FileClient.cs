@@ -19,20 +19,8 @@ public sealed class FileClient : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    public static async Task<FileClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, long maxFile = 16 * 1024 * 1024)
-    {
-        var socket = new Socket(server.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(server, cancel);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        return new FileClient(socket, maxFile);
-    }
+    public static async Task<FileClient> ConnectAsync(IPEndPoint server, CancellationToken cancel, long maxFile = 16 * 1024 * 1024) =>
+        new(await ClientSocket.ConnectAsync(server, cancel), maxFile);
 
     /// <summary>Uploads <paramref name="content"/> as <paramref name="name"/>; returns the SHA-256 the server computed.</summary>
     /// <exception cref="IOException">The server refused (its ERR reason) or closed.</exception>

@@ -36,20 +36,17 @@ public sealed class FileServer : IDisposable
     private readonly FileServerOptions _options;
     private readonly FramingSpec _framing;
     private readonly PeerLog _log;
-    private readonly Socket _listener;
-    private readonly Lock _gate = new();
-    private readonly List<Task> _serving = [];
+    private readonly PeerListener _listener;
 
-    private FileServer(FileServerOptions options, PeerLog log, Socket listener)
+    private FileServer(FileServerOptions options, PeerLog log, PeerListener listener)
     {
         _options = options;
         _framing = FramingSpec.Default with { MaxMessage = options.MaxFile };
         _log = log;
         _listener = listener;
-        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     /// <summary>Binds and listens, so a port in use fails here.</summary>
     /// <exception cref="SocketException">The address cannot be bound.</exception>
@@ -58,50 +55,16 @@ public sealed class FileServer : IDisposable
     {
         if (!System.IO.Directory.Exists(options.Directory))
             throw new DirectoryNotFoundException($"the file server's directory {options.Directory} does not exist");
-        var listener = new Socket(options.Bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            ReuseAddress.Set(listener, true);
-            listener.Bind(new IPEndPoint(options.Bind, options.Port));
-            listener.Listen();
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        return new FileServer(options, new PeerLog(log), listener);
+        var peerLog = new PeerLog(log);
+        // No limit on clients: a small network disk for demos, with no max-clients option.
+        return new FileServer(options, peerLog, PeerListener.Start(options.Bind, options.Port, int.MaxValue, peerLog));
     }
 
     /// <summary>Serves until <paramref name="stop"/> fires, then closes every client with FIN. Call once.</summary>
     public async Task RunAsync(CancellationToken stop)
     {
         _log.Write(LocalEndPoint, $"file server listening (u32le, files up to {_options.MaxFile} bytes)");
-        while (true)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(stop);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                _log.Write(LocalEndPoint, $"accept failed: {SocketText.Describe(e)}");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                continue;
-            }
-            lock (_gate)
-                _serving.Add(ServeAsync(client, stop));
-        }
-        _listener.Close();
-        Task[] serving;
-        lock (_gate)
-            serving = [.. _serving];
-        await Task.WhenAll(serving);
+        await _listener.RunAsync(client => ServeAsync(client, stop), stop);
         _log.Write(LocalEndPoint, "stopped");
     }
 

@@ -44,20 +44,8 @@ public sealed class HttpClientConnection : IDisposable
 
     public long MaxBody { get; }
 
-    public static async Task<HttpClientConnection> ConnectAsync(IPEndPoint to, CancellationToken cancel)
-    {
-        var socket = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(to, cancel);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-        return new HttpClientConnection(socket);
-    }
+    public static async Task<HttpClientConnection> ConnectAsync(IPEndPoint to, CancellationToken cancel) =>
+        new(await ClientSocket.ConnectAsync(to, cancel));
 
     /// <summary>
     /// Sends one request (<paramref name="body"/> with a Content-Length when there is one, or for POST and PUT) and

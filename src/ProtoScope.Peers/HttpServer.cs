@@ -49,75 +49,34 @@ public sealed class HttpServer : IDisposable
 {
     private readonly HttpServerOptions _options;
     private readonly PeerLog _log;
-    private readonly Socket _listener;
-    private readonly Lock _gate = new();
-    private int _active;
-    private TaskCompletionSource? _allClosed;
-    private long _connections, _requests, _dropped, _refused;
+    private readonly PeerListener _listener;
+    private long _connections, _requests, _dropped;
 
-    private HttpServer(HttpServerOptions options, PeerLog log, Socket listener)
+    private HttpServer(HttpServerOptions options, PeerLog log, PeerListener listener)
     {
         _options = options;
         _log = log;
         _listener = listener;
-        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public HttpServerSummary Summary => new(Interlocked.Read(ref _connections), Interlocked.Read(ref _requests),
-        Interlocked.Read(ref _dropped), Interlocked.Read(ref _refused));
+        Interlocked.Read(ref _dropped), _listener.Refused);
 
     /// <summary>Binds and listens, so a port in use fails here, before anything runs.</summary>
     /// <exception cref="SocketException">The address cannot be bound (e.g. AddressAlreadyInUse).</exception>
     public static HttpServer Start(HttpServerOptions options, Action<string>? log = null)
     {
-        var listener = new Socket(options.Bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            listener.Bind(new IPEndPoint(options.Bind, options.Port));
-            listener.Listen();
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        return new HttpServer(options, new PeerLog(log), listener);
+        var peerLog = new PeerLog(log);
+        return new HttpServer(options, peerLog, PeerListener.Start(options.Bind, options.Port, options.MaxClients, peerLog));
     }
 
     /// <summary>Accepts and serves clients until <paramref name="stop"/> fires, then closes every connection (FIN) and returns the summary. Call once.</summary>
     public async Task<HttpServerSummary> RunAsync(CancellationToken stop)
     {
         _log.Write(LocalEndPoint, $"listening (http, max body {_options.MaxBody})");
-        while (!stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(stop);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                _log.Write(LocalEndPoint, $"accept failed: {SocketText.Describe(e)}");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                continue;
-            }
-            if (!TryAdmit())
-            {
-                Interlocked.Increment(ref _refused);
-                _log.Write(client.RemoteEndPoint, $"refused: max-clients {_options.MaxClients} reached");
-                client.Dispose();
-                continue;
-            }
-            _ = ServeAsync(client, stop);
-        }
-        _listener.Close();
-        await WaitForConnectionsAsync();
+        await _listener.RunAsync(client => ServeAsync(client, stop), stop);
         HttpServerSummary summary = Summary;
         _log.Write(LocalEndPoint, $"stopped: {summary}");
         return summary;
@@ -196,7 +155,6 @@ public sealed class HttpServer : IDisposable
         finally
         {
             socket.Dispose();
-            Leave();
         }
     }
 
@@ -230,34 +188,6 @@ public sealed class HttpServer : IDisposable
 
     private static async Task SendAsync(Socket socket, string text, CancellationToken stop) =>
         await socket.SendAsync(Encoding.UTF8.GetBytes(text), stop);
-
-    private bool TryAdmit()
-    {
-        lock (_gate)
-        {
-            if (_active >= _options.MaxClients) return false;
-            _active++;
-            return true;
-        }
-    }
-
-    private void Leave()
-    {
-        lock (_gate)
-        {
-            if (--_active == 0) _allClosed?.TrySetResult();
-        }
-    }
-
-    private Task WaitForConnectionsAsync()
-    {
-        lock (_gate)
-        {
-            if (_active == 0) return Task.CompletedTask;
-            _allClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _allClosed.Task;
-        }
-    }
 
     private sealed record Request(HttpHead Head, byte[] Body);
 

@@ -46,46 +46,30 @@ public sealed class TcpEchoServer : IDisposable
 
     private readonly TcpEchoServerOptions _options;
     private readonly PeerLog _log;
-    private readonly Socket _listener;
-    private readonly Lock _gate = new();
-    private int _active;
-    private TaskCompletionSource? _allClosed;
-    private long _connections, _frames, _bytes, _dropped, _resets, _refused;
+    private readonly PeerListener _listener;
+    private long _connections, _frames, _bytes, _dropped, _resets;
 
-    private TcpEchoServer(TcpEchoServerOptions options, PeerLog log, Socket listener)
+    private TcpEchoServer(TcpEchoServerOptions options, PeerLog log, PeerListener listener)
     {
         _options = options;
         _log = log;
         _listener = listener;
-        LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
     }
 
     /// <summary>The bound address and port (the real port when <see cref="TcpEchoServerOptions.Port"/> was 0).</summary>
-    public IPEndPoint LocalEndPoint { get; }
+    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint;
 
     public TcpEchoSummary Summary => new(
         Interlocked.Read(ref _connections), Interlocked.Read(ref _frames), Interlocked.Read(ref _bytes),
-        Interlocked.Read(ref _dropped), Interlocked.Read(ref _resets), Interlocked.Read(ref _refused));
+        Interlocked.Read(ref _dropped), Interlocked.Read(ref _resets), _listener.Refused);
 
     /// <summary>Binds and listens, so a port in use fails here, before anything runs.</summary>
     /// <param name="log">Receives one line per event; calls are serialised. Null logs nothing.</param>
     /// <exception cref="SocketException">The address cannot be bound (e.g. AddressAlreadyInUse).</exception>
     public static TcpEchoServer Start(TcpEchoServerOptions options, Action<string>? log = null)
     {
-        var listener = new Socket(options.Bind.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            // The server closes first when it stops, leaving its ends in TIME-WAIT: a restart must still bind.
-            ReuseAddress.Set(listener, true);
-            listener.Bind(new IPEndPoint(options.Bind, options.Port));
-            listener.Listen();
-        }
-        catch
-        {
-            listener.Dispose();
-            throw;
-        }
-        return new TcpEchoServer(options, new PeerLog(log), listener);
+        var peerLog = new PeerLog(log);
+        return new TcpEchoServer(options, peerLog, PeerListener.Start(options.Bind, options.Port, options.MaxClients, peerLog));
     }
 
     /// <summary>
@@ -96,35 +80,7 @@ public sealed class TcpEchoServer : IDisposable
     public async Task<TcpEchoSummary> RunAsync(CancellationToken stop)
     {
         _log.Write(LocalEndPoint, $"listening (tcp, {_options.Framing}, max-frame {_options.Framing.MaxMessage})");
-        while (!stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(stop);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-            catch (SocketException e)
-            {
-                // e.g. out of file descriptors: keep serving the connections we have, and retry calmly.
-                _log.Write(LocalEndPoint, $"accept failed: {SocketText.Describe(e)}");
-                await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
-                continue;
-            }
-            if (!TryAdmit())
-            {
-                Interlocked.Increment(ref _refused);
-                _log.Write(client.RemoteEndPoint, $"refused: max-clients {_options.MaxClients} reached");
-                client.Dispose();
-                continue;
-            }
-            _ = ServeAsync(client, stop);
-        }
-        _listener.Close();
-        await WaitForConnectionsAsync();
+        await _listener.RunAsync(client => ServeAsync(client, stop), stop);
         TcpEchoSummary summary = Summary;
         _log.Write(LocalEndPoint, $"stopped: {summary}");
         return summary;
@@ -181,7 +137,6 @@ public sealed class TcpEchoServer : IDisposable
         finally
         {
             socket.Dispose();
-            Leave();
         }
     }
 
@@ -277,37 +232,6 @@ public sealed class TcpEchoServer : IDisposable
         catch (OperationCanceledException)
         {
             return $"peer did not close within {_options.CloseTimeout.TotalMilliseconds:0} ms";
-        }
-    }
-
-    private bool TryAdmit()
-    {
-        lock (_gate)
-        {
-            if (_active >= _options.MaxClients)
-                return false;
-            _active++;
-            return true;
-        }
-    }
-
-    private void Leave()
-    {
-        lock (_gate)
-        {
-            if (--_active == 0)
-                _allClosed?.TrySetResult();
-        }
-    }
-
-    private Task WaitForConnectionsAsync()
-    {
-        lock (_gate)
-        {
-            if (_active == 0)
-                return Task.CompletedTask;
-            _allClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _allClosed.Task;
         }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ProtoScope.Peers;
 using Xunit;
 
@@ -9,19 +8,10 @@ public class ChatTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>A chat server on an ephemeral port with its log, and clients that are members of the room once joined.</summary>
-    private sealed class Room : IAsyncDisposable
+    private sealed class Room(int maxLine = 1024) : RunningServer<ChatServer, ChatSummary>(
+        log => ChatServer.Start(new ChatServerOptions { Port = 0, MaxLine = maxLine }, log),
+        (server, stop) => server.RunAsync(stop))
     {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task<ChatSummary> _run;
-        public ChatServer Server { get; }
-        public ConcurrentQueue<string> Log { get; } = new();
-
-        public Room(int maxLine = 1024)
-        {
-            Server = ChatServer.Start(new ChatServerOptions { Port = 0, MaxLine = maxLine }, Log.Enqueue);
-            _run = Server.RunAsync(_stop.Token);
-        }
-
         /// <summary>Connects <paramref name="count"/> clients and waits until the server has them all in the room.</summary>
         public async Task<ChatClient[]> JoinAsync(int count)
         {
@@ -40,20 +30,6 @@ public class ChatTests
                 Assert.True(DateTime.UtcNow < deadline, "log:\n" + string.Join('\n', Log));
                 await Task.Delay(10, Cancel);
             }
-        }
-
-        public async Task<ChatSummary> StopAsync()
-        {
-            await _stop.CancelAsync();
-            return await _run.WaitAsync(TimeSpan.FromSeconds(10), Cancel);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_stop.IsCancellationRequested)
-                await StopAsync();
-            Server.Dispose();
-            _stop.Dispose();
         }
     }
 

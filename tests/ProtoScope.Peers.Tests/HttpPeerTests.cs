@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -12,34 +11,10 @@ public class HttpPeerTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    private sealed class Running : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task<HttpServerSummary> _run;
-
-        public Running(HttpServerOptions? options = null)
-        {
-            Server = HttpServer.Start((options ?? new HttpServerOptions()) with { Port = 0 }, Log.Enqueue);
-            _run = Server.RunAsync(_stop.Token);
-        }
-
-        public HttpServer Server { get; }
-        public ConcurrentQueue<string> Log { get; } = new();
-
-        public async Task<HttpServerSummary> StopAsync()
-        {
-            await _stop.CancelAsync();
-            var summary = await _run.WaitAsync(TimeSpan.FromSeconds(30), Cancel);
-            Assert.DoesNotContain(Log, l => l.Contains(" error: "));
-            return summary;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_run.IsCompleted) await StopAsync();
-            Server.Dispose();
-        }
-    }
+    /// <summary>An HTTP server on an ephemeral loopback port, its log kept for assertions.</summary>
+    private sealed class Running(HttpServerOptions? options = null) : RunningServer<HttpServer, HttpServerSummary>(
+        log => HttpServer.Start((options ?? new HttpServerOptions()) with { Port = 0 }, log),
+        (server, stop) => server.RunAsync(stop));
 
     private static async Task<Socket> ConnectRawAsync(IPEndPoint to)
     {

@@ -5,31 +5,32 @@ using Xunit;
 
 namespace ProtoScope.Peers.Tests;
 
-/// <summary>A TCP echo server on an ephemeral loopback port, its log kept for assertions.</summary>
-internal sealed class RunningTcpServer : IAsyncDisposable
+/// <summary>A peer server on an ephemeral loopback port, running until stopped, its log kept for assertions.</summary>
+internal class RunningServer<TServer, TSummary> : IAsyncDisposable where TServer : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task<TcpEchoSummary> _run;
+    private readonly Task<TSummary> _run;
 
-    public RunningTcpServer(TcpEchoServerOptions? options = null, bool logFrames = true)
+    /// <param name="start">Starts the server on port 0 with the log sink it is given.</param>
+    /// <param name="run">The server's RunAsync.</param>
+    /// <param name="keep">Which log lines to keep; null keeps all.</param>
+    public RunningServer(Func<Action<string>, TServer> start, Func<TServer, CancellationToken, Task<TSummary>> run, Func<string, bool>? keep = null)
     {
-        options ??= new TcpEchoServerOptions();
-        Server = TcpEchoServer.Start(options with { Port = 0 }, line =>
+        Server = start(line =>
         {
-            if (logFrames || !line.Contains(" frame "))
+            if (keep is null || keep(line))
                 Log.Enqueue(line);
         });
-        _run = Server.RunAsync(_stop.Token);
+        _run = run(Server, _stop.Token);
     }
 
-    public TcpEchoServer Server { get; }
-    public IPEndPoint EndPoint => Server.LocalEndPoint;
+    public TServer Server { get; }
     public ConcurrentQueue<string> Log { get; } = new();
 
-    public async Task<TcpEchoSummary> StopAsync()
+    public async Task<TSummary> StopAsync()
     {
         await _stop.CancelAsync();
-        TcpEchoSummary summary = await _run.WaitAsync(TimeSpan.FromSeconds(30));
+        TSummary summary = await _run.WaitAsync(TimeSpan.FromSeconds(30));
         // "error:" marks an exception the server did not expect: a bug in the server, whatever the test checks.
         Assert.DoesNotContain(Log, l => l.Contains(" error: "));
         return summary;
@@ -57,4 +58,14 @@ internal sealed class RunningTcpServer : IAsyncDisposable
         Server.Dispose();
         _stop.Dispose();
     }
+}
+
+/// <summary>A TCP echo server on an ephemeral loopback port, its log kept for assertions.</summary>
+internal sealed class RunningTcpServer(TcpEchoServerOptions? options = null, bool logFrames = true)
+    : RunningServer<TcpEchoServer, TcpEchoSummary>(
+        log => TcpEchoServer.Start((options ?? new TcpEchoServerOptions()) with { Port = 0 }, log),
+        (server, stop) => server.RunAsync(stop),
+        logFrames ? null : line => !line.Contains(" frame "))
+{
+    public IPEndPoint EndPoint => Server.LocalEndPoint;
 }

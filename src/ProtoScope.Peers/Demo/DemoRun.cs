@@ -63,9 +63,7 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
     public async Task<Socket> ConnectAsync()
     {
         await StepAsync($"client connects to 127.0.0.1:{Port}: SYN, SYN-ACK, ACK");
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), Cancel);
-        return socket;
+        return await ClientSocket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port), Cancel);
     }
 
     public async Task SendFrameAsync(Socket socket, ReadOnlyMemory<byte> payload)

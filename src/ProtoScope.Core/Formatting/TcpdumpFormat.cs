@@ -83,7 +83,7 @@ public sealed class TcpdumpFormat
             case Transport.Tcp or Transport.Udp or Transport.Icmp or Transport.Icmpv6:
                 break;
             default:
-                if (p.IsLaterFragment) sb.Append("ip-proto-").Append(p.IpProtocol).Append(" (fragment), length ").Append(p.PayloadLength);
+                if (p.IsFragment) sb.Append("ip-proto-").Append(p.IpProtocol).Append(" (fragment), length ").Append(p.PayloadLength);
                 else sb.Append("ip-proto-").Append(p.IpProtocol).Append(", length ").Append(p.PayloadLength);
                 break;
         }

@@ -94,6 +94,22 @@ public sealed class CaptureSession
                 data = whole;
                 track = true;
             }
+            else
+            {
+                // A fragment that completes nothing is shown as tshark shows it: IP and a piece of data. Its first bytes may
+                // look like a transport header, but the datagram is not there to read yet.
+                ref var f = ref _current;
+                f.PayloadLength = f.Network == Network.IPv4 ? f.IpLength - f.NetworkHeaderLength : f.IpLength - (f.FragmentDataOffset - f.NetworkOffset);
+                f.PayloadOffset = f.FragmentDataOffset;
+                f.CapturedPayloadLength = Math.Clamp(Math.Min(f.PayloadLength, data.Length - f.FragmentDataOffset), 0, int.MaxValue);
+                f.Transport = Transport.Other;
+                f.TransportHeaderLength = 0;
+                f.SrcPort = f.DstPort = 0;
+                f.PortsOnly = false;
+                f.Flags = 0;
+                f.UdpLength = 0;
+                if (f.Error.Layer is DecodeLayer.Tcp or DecodeLayer.Udp or DecodeLayer.TcpOptions or DecodeLayer.Icmp) f.Error = default;
+            }
         }
         if (header.InvalidFraction != 0 && !_current.HasError)
             _current.Error = new DecodeError(DecodeErrorKind.InvalidTimestamp, DecodeLayer.None, TimestampUnit, header.InvalidFraction);

@@ -175,22 +175,33 @@ public static class PacketDecoder
         DecodePpp(d, d[0] == 0xFF && d[1] == 0x03 ? 2 : 0, ref p);
     }
 
-    /// <summary>
-    /// The PPP protocol field (RFC 1661 §2): two bytes, or one when protocol-field compression is on, which the odd low
-    /// bit of the first byte shows.
-    /// </summary>
     private static void DecodePpp(ReadOnlySpan<byte> d, int offset, ref DecodedPacket p)
     {
-        if (d.Length < offset + 1) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Ppp, 2, 0); return; }
-        int protocol;
-        if ((d[offset] & 1) != 0) protocol = d[offset++];
-        else
+        if (!TryReadPppProtocol(d, ref offset, out int protocol))
         {
-            if (d.Length < offset + 2) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Ppp, 2, d.Length - offset); return; }
-            protocol = BinaryPrimitives.ReadUInt16BigEndian(d[offset..]);
-            offset += 2;
+            Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Ppp, 2, Math.Max(d.Length - offset, 0));
+            return;
         }
         DecodePppProtocol(d, offset, protocol, ref p);
+    }
+
+    /// <summary>
+    /// The PPP protocol field (RFC 1661 §2): two bytes, or one when protocol-field compression is on, which the odd low
+    /// bit of the first byte shows. Moves <paramref name="offset"/> past it; false when the capture ends first.
+    /// </summary>
+    private static bool TryReadPppProtocol(ReadOnlySpan<byte> d, ref int offset, out int protocol)
+    {
+        protocol = 0;
+        if (d.Length <= offset) return false;
+        if ((d[offset] & 1) != 0)
+        {
+            protocol = d[offset++];
+            return true;
+        }
+        if (d.Length < offset + 2) return false;
+        protocol = BinaryPrimitives.ReadUInt16BigEndian(d[offset..]);
+        offset += 2;
+        return true;
     }
 
     private static void DecodePppProtocol(ReadOnlySpan<byte> d, int offset, int protocol, ref DecodedPacket p)
@@ -371,16 +382,7 @@ public static class PacketDecoder
             {
                 // PPTP's PPP may keep or drop the address and control bytes and compress the protocol field.
                 int at = avail > header + 1 && d[inner] == 0xFF && d[inner + 1] == 0x03 ? inner + 2 : inner;
-                if (d.Length <= at) return;
-                int ppp;
-                if ((d[at] & 1) != 0) ppp = d[at++];
-                else
-                {
-                    if (d.Length < at + 2) return;
-                    ppp = BinaryPrimitives.ReadUInt16BigEndian(d[at..]);
-                    at += 2;
-                }
-                if (ppp is not (PppIPv4 or PppIPv6)) return;
+                if (!TryReadPppProtocol(d, ref at, out int ppp) || ppp is not (PppIPv4 or PppIPv6)) return;
                 if (!EnterTunnel(ref p, version == 1 ? TunnelKind.Pptp : kind, 0, key, id)) return;
                 DecodePppProtocol(d, at, ppp, ref p);
                 return;

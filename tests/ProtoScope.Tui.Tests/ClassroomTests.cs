@@ -143,6 +143,29 @@ public class ClassroomTests
         Assert.Equal(7, screen.Window.Packets.SelectedRow + 1);
     }
 
+    [Fact]
+    public void A_packet_the_list_selects_before_the_ladder_has_read_it_gets_the_ladder_cursor_when_it_arrives()
+    {
+        // The list and the ladder read the table at different moments: the list can select packet 7 while the
+        // ladder still draws six arrows. This is that interleaving, made deterministic.
+        var model = new CaptureModel(CaptureFile.Open(Handshake), CaptureKind.Replay);
+        model.Pause();
+        model.Start();
+        using var screen = new Screen(model);
+        for (int frame = 1; frame <= 6; frame++) Arrive(screen, frame);
+        screen.Type("l");
+        var ladder = Assert.IsType<LadderView>(screen.Window.Current);
+        Assert.Equal(6, ladder.Highlighted);
+
+        Assert.False(ladder.Highlight(7));
+        Assert.True(model.Step());
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (model.Table.Count < 7 && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        ladder.Tick();
+        Assert.Equal(7, ladder.Highlighted);
+        Assert.Equal(7, ladder.Lines.Selected!.Value.Frame);
+    }
+
     private static void Arrive(Screen screen, int count)
     {
         Assert.True(screen.Model.Step());

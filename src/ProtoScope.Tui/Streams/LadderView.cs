@@ -19,6 +19,8 @@ public sealed class LadderView : ConversationView
     /// <summary>Per line: the first and last packet it draws (a collapsed run draws several; a heading none: 0).</summary>
     private readonly List<(long First, long Last)> _lineFrames = [];
     private long _highlighted;
+    /// <summary>A packet the list selected before this ladder read it (the list and the ladder read the table at different moments).</summary>
+    private long _pending;
     private bool _placing;
     private int _scanned;
     private int _drawn = -1;
@@ -32,6 +34,7 @@ public sealed class LadderView : ConversationView
             var (frame, last) = _lineFrames[i];
             if (frame <= 0 || _highlighted >= frame && _highlighted <= last) return;
             _highlighted = frame;
+            _pending = 0;
             PacketPointed?.Invoke(frame);
         };
     }
@@ -44,9 +47,20 @@ public sealed class LadderView : ConversationView
 
     /// <summary>
     /// Puts the cursor on the arrow of packet <paramref name="frame"/> (on its collapsed run when it is in one);
-    /// false when the ladder does not draw that packet.
+    /// false when the ladder does not draw that packet. A packet the ladder has not read yet gets the cursor when it arrives.
     /// </summary>
     public bool Highlight(long frame)
+    {
+        if (Place(frame))
+        {
+            _pending = 0;
+            return true;
+        }
+        if (frame > _scanned) _pending = frame;
+        return false;
+    }
+
+    private bool Place(long frame)
     {
         int line = LineOf(frame);
         if (line < 0) return false;
@@ -95,6 +109,7 @@ public sealed class LadderView : ConversationView
         _steps.Clear();
         _lineFrames.Clear();
         _highlighted = 0;
+        _pending = 0;
         _scanned = (int)Math.Max(0, conversation.FirstFrame - 1);
         _drawn = -1;
     }
@@ -141,8 +156,11 @@ public sealed class LadderView : ConversationView
         {
             _placing = false;
         }
-        // Lines come and go as runs collapse: the cursor stays on its packet, not on its line number.
-        if (_highlighted > 0) Highlight(_highlighted);
+        // A packet the list selected before this ladder read it takes the cursor now. Otherwise, as runs collapse and
+        // lines come and go, the cursor stays on its packet, not on its line number.
+        bool placed = _pending > 0 && Place(_pending);
+        if (placed || _pending <= _scanned) _pending = 0;
+        if (!placed && _highlighted > 0) Place(_highlighted);
         Lines.Table.Title = $"Ladder — {Endpoints(c)}, {_steps.Count} packets  e {(Expand ? "collapse" : "expand")}  Enter packet";
     }
 

@@ -32,6 +32,25 @@ public class TerminalTests
     }
 
     /// <summary>
+    /// The detail tree PacketDotNet builds, in the binary users run (Native AOT where clang is there): its Ethernet
+    /// node and its verified IPv4 header checksum, which ProtoScope's own decoder does not make.
+    /// </summary>
+    [Fact]
+    public void The_selected_packets_detail_tree_comes_from_packetdotnet_in_the_published_program()
+    {
+        string capture = Path.Combine(Repo.Captures, "handshake.pcap");
+        using var terminal = new RealTerminal();
+        terminal.Type($"{PublishedProgram.ShellCommand} {capture}");
+        terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        terminal.Keys("Down");
+        var sum = Tshark.Fields(capture, "frame.number == 2", "ip.checksum").Single()[0];
+        string screen = terminal.WaitForScreen(s => s.Contains("Ethernet II, Src:"), TimeSpan.FromSeconds(20));
+        Assert.Contains($"Header checksum: {sum} [correct]", screen);
+        terminal.Keys("q");
+        terminal.WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>
     /// The lossy sample capture in a real terminal: its troubled rows carry the * marker and Wireshark's words, and
     /// view 6 lists the analysis events with tshark's counts.
     /// </summary>

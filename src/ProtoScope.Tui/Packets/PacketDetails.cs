@@ -21,9 +21,26 @@ public sealed class FieldNode : TreeNode
     public int Offset { get; }
     public int Length { get; }
 
+    /// <summary>Shown open when the packet is selected: the innermost protocol's node.</summary>
+    public bool Open { get; set; }
+
+    /// <summary>The display-filter name of the field this line shows (tshark's, e.g. <c>ip.ttl</c>), or null.</summary>
+    public string? Name { get; private init; }
+
+    /// <summary>The field's value as tshark's PDML shows it (<c>show</c>), when <see cref="Name"/> is set.</summary>
+    public string? Value { get; private init; }
+
     public FieldNode Add(string text, int offset = 0, int length = 0)
     {
         var child = new FieldNode(text, offset, length);
+        Children.Add(child);
+        return child;
+    }
+
+    /// <summary>Adds the line "<paramref name="label"/>: <paramref name="value"/><paramref name="suffix"/>" for field <paramref name="name"/>.</summary>
+    public FieldNode Field(string name, string label, string value, int offset, int length, string suffix = "")
+    {
+        var child = new FieldNode($"{label}: {value}{suffix}", offset, length) { Name = name, Value = value };
         Children.Add(child);
         return child;
     }
@@ -64,6 +81,8 @@ public static class PacketDetails
         var p = new DecodedPacket();
         table.Decode(row, ref p);
         var nodes = new List<FieldNode>();
+        var library = LibraryLayers.Dissect(table.LinkType, data.ToArray(), p);
+        List<FieldNode> Library(DetailLayer layer) => library.Where(l => l.Layer == layer).Select(l => l.Node).ToList();
 
         var frame = new FieldNode($"Frame {r.Frame}: {r.WireLength} bytes on wire, {r.CapturedLength} captured", 0, data.Length);
         frame.Add($"Arrival time: {DateTime.UnixEpoch.AddTicks(r.Timestamp / 100):yyyy-MM-dd HH:mm:ss.fffffff} UTC");
@@ -71,19 +90,91 @@ public static class PacketDetails
         if (r.Role != PacketRole.None) frame.Add($"Role: {r.Role.Label()}");
         nodes.Add(frame);
 
+        if (Library(DetailLayer.Link) is { Count: > 0 } links) nodes.AddRange(links);
+        else nodes.Add(LinkNode(table.LinkType, p, data));
+        AddTunnels(nodes, p, data);
+        if (Library(DetailLayer.Network) is { Count: > 0 } network)
+        {
+            nodes.AddRange(network);
+            if (p.ReassembledFragments > 0) network[0].Add($"Reassembled: this fragment completes a datagram of {p.ReassembledFragments} fragments");
+        }
+        else
+        {
+            AddNetwork(nodes, p, data);
+        }
+
+        int t = p.TransportOffset;
+        if (p.IsTcp && p.TransportHeaderLength > 0)
+        {
+            var tcp = new FieldNode($"Transmission Control Protocol, Src Port: {p.SrcPort}, Dst Port: {p.DstPort}, Seq: {r.RelativeSeq}, Len: {p.PayloadLength}", t, p.TransportHeaderLength);
+            tcp.Field("tcp.srcport", "Source port", Num(p.SrcPort), t, 2);
+            tcp.Field("tcp.dstport", "Destination port", Num(p.DstPort), t + 2, 2);
+            tcp.Field("tcp.seq", "Sequence number", Num(r.RelativeSeq), t + 4, 4, $" (relative), raw {p.SequenceNumber}");
+            if ((p.Flags & TcpFlags.Ack) != 0) tcp.Field("tcp.ack", "Acknowledgment number", Num(r.RelativeAck), t + 8, 4, $" (relative), raw {p.AcknowledgmentNumber}");
+            else tcp.Add($"Acknowledgment number: raw {p.AcknowledgmentNumber} (ACK not set)", t + 8, 4);
+            tcp.Field("tcp.hdr_len", "Header length", Num(p.TransportHeaderLength), t + 12, 1, " bytes");
+            var flags = tcp.Field("tcp.flags", "Flags", $"0x{(int)p.Flags:x4}", t + 12, 2, $" [{TcpFlagNotation.Tcpdump(p.Flags)}] {PacketText.SegmentName(p.Flags)}");
+            foreach (var name in TcpFlagNotation.JsonNames(p.Flags)) flags.Add($"{name}: set", t + 13, 1);
+            tcp.Field("tcp.window_size_value", "Window", Num(p.Window), t + 14, 2);
+            tcp.Field("tcp.checksum", "Checksum", $"0x{Read16(data, t + 16):x4}", t + 16, 2);
+            tcp.Field("tcp.urgent_pointer", "Urgent pointer", Num(p.UrgentPointer), t + 18, 2);
+            if (p.TransportHeaderLength > 20) AddOptions(tcp, p.Options, t + 20, p.TransportHeaderLength - 20);
+            if (r.Conversation >= 0 && conversations.Of(r) is { } conn) AddAnalysis(tcp, table, row, r, conn);
+            nodes.Add(tcp);
+        }
+        else if (Library(DetailLayer.Transport) is { Count: > 0 } transport)
+        {
+            nodes.AddRange(transport);
+        }
+        else if (p.IsUdp && p.TransportHeaderLength > 0)
+        {
+            var udp = new FieldNode($"User Datagram Protocol, Src Port: {p.SrcPort}, Dst Port: {p.DstPort}", t, 8);
+            udp.Add($"Source port: {p.SrcPort}", t, 2);
+            udp.Add($"Destination port: {p.DstPort}", t + 2, 2);
+            udp.Add($"Length: {p.UdpLength}", t + 4, 2);
+            udp.Add($"Checksum: 0x{Read16(data, t + 6):x4}", t + 6, 2);
+            nodes.Add(udp);
+        }
+        else if (p.Transport is Transport.Icmp or Transport.Icmpv6)
+        {
+            var icmp = new FieldNode($"{(p.Transport == Transport.Icmp ? "ICMP" : "ICMPv6")} type {p.IcmpType} code {p.IcmpCode}", t, Math.Max(0, data.Length - t));
+            icmp.Add($"Type: {p.IcmpType}", t, 1);
+            icmp.Add($"Code: {p.IcmpCode}", t + 1, 1);
+            nodes.Add(icmp);
+        }
+
+        var application = Library(DetailLayer.Application);
+        nodes.AddRange(application);
+        // The innermost protocol opens, as the line the user came for; the layers around it stay one line each.
+        if (nodes.Skip(1).LastOrDefault(n => n.Length > 0) is { } innermost) innermost.Open = true;
+        if (p.CapturedPayloadLength > 0 && application.Count == 0)
+            nodes.Add(new FieldNode($"Payload: {p.PayloadLength} bytes{(p.CapturedPayloadLength < p.PayloadLength ? $" ({p.CapturedPayloadLength} captured)" : "")}", p.PayloadOffset, p.CapturedPayloadLength));
+
+        if (r.Conversation >= 0)
+            nodes.Add(ConversationNode(r, conversations));
+
+        if (p.HasError)
+            nodes.Add(new FieldNode($"Error: {p.Error}"));
+        return nodes;
+    }
+
+    private static FieldNode LinkNode(int linkType, in DecodedPacket p, ReadOnlySpan<byte> data)
+    {
         int firstNetwork = p.IsTunnelled ? p.Encap[0].NetworkOffset : p.NetworkOffset;
-        int linkEnd = firstNetwork > 0 ? firstNetwork : Math.Min(data.Length, LinkHeaderLength(table.LinkType));
-        var link = new FieldNode($"Link: {LinkType.Name(table.LinkType)} (DLT {table.LinkType})", 0, linkEnd);
+        int linkEnd = firstNetwork > 0 ? firstNetwork : Math.Min(data.Length, LinkHeaderLength(linkType));
+        var link = new FieldNode($"Link: {LinkType.Name(linkType)} (DLT {linkType})", 0, linkEnd);
         if (p.EtherType != 0) link.Add($"Type: 0x{p.EtherType:x4}", Math.Max(0, linkEnd - 2), Math.Min(2, linkEnd));
         if (p.VlanDepth > 0) link.Add($"VLAN: {p.VlanId} ({p.VlanDepth} tag{(p.VlanDepth > 1 ? "s" : "")})");
-        if (table.LinkType == LinkType.Ethernet && data.Length >= 12)
+        if (linkType == LinkType.Ethernet && data.Length >= 12)
         {
             link.Add($"Destination MAC: {Mac(data[..6])}", 0, 6);
             link.Add($"Source MAC: {Mac(data[6..12])}", 6, 6);
         }
-        nodes.Add(link);
-        AddTunnels(nodes, p, data);
+        return link;
+    }
 
+    private static void AddNetwork(List<FieldNode> nodes, in DecodedPacket p, ReadOnlySpan<byte> data)
+    {
         int n = p.NetworkOffset;
         switch (p.Network)
         {
@@ -125,50 +216,6 @@ public static class PacketDetails
             }
         }
 
-        int t = p.TransportOffset;
-        if (p.IsTcp && p.TransportHeaderLength > 0)
-        {
-            var tcp = new FieldNode($"Transmission Control Protocol, Src Port: {p.SrcPort}, Dst Port: {p.DstPort}, Seq: {r.RelativeSeq}, Len: {p.PayloadLength}", t, p.TransportHeaderLength);
-            tcp.Add($"Source port: {p.SrcPort}", t, 2);
-            tcp.Add($"Destination port: {p.DstPort}", t + 2, 2);
-            tcp.Add($"Sequence number: {r.RelativeSeq} (relative), raw {p.SequenceNumber}", t + 4, 4);
-            tcp.Add((p.Flags & TcpFlags.Ack) != 0 ? $"Acknowledgment number: {r.RelativeAck} (relative), raw {p.AcknowledgmentNumber}" : $"Acknowledgment number: raw {p.AcknowledgmentNumber} (ACK not set)", t + 8, 4);
-            tcp.Add($"Header length: {p.TransportHeaderLength} bytes", t + 12, 1);
-            var flags = tcp.Add($"Flags: 0x{(int)p.Flags:x3} [{TcpFlagNotation.Tcpdump(p.Flags)}] {PacketText.SegmentName(p.Flags)}", t + 12, 2);
-            foreach (var name in TcpFlagNotation.JsonNames(p.Flags)) flags.Add($"{name}: set", t + 13, 1);
-            tcp.Add($"Window: {p.Window}", t + 14, 2);
-            tcp.Add($"Checksum: 0x{Read16(data, t + 16):x4}", t + 16, 2);
-            tcp.Add($"Urgent pointer: {p.UrgentPointer}", t + 18, 2);
-            if (p.TransportHeaderLength > 20) AddOptions(tcp, p.Options, t + 20, p.TransportHeaderLength - 20);
-            if (r.Conversation >= 0 && conversations.Of(r) is { } conn) AddAnalysis(tcp, table, row, r, conn);
-            nodes.Add(tcp);
-        }
-        else if (p.IsUdp && p.TransportHeaderLength > 0)
-        {
-            var udp = new FieldNode($"User Datagram Protocol, Src Port: {p.SrcPort}, Dst Port: {p.DstPort}", t, 8);
-            udp.Add($"Source port: {p.SrcPort}", t, 2);
-            udp.Add($"Destination port: {p.DstPort}", t + 2, 2);
-            udp.Add($"Length: {p.UdpLength}", t + 4, 2);
-            udp.Add($"Checksum: 0x{Read16(data, t + 6):x4}", t + 6, 2);
-            nodes.Add(udp);
-        }
-        else if (p.Transport is Transport.Icmp or Transport.Icmpv6)
-        {
-            var icmp = new FieldNode($"{(p.Transport == Transport.Icmp ? "ICMP" : "ICMPv6")} type {p.IcmpType} code {p.IcmpCode}", t, Math.Max(0, data.Length - t));
-            icmp.Add($"Type: {p.IcmpType}", t, 1);
-            icmp.Add($"Code: {p.IcmpCode}", t + 1, 1);
-            nodes.Add(icmp);
-        }
-
-        if (p.CapturedPayloadLength > 0)
-            nodes.Add(new FieldNode($"Payload: {p.PayloadLength} bytes{(p.CapturedPayloadLength < p.PayloadLength ? $" ({p.CapturedPayloadLength} captured)" : "")}", p.PayloadOffset, p.CapturedPayloadLength));
-
-        if (r.Conversation >= 0)
-            nodes.Add(ConversationNode(r, conversations));
-
-        if (p.HasError)
-            nodes.Add(new FieldNode($"Error: {p.Error}"));
-        return nodes;
     }
 
     /// <summary>
@@ -246,6 +293,8 @@ public static class PacketDetails
         LinkType.Null or LinkType.Loop => 4,
         _ => 0,
     };
+
+    private static string Num(long v) => v.ToString(CultureInfo.InvariantCulture);
 
     private static string Mac(ReadOnlySpan<byte> b) => string.Join(':', b.ToArray().Select(x => x.ToString("x2", CultureInfo.InvariantCulture)));
 

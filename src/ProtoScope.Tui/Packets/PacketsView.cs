@@ -241,7 +241,7 @@ public sealed class PacketsView : IScopeView
         }
         var nodes = PacketDetails.Build(_model.Table, row, _model.Session.Conversations);
         foreach (var node in nodes) Details.AddObject(node);
-        foreach (var node in nodes.Skip(2)) Details.Expand(node);
+        foreach (var node in nodes.Where(n => n.Open)) Details.Expand(node);
         Hex.SetBytes(_model.Table.Bytes(row));
         Details.SetNeedsDraw();
     }

@@ -97,15 +97,19 @@ public struct DecodedPacket
 
     public readonly bool IsTcp => Transport == Transport.Tcp;
     public readonly bool IsUdp => Transport == Transport.Udp;
+    /// <summary>A whole TCP or UDP header, the only kind that joins a conversation; a cut one may still have <see cref="HasPortNumbers"/>.</summary>
     public readonly bool HasPorts => (Transport == Transport.Tcp || Transport == Transport.Udp) && TransportHeaderLength > 0;
     /// <summary>
-    /// A TCP or UDP header cut short or with a bad length whose first four bytes, the ports, were there: tcpdump and
-    /// tshark print them (<c>48.48.48.48.12336 > 48.48.48.48.12336: [|tcp]</c>). <see cref="SrcPort"/> and
-    /// <see cref="DstPort"/> hold them; <see cref="HasPorts"/> stays false, as such a packet joins no conversation.
+    /// How many bytes of the fixed TCP or UDP header (20 or 8) were there to read fields from: the whole of it for a
+    /// decoded header, fewer when the capture cut it short. A field is present when all its bytes are (<see cref="Has(TcpField)"/>),
+    /// as tshark shows them: <c>tcp header truncated: 12 of 20 bytes</c> still has ports, sequence and acknowledgment
+    /// numbers. Only <see cref="HasPorts"/> (a whole header) makes a packet part of a conversation.
     /// </summary>
-    public bool PortsOnly;
+    public byte CapturedTransportHeader;
+    public readonly bool Has(TcpField field) => Transport == Transport.Tcp && CapturedTransportHeader >= (byte)field;
+    public readonly bool Has(UdpField field) => Transport == Transport.Udp && CapturedTransportHeader >= (byte)field;
     /// <summary>Whether <see cref="SrcPort"/> and <see cref="DstPort"/> were read: a whole header's or a cut one's.</summary>
-    public readonly bool HasPortNumbers => HasPorts || PortsOnly;
+    public readonly bool HasPortNumbers => Has(TcpField.Ports) || Has(UdpField.Ports);
     public readonly bool HasError => Error.Kind != DecodeErrorKind.None;
 
     /// <summary>The captured payload bytes of <paramref name="data"/>, the buffer this packet was decoded from.</summary>
@@ -113,3 +117,9 @@ public struct DecodedPacket
 
     public readonly string ProtoName => Transport.Name();
 }
+
+/// <summary>The fields of the fixed TCP header (RFC 9293 §3.1), each valued at the header byte it ends at.</summary>
+public enum TcpField : byte { Ports = 4, Seq = 8, Ack = 12, Flags = 14, Window = 16, Checksum = 18, UrgentPointer = 20 }
+
+/// <summary>The fields of the UDP header (RFC 768), each valued at the header byte it ends at.</summary>
+public enum UdpField : byte { Ports = 4, Length = 6, Checksum = 8 }

@@ -339,7 +339,7 @@ public static class PacketDecoder
         p.FragmentId = 0;
         p.TransportOffset = p.TransportHeaderLength = 0;
         p.SrcPort = p.DstPort = 0;
-        p.PortsOnly = false;
+        p.CapturedTransportHeader = 0;
         p.UdpLength = 0;
         p.PayloadOffset = p.PayloadLength = p.CapturedPayloadLength = 0;
         return true;
@@ -679,33 +679,52 @@ public static class PacketDecoder
 
     private static int Captured(ReadOnlySpan<byte> d, int offset, int length) => Math.Clamp(Math.Min(length, d.Length - offset), 0, int.MaxValue);
 
-    /// <summary>The ports of a TCP or UDP header, read before anything can fail: what a cut header still shows.</summary>
-    private static void ReadPorts(ReadOnlySpan<byte> d, int offset, int avail, ref DecodedPacket p)
+    /// <summary>
+    /// Every whole field of the fixed TCP header that the capture holds, read before anything can fail: a header cut
+    /// short keeps its ports from 4 bytes on, the sequence number from 8, and so on (<see cref="TcpField"/>).
+    /// </summary>
+    private static void ReadTcpFields(ReadOnlySpan<byte> tcp, ref DecodedPacket p)
     {
-        if (avail < 4) return;
-        p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(d[offset..]);
-        p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(d[(offset + 2)..]);
-        p.PortsOnly = true;
+        int n = Math.Min(tcp.Length, 20);
+        p.CapturedTransportHeader = (byte)n;
+        if (n >= (int)TcpField.Ports)
+        {
+            p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(tcp);
+            p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]);
+        }
+        if (n >= (int)TcpField.Seq) p.SequenceNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]);
+        if (n >= (int)TcpField.Ack) p.AcknowledgmentNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]);
+        if (n >= (int)TcpField.Flags) p.Flags = (TcpFlags)(((tcp[12] & 0x01) << 8) | tcp[13]);
+        if (n >= (int)TcpField.Window) p.Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]);
+        if (n >= (int)TcpField.UrgentPointer) p.UrgentPointer = BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]);
+    }
+
+    /// <summary>Every whole field of the UDP header that the capture holds, as <see cref="ReadTcpFields"/> does for TCP.</summary>
+    private static void ReadUdpFields(ReadOnlySpan<byte> udp, ref DecodedPacket p)
+    {
+        int n = Math.Min(udp.Length, 8);
+        p.CapturedTransportHeader = (byte)n;
+        if (n >= (int)UdpField.Ports)
+        {
+            p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(udp);
+            p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(udp[2..]);
+        }
+        if (n >= (int)UdpField.Length) p.UdpLength = BinaryPrimitives.ReadUInt16BigEndian(udp[4..]);
     }
 
     private static void DecodeTcp(ReadOnlySpan<byte> d, int offset, int length, ref DecodedPacket p)
     {
         p.Transport = Transport.Tcp;
         int avail = Math.Max(d.Length - offset, 0);
-        ReadPorts(d, offset, avail, ref p);
+        // IPv6 extension headers can claim to end beyond the capture: then there is no TCP byte to read.
+        ReadTcpFields(avail > 0 ? d[offset..] : default, ref p);
         if (avail < 20) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Tcp, 20, avail); return; }
         var tcp = d[offset..];
         int doff = (tcp[12] >> 4) * 4;
         if (doff < 20) { Fail(ref p, DecodeErrorKind.BadHeaderLength, DecodeLayer.Tcp, 20, doff); return; }
         if (avail < doff) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Tcp, doff, avail); return; }
         if (length < doff) { Fail(ref p, DecodeErrorKind.LengthOverrun, DecodeLayer.Tcp, doff, length); return; }
-        p.PortsOnly = false;
         p.TransportHeaderLength = doff;
-        p.SequenceNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]);
-        p.AcknowledgmentNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]);
-        p.Flags = (TcpFlags)(((tcp[12] & 0x01) << 8) | tcp[13]);
-        p.Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]);
-        p.UrgentPointer = BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]);
         if (doff > 20) p.Options = TcpOptions.Parse(tcp[20..doff]);
         p.PayloadOffset = offset + doff;
         p.PayloadLength = length - doff;
@@ -716,10 +735,8 @@ public static class PacketDecoder
     {
         p.Transport = Transport.Udp;
         int avail = Math.Max(d.Length - offset, 0);
-        ReadPorts(d, offset, avail, ref p);
+        ReadUdpFields(avail > 0 ? d[offset..] : default, ref p);
         if (avail < 8) { Fail(ref p, DecodeErrorKind.Truncated, DecodeLayer.Udp, 8, avail); return; }
-        p.PortsOnly = false;
-        p.UdpLength = BinaryPrimitives.ReadUInt16BigEndian(d[(offset + 4)..]);
         p.TransportHeaderLength = 8;
         p.PayloadOffset = offset + 8;
         // The UDP length field wins when it is sane; one that overruns the IP payload is reported and the

@@ -26,6 +26,11 @@ internal interface IFilterRow
     ushort DstPort { get; }
     /// <summary>0 for anything but TCP.</summary>
     TcpFlags Flags { get; }
+    /// <summary>
+    /// Bytes of a TCP or UDP header that was not decoded whole, which tell the fields it has
+    /// (<see cref="DecodedPacket.CapturedTransportHeader"/>); 0 for a whole header, or none.
+    /// </summary>
+    int PartialTransportHeader { get; }
     int PayloadLength { get; }
     /// <summary>tcp.stream or udp.stream; -1 for none (no ports, or beyond the conversation limit).</summary>
     int Conversation { get; }
@@ -55,6 +60,21 @@ internal readonly struct TableRow(PacketTable table, PacketChunk c, int i, int r
     public ushort SrcPort => c.SrcPort[i];
     public ushort DstPort => c.DstPort[i];
     public TcpFlags Flags => (TcpFlags)c.Flags[i];
+
+    public int PartialTransportHeader
+    {
+        get
+        {
+            // Only a TCP or UDP packet outside every conversation and with a decode error can have such a header. The table
+            // keeps no column for this rare case: the row's bytes are decoded again instead.
+            if (c.Conversation[i] >= 0 || (c.Fault(i) & PacketFault.Decode) == 0 || (Transport)c.Transport[i] is not (Transport.Tcp or Transport.Udp))
+                return 0;
+            var p = default(DecodedPacket);
+            table.Decode(row, ref p);
+            return p.TransportHeaderLength == 0 ? p.CapturedTransportHeader : 0;
+        }
+    }
+
     public int PayloadLength => c.PayloadLength[i];
     public int Conversation => c.Conversation[i];
     public PacketRole Role => c.Role(i);
@@ -85,6 +105,7 @@ internal readonly ref struct SessionRow(ref readonly DecodedPacket p, ref readon
     public ushort SrcPort => _p.HasPortNumbers ? _p.SrcPort : (ushort)0;
     public ushort DstPort => _p.HasPortNumbers ? _p.DstPort : (ushort)0;
     public TcpFlags Flags => _p.IsTcp ? _p.Flags : 0;
+    public int PartialTransportHeader => _p.HasPorts ? 0 : _p.CapturedTransportHeader;
     public int PayloadLength => _p.PayloadLength;
     public int Conversation => _a.Conversation;
     public PacketRole Role => _a.Role;

@@ -72,24 +72,32 @@ internal abstract class RowTest<TRow> where TRow : IFilterRow, allows ref struct
     /// <summary>Whether a row has the field at all: a comparison on a missing field is false, as in Wireshark.</summary>
     private static bool Has(in TRow r, FieldId field)
     {
-        bool ports = r.Conversation >= 0;
+        bool tracked = r.Conversation >= 0;
         return field switch
         {
             FieldId.IpAddr or FieldId.IpSrc or FieldId.IpDst => r.Network is Network.IPv4 or Network.IPv6,
-            FieldId.Port => ports,
-            FieldId.TcpPort or FieldId.TcpSrcPort or FieldId.TcpDstPort or FieldId.TcpLen or FieldId.TcpStream
-                or FieldId.TcpFlagFin or FieldId.TcpFlagSyn or FieldId.TcpFlagRst or FieldId.TcpFlagPsh
-                or FieldId.TcpFlagAck or FieldId.TcpFlagUrg => ports && r.Transport == Transport.Tcp,
+            FieldId.Port => HasHeaderField(r, TcpField.Ports),
+            FieldId.TcpPort or FieldId.TcpSrcPort or FieldId.TcpDstPort => r.Transport == Transport.Tcp && HasHeaderField(r, TcpField.Ports),
+            FieldId.TcpFlagFin or FieldId.TcpFlagSyn or FieldId.TcpFlagRst or FieldId.TcpFlagPsh
+                or FieldId.TcpFlagAck or FieldId.TcpFlagUrg => r.Transport == Transport.Tcp && HasHeaderField(r, TcpField.Flags),
+            FieldId.TcpLen or FieldId.TcpStream => tracked && r.Transport == Transport.Tcp,
             // The scaled window is known only on segments of a tracked connection (the scale comes from its handshake).
-            FieldId.TcpWindowSize => ports && r.Transport == Transport.Tcp,
+            FieldId.TcpWindowSize => tracked && r.Transport == Transport.Tcp,
             // Wireshark adds ack_rtt and bytes_in_flight only where it has a value; 0 stands for none here.
             FieldId.TcpAckRtt => r.AckRtt != 0,
             FieldId.TcpBytesInFlight => r.BytesInFlight != 0,
-            FieldId.UdpPort or FieldId.UdpSrcPort or FieldId.UdpDstPort or FieldId.UdpStream => ports && r.Transport == Transport.Udp,
-            FieldId.Conn => ports,
+            FieldId.UdpPort or FieldId.UdpSrcPort or FieldId.UdpDstPort => r.Transport == Transport.Udp && HasHeaderField(r, TcpField.Ports),
+            FieldId.UdpStream => tracked && r.Transport == Transport.Udp,
+            FieldId.Conn => tracked,
             _ => true,
         };
     }
+
+    /// <summary>
+    /// A header field of a tracked packet, or of a header cut short whose captured bytes hold it (as tshark shows such a
+    /// header); such a header has no length or stream, as it joins no conversation. UDP's ports end where TCP's do.
+    /// </summary>
+    private static bool HasHeaderField(in TRow r, TcpField field) => r.Conversation >= 0 || r.PartialTransportHeader >= (int)field;
 
     private sealed class Presence(FieldId field) : RowTest<TRow>
     {

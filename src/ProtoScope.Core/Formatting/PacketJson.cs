@@ -42,12 +42,19 @@ public static class PacketJson
             w.WriteNumber("dport", p.DstPort);
         }
         if (p.Transport == Transport.Tcp && p.TransportHeaderLength > 0) WriteTcp(w, p, a);
+        else if (p.Has(TcpField.Seq)) WriteCutTcp(w, p);
         if (p.Transport == Transport.Udp && p.TransportHeaderLength > 0)
         {
             w.WriteStartObject("udp");
             w.WriteNumber("len", p.UdpLength);
             w.WriteNumber("payload", p.PayloadLength);
             w.WriteNumber("stream", a.Conversation);
+            w.WriteEndObject();
+        }
+        else if (p.Has(UdpField.Length))
+        {
+            w.WriteStartObject("udp");
+            w.WriteNumber("len", p.UdpLength);
             w.WriteEndObject();
         }
         if (p.Transport is Transport.Icmp or Transport.Icmpv6 && p.TransportHeaderLength > 0)
@@ -145,6 +152,25 @@ public static class PacketJson
             if (o.HasFastOpen) w.WriteBoolean("tfo", true);
             w.WriteEndObject();
         }
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A TCP header the decoder could not take whole (cut short, or with a bad data offset): the raw fields its bytes
+    /// hold and nothing else. It is in no conversation, so there are no relative numbers, payload or stream to show.
+    /// </summary>
+    private static void WriteCutTcp(Utf8JsonWriter w, in DecodedPacket p)
+    {
+        w.WriteStartObject("tcp");
+        if (p.Has(TcpField.Flags))
+        {
+            w.WriteStartArray("flags");
+            foreach (var name in TcpFlagNotation.JsonNames(p.Flags)) w.WriteStringValue(name);
+            w.WriteEndArray();
+        }
+        w.WriteNumber("seq_raw", p.SequenceNumber);
+        if (p.Has(TcpField.Ack)) w.WriteNumber("ack_raw", p.AcknowledgmentNumber);
+        if (p.Has(TcpField.Window)) w.WriteNumber("win", p.Window);
         w.WriteEndObject();
     }
 

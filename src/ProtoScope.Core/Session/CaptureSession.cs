@@ -105,7 +105,7 @@ public sealed class CaptureSession
                 f.Transport = Transport.Other;
                 f.TransportHeaderLength = 0;
                 f.SrcPort = f.DstPort = 0;
-                f.PortsOnly = false;
+                f.CapturedTransportHeader = 0;
                 f.Flags = 0;
                 f.UdpLength = 0;
                 if (f.Error.Layer is DecodeLayer.Tcp or DecodeLayer.Udp or DecodeLayer.TcpOptions or DecodeLayer.Icmp) f.Error = default;

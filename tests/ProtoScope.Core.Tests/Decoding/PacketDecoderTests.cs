@@ -135,6 +135,95 @@ public class PacketDecoderTests
         Assert.Equal("tcp header truncated: 12 of 20 bytes", p.Error.ToString());
     }
 
+    /// <summary>A TCP header with a different value in every field, so a field read from the wrong bytes shows.</summary>
+    private static byte[] DistinctTcpHeader() =>
+    [
+        0x13, 0x88, 0x00, 0x50, // ports 5000 > 80
+        0xA1, 0xB2, 0xC3, 0xD4, // sequence number
+        0x0E, 0x1F, 0x2A, 0x3B, // acknowledgment number
+        0x51, 0x18, // data offset 5, NS set; PSH and ACK
+        0x72, 0x10, // window 29200
+        0xBE, 0xEF, // checksum
+        0x04, 0xD2, // urgent pointer 1234
+    ];
+
+    public static TheoryData<int> TcpCuts() => new(Enumerable.Range(0, 20));
+
+    [Theory]
+    [MemberData(nameof(TcpCuts))]
+    public void A_cut_tcp_header_keeps_every_field_whose_bytes_were_captured(int captured)
+    {
+        var header = DistinctTcpHeader();
+        var p = Decode(Packets.IPv4(6, header)[..(20 + captured)], LinkType.Raw);
+
+        Assert.Equal($"tcp header truncated: {captured} of 20 bytes", p.Error.ToString());
+        Assert.Equal(Transport.Tcp, p.Transport);
+        Assert.Equal(captured, p.CapturedTransportHeader);
+        Assert.False(p.HasPorts); // a cut header joins no conversation
+        Assert.Equal(0, p.TransportHeaderLength);
+        Assert.Equal(captured >= 4, p.Has(TcpField.Ports));
+        Assert.Equal(captured >= 4, p.HasPortNumbers);
+        Assert.Equal(captured >= 8, p.Has(TcpField.Seq));
+        Assert.Equal(captured >= 12, p.Has(TcpField.Ack));
+        Assert.Equal(captured >= 14, p.Has(TcpField.Flags));
+        Assert.Equal(captured >= 16, p.Has(TcpField.Window));
+        Assert.Equal(captured >= 18, p.Has(TcpField.Checksum));
+        Assert.False(p.Has(TcpField.UrgentPointer));
+        Assert.False(p.Has(UdpField.Ports));
+        // A field that is not there reads as 0 rather than as a neighbour's bytes.
+        Assert.Equal(captured >= 4 ? ((ushort)5000, (ushort)80) : ((ushort)0, (ushort)0), (p.SrcPort, p.DstPort));
+        Assert.Equal(captured >= 8 ? 0xA1B2C3D4u : 0u, p.SequenceNumber);
+        Assert.Equal(captured >= 12 ? 0x0E1F2A3Bu : 0u, p.AcknowledgmentNumber);
+        Assert.Equal(captured >= 14 ? TcpFlags.AE | TcpFlags.Psh | TcpFlags.Ack : TcpFlags.None, p.Flags);
+        Assert.Equal(captured >= 16 ? (ushort)29200 : (ushort)0, p.Window);
+        Assert.Equal(0, p.PayloadLength);
+    }
+
+    [Fact]
+    public void A_whole_tcp_header_has_every_field()
+    {
+        var p = Decode(Packets.IPv4(6, DistinctTcpHeader()), LinkType.Raw);
+        Assert.False(p.HasError, p.Error.ToString());
+        Assert.True(p.HasPorts);
+        Assert.Equal(20, p.CapturedTransportHeader);
+        Assert.True(p.Has(TcpField.UrgentPointer));
+        Assert.Equal((ushort)1234, p.UrgentPointer);
+    }
+
+    public static TheoryData<int> UdpCuts() => new(Enumerable.Range(0, 8));
+
+    [Theory]
+    [MemberData(nameof(UdpCuts))]
+    public void A_cut_udp_header_keeps_every_field_whose_bytes_were_captured(int captured)
+    {
+        byte[] header = [0x13, 0x88, 0x23, 0x28, 0x01, 0x2C, 0xBE, 0xEF]; // 5000 > 9000, length 300, checksum
+        var p = Decode(Packets.IPv4(17, header)[..(20 + captured)], LinkType.Raw);
+
+        Assert.Equal($"udp header truncated: {captured} of 8 bytes", p.Error.ToString());
+        Assert.Equal(Transport.Udp, p.Transport);
+        Assert.Equal(captured, p.CapturedTransportHeader);
+        Assert.False(p.HasPorts);
+        Assert.Equal(captured >= 4, p.Has(UdpField.Ports));
+        Assert.Equal(captured >= 4, p.HasPortNumbers);
+        Assert.Equal(captured >= 6, p.Has(UdpField.Length));
+        Assert.False(p.Has(UdpField.Checksum));
+        Assert.False(p.Has(TcpField.Ports));
+        Assert.Equal(captured >= 4 ? ((ushort)5000, (ushort)9000) : ((ushort)0, (ushort)0), (p.SrcPort, p.DstPort));
+        Assert.Equal(captured >= 6 ? (ushort)300 : (ushort)0, p.UdpLength);
+    }
+
+    [Fact]
+    public void A_tcp_header_with_a_bad_data_offset_keeps_its_fixed_fields_but_joins_nothing()
+    {
+        var header = DistinctTcpHeader();
+        header[12] = 0x41; // data offset 4 words
+        var p = Decode(Packets.IPv4(6, header), LinkType.Raw);
+        Assert.Equal(DecodeErrorKind.BadHeaderLength, p.Error.Kind);
+        Assert.False(p.HasPorts);
+        Assert.True(p.Has(TcpField.Window));
+        Assert.Equal(0xA1B2C3D4u, p.SequenceNumber);
+    }
+
     [Fact]
     public void Udp_length_field_beyond_the_ip_payload_is_flagged()
     {

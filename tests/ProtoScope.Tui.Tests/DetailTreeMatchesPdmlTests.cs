@@ -281,4 +281,15 @@ public sealed class DetailTreeMatchesPdmlTests : IDisposable
         var fields = AssertMatchesPdml(Path.Combine(Repo.Captures, "handshake.pcap"), LinkType.Ethernet);
         Assert.Superset(new HashSet<string> { "eth.dst", "ip.ttl", "tcp.srcport", "tcp.seq", "tcp.ack", "tcp.flags", "tcp.window_size_value", "tcp.checksum" }, fields);
     }
+
+    /// <summary>Headers cut by a small snaplen (Ethernet 14 + IPv4 20 + part of the transport header) keep the fields tshark shows.</summary>
+    [Theory]
+    [InlineData("handshake.pcap", 34 + 17)]
+    [InlineData("udp.pcap", 34 + 6)]
+    public void A_cut_transport_header_shows_the_fields_its_bytes_hold(string capture, int snaplen)
+    {
+        using var cut = new CutCapture(Path.Combine(Repo.Captures, capture), snaplen);
+        var fields = AssertMatchesPdml(cut.Path, LinkType.Ethernet);
+        Assert.Superset(capture.StartsWith("udp", StringComparison.Ordinal) ? ["udp.srcport", "udp.length"] : new HashSet<string> { "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw" }, fields);
+    }
 }

@@ -10,9 +10,9 @@ namespace ProtoScope.Core.Decoding;
 /// <remarks>
 /// This replaces PacketDotNet on the per-packet path: PacketDotNet allocates several objects per layer,
 /// throws on truncated frames, does not know link types 228/229 nor big-endian BSD loopback, and its
-/// TCP option parser can loop forever. Nothing parses packets with PacketDotNet any more: the terminal UI's
-/// detail tree (Tui's PacketDetails) is drawn from this decoder's result for the selected row, decoded again
-/// from its stored bytes (<see cref="Session.PacketTable.Decode"/>).
+/// TCP option parser can loop forever. PacketDotNet dissects only the one packet the UI shows in its detail tree
+/// (Tui's LibraryLayers), beside this decoder's result for that row, decoded again from its stored bytes
+/// (<see cref="Session.PacketTable.Decode"/>).
 /// </remarks>
 public static class PacketDecoder
 {

@@ -135,6 +135,10 @@ public static class PacketDetails
             udp.Add($"Checksum: 0x{Read16(data, t + 6):x4}", t + 6, 2);
             nodes.Add(udp);
         }
+        else if (p.HasPortNumbers)
+        {
+            nodes.Add(CutHeaderNode(p));
+        }
         else if (p.Transport is Transport.Icmp or Transport.Icmpv6)
         {
             var icmp = new FieldNode($"{(p.Transport == Transport.Icmp ? "ICMP" : "ICMPv6")} type {p.IcmpType} code {p.IcmpCode}", t, Math.Max(0, data.Length - t));
@@ -156,6 +160,23 @@ public static class PacketDetails
         if (p.HasError)
             nodes.Add(new FieldNode($"Error: {p.Error}"));
         return nodes;
+    }
+
+    /// <summary>A TCP or UDP header the capture cut short: the whole fields its bytes hold, raw, as tshark shows them.</summary>
+    private static FieldNode CutHeaderNode(in DecodedPacket p)
+    {
+        int t = p.TransportOffset;
+        bool tcp = p.IsTcp;
+        var node = new FieldNode($"{(tcp ? "Transmission Control Protocol" : "User Datagram Protocol")}, Src Port: {p.SrcPort}, Dst Port: {p.DstPort} (header cut: {p.CapturedTransportHeader} of {(tcp ? 20 : 8)} bytes)", t, p.CapturedTransportHeader);
+        string proto = tcp ? "tcp" : "udp";
+        node.Field($"{proto}.srcport", "Source port", Num(p.SrcPort), t, 2);
+        node.Field($"{proto}.dstport", "Destination port", Num(p.DstPort), t + 2, 2);
+        if (p.Has(TcpField.Seq)) node.Field("tcp.seq_raw", "Sequence number (raw)", Num(p.SequenceNumber), t + 4, 4);
+        if (p.Has(TcpField.Ack)) node.Field("tcp.ack_raw", "Acknowledgment number (raw)", Num(p.AcknowledgmentNumber), t + 8, 4);
+        if (p.Has(TcpField.Flags)) node.Add($"Flags: 0x{(int)p.Flags:x3} [{TcpFlagNotation.Tcpdump(p.Flags)}]", t + 12, 2);
+        if (p.Has(TcpField.Window)) node.Add($"Window: {p.Window}", t + 14, 2);
+        if (p.Has(UdpField.Length)) node.Field("udp.length", "Length", Num(p.UdpLength), t + 4, 2);
+        return node;
     }
 
     private static FieldNode LinkNode(int linkType, in DecodedPacket p, ReadOnlySpan<byte> data)

@@ -62,7 +62,7 @@ internal static class Packets
         ip.UpdateCalculatedValues();
         var bytes = ip.Bytes;
         var sent = new IPv4Packet(new ByteArraySegment(bytes));
-        UpdateTransportChecksum(sent);
+        UpdateTransportChecksum(sent, protocol);
         // After the transport checksum: PacketDotNet finds the TCP or UDP header by the true header length.
         sent.HeaderLength = ihl;
         if (version is int v) sent.Version = (IPVersion)v;
@@ -79,21 +79,22 @@ internal static class Packets
             Protocol = (ProtocolType)nextHeader, PayloadData = transport, PayloadLength = (ushort)transport.Length,
         };
         var bytes = ip.Bytes;
-        UpdateTransportChecksum(new IPv6Packet(new ByteArraySegment(bytes)));
+        UpdateTransportChecksum(new IPv6Packet(new ByteArraySegment(bytes)), nextHeader);
         return bytes;
     }
 
     /// <summary>
     /// The checksum over the pseudo-header, written into the packet's own bytes. Computing it makes PacketDotNet
-    /// rewrite the UDP length field, so one that lies is put back afterwards.
+    /// rewrite the UDP length field, so one that lies is put back afterwards. The protocol is the one the caller
+    /// named, not <see cref="IPPacket.Protocol"/>: behind an IPv6 fragment header that reads on to the next header.
     /// </summary>
-    private static void UpdateTransportChecksum(IPPacket ip)
+    private static void UpdateTransportChecksum(IPPacket ip, byte protocol)
     {
-        if (ip.Protocol == ProtocolType.Tcp)
+        if (protocol == (byte)ProtocolType.Tcp)
         {
             ((TcpPacket)ip.PayloadPacket).UpdateTcpChecksum();
         }
-        else if (ip.Protocol == ProtocolType.Udp)
+        else if (protocol == (byte)ProtocolType.Udp)
         {
             var udp = (UdpPacket)ip.PayloadPacket;
             int lengthField = udp.Length;

@@ -20,8 +20,9 @@ internal static class Packets
         TcpSegment(sport, dport, seq, ack, flags, new byte[payload], options, window);
 
     /// <summary>
-    /// A TCP segment carrying <paramref name="payload"/>. The options go in as raw bytes behind the fixed header, which PacketDotNet only makes 20 bytes
-    /// long, and never through its option parser: a zero-length option sends that into an endless loop.
+    /// A TCP segment carrying <paramref name="payload"/>. The options go in as raw bytes behind the fixed header, which
+    /// PacketDotNet only makes 20 bytes long, and never through its option parser: a zero-length option sends that into
+    /// an endless loop.
     /// </summary>
     public static byte[] TcpSegment(ushort sport, ushort dport, uint seq, uint ack, TcpFlags flags, ReadOnlySpan<byte> payload, byte[]? options = null, ushort window = 65535)
     {

@@ -1,11 +1,16 @@
 using System.Buffers.Binary;
+using System.Net;
+using System.Net.NetworkInformation;
+using PacketDotNet;
+using PacketDotNet.Utils;
 
 namespace ProtoScope.Bench;
 
 /// <summary>
 /// Writes a pcap of the benchmark's traffic shape without a network: many short TCP connections (handshake,
 /// one length-prefixed request and reply, FIN teardown), some bulk transfers, some refused connections (SYN,
-/// RST) and UDP request/reply pairs, interleaved, on 10.0.0.0/8 addresses. Frames are built byte by byte.
+/// RST) and UDP request/reply pairs, interleaved, on 10.0.0.0/8 addresses. Frames are built by PacketDotNet, lengths and
+/// checksums computed as a sender would.
 /// </summary>
 public static class SyntheticCapture
 {
@@ -20,11 +25,11 @@ public static class SyntheticCapture
         BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(20), 1);
         file.Write(header);
         long time = 1_700_000_000_000_000_000;
-        var frame = new byte[2048];
         int written = 0, conn = 0;
         void Emit(uint src, uint dst, ushort sport, ushort dport, byte proto, byte flags, uint seq, uint ack, int payload)
         {
-            int n = Build(frame, src, dst, sport, dport, proto, flags, seq, ack, payload);
+            var frame = Build(src, dst, sport, dport, proto, flags, seq, ack, payload);
+            int n = frame.Length;
             time += 7_000;
             Span<byte> rec = stackalloc byte[16];
             BinaryPrimitives.WriteUInt32LittleEndian(rec, (uint)(time / 1_000_000_000));
@@ -32,7 +37,7 @@ public static class SyntheticCapture
             BinaryPrimitives.WriteUInt32LittleEndian(rec[8..], (uint)n);
             BinaryPrimitives.WriteUInt32LittleEndian(rec[12..], (uint)n);
             file.Write(rec);
-            file.Write(frame, 0, n);
+            file.Write(frame);
             written++;
         }
         const byte Fin = 1, Syn = 2, Rst = 4, Psh = 8, Ack = 16;
@@ -85,35 +90,58 @@ public static class SyntheticCapture
         }
     }
 
-    private static int Build(byte[] f, uint src, uint dst, ushort sport, ushort dport, byte proto, byte flags, uint seq, uint ack, int payload)
+    /// <summary>
+    /// A frame of one protocol and payload length, built once by PacketDotNet and parsed back: each packet of that
+    /// shape is the same bytes with its addresses, ports and sequence numbers set through the parsed headers.
+    /// </summary>
+    private sealed record Template(byte[] Frame, IPv4Packet Ip, TransportPacket Transport);
+
+    private static readonly Dictionary<(byte Proto, int Payload), Template> Templates = [];
+
+    private static readonly PhysicalAddress NoMac = new(new byte[6]);
+
+    private static byte[] Build(uint src, uint dst, ushort sport, ushort dport, byte proto, byte flags, uint seq, uint ack, int payload)
     {
-        int transport = proto == 6 ? 20 : 8;
-        int length = 14 + 20 + transport + payload;
-        Array.Clear(f, 0, length);
-        BinaryPrimitives.WriteUInt16BigEndian(f.AsSpan(12), 0x0800);
-        var ip = f.AsSpan(14);
-        ip[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(20 + transport + payload));
-        ip[8] = 64;
-        ip[9] = proto;
-        BinaryPrimitives.WriteUInt32BigEndian(ip[12..], src);
-        BinaryPrimitives.WriteUInt32BigEndian(ip[16..], dst);
-        var t = f.AsSpan(34);
-        BinaryPrimitives.WriteUInt16BigEndian(t, sport);
-        BinaryPrimitives.WriteUInt16BigEndian(t[2..], dport);
-        if (proto == 6)
+        if (!Templates.TryGetValue((proto, payload), out var t)) Templates[(proto, payload)] = t = NewTemplate(proto, payload);
+        t.Ip.SourceAddress = Address(src);
+        t.Ip.DestinationAddress = Address(dst);
+        t.Transport.SourcePort = sport;
+        t.Transport.DestinationPort = dport;
+        if (t.Transport is TcpPacket tcp)
         {
-            BinaryPrimitives.WriteUInt32BigEndian(t[4..], seq);
-            BinaryPrimitives.WriteUInt32BigEndian(t[8..], ack);
-            t[12] = 5 << 4;
-            t[13] = flags;
-            BinaryPrimitives.WriteUInt16BigEndian(t[14..], 65535);
-            if (payload >= 4) BinaryPrimitives.WriteUInt32BigEndian(t[20..], (uint)(payload - 4));
+            tcp.SequenceNumber = seq;
+            tcp.AcknowledgmentNumber = ack;
+            tcp.Flags = flags;
+            tcp.UpdateTcpChecksum();
         }
         else
         {
-            BinaryPrimitives.WriteUInt16BigEndian(t[4..], (ushort)(8 + payload));
+            ((UdpPacket)t.Transport).UpdateUdpChecksum();
         }
-        return length;
+        t.Ip.UpdateIPChecksum();
+        return t.Frame;
     }
+
+    private static Template NewTemplate(byte proto, int payload)
+    {
+        var data = new byte[payload];
+        TransportPacket transport;
+        if (proto == 6)
+        {
+            // The application's framing: each message starts with the length of the rest.
+            if (payload >= 4) BinaryPrimitives.WriteUInt32BigEndian(data, (uint)(payload - 4));
+            transport = new TcpPacket(0, 0) { WindowSize = 65535, PayloadData = data };
+        }
+        else
+        {
+            transport = new UdpPacket(0, 0) { PayloadData = data };
+        }
+        var ip = new IPv4Packet(IPAddress.Any, IPAddress.Any) { PayloadPacket = transport };
+        ip.UpdateCalculatedValues();
+        var frame = new EthernetPacket(NoMac, NoMac, EthernetType.IPv4) { PayloadPacket = ip }.Bytes;
+        var parsed = (IPv4Packet)new EthernetPacket(new ByteArraySegment(frame)).PayloadPacket;
+        return new Template(frame, parsed, (TransportPacket)parsed.PayloadPacket);
+    }
+
+    private static IPAddress Address(uint address) => new(BinaryPrimitives.ReverseEndianness(address));
 }

@@ -273,10 +273,7 @@ public sealed class LinkLayersAndTunnelsTests : IDisposable
         {
             int len = Math.Min(1448, udp.Length - offset);
             byte[] fragment = Cat([17, 0], Be16(offset | (offset + len < udp.Length ? 1 : 0)), Be32(id), udp.AsSpan(offset, len).ToArray());
-            // The fixed header by hand: around a fragment header built this way, PacketDotNet's IPv6Packet gave a packet
-            // tshark did not reassemble (not looked into further).
-            byte[] ip = Cat([0x60, 0, 0, 0], Be16(fragment.Length), [44, 64], Client6.GetAddressBytes(), Server6.GetAddressBytes(), fragment);
-            list.Add(Ethernet(EthernetType.IPv6, ip));
+            list.Add(Ethernet(EthernetType.IPv6, Packets.IPv6((byte)ProtocolType.IPv6FragmentHeader, fragment, Client6.ToString(), Server6.ToString())));
         }
         return list;
     }

@@ -28,14 +28,16 @@ public class IpDefragmenterTests
         return d.Add(in p, bytes, timestamp, out whole, out count);
     }
 
-    /// <summary>A UDP header for 5000 → 6000 with the given payload length, and the payload counting up.</summary>
+    /// <summary>A UDP datagram 10.0.0.1:5000 → 10.0.0.2:6000 with its checksum, no IP header; each payload byte is its offset in the datagram.</summary>
     private static byte[] UdpDatagram(int payload)
     {
-        var bytes = new byte[8 + payload];
-        bytes[0] = 0x13; bytes[1] = 0x88; bytes[2] = 0x17; bytes[3] = 0x70;
-        bytes[4] = (byte)((8 + payload) >> 8); bytes[5] = (byte)(8 + payload);
-        for (int i = 8; i < bytes.Length; i++) bytes[i] = (byte)i;
-        return bytes;
+        var data = new byte[payload];
+        for (int i = 0; i < payload; i++) data[i] = (byte)(8 + i);
+        var udp = new UdpPacket(5000, 6000) { PayloadData = data };
+        // The checksum covers the addresses of the IP packet the datagram is in.
+        _ = new IPv4Packet(A, B) { PayloadPacket = udp };
+        udp.UpdateUdpChecksum();
+        return udp.Bytes;
     }
 
     [Fact]

@@ -22,16 +22,11 @@ public class HostileTrafficTests
 {
     private static void Note(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
 
-    /// <summary>A raw IPv4 SYN from 10.x.y.z:port to 192.0.2.1:80; every (i) a different source.</summary>
-    private static byte[] FloodSyn(int i)
-    {
-        var b = SegmentScript.Build(new Segment('C', "S", (uint)i * 7919u, 0));
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(12), 0x0A000000u | (uint)(i >> 8));
-        BinaryPrimitives.WriteUInt32BigEndian(b.AsSpan(16), 0xC0000201u);
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(20), (ushort)(1024 + (i & 0xFF)));
-        BinaryPrimitives.WriteUInt16BigEndian(b.AsSpan(22), 80);
-        return b;
-    }
+    /// <summary>Flood connection i: from 10.x.y.z:port to 192.0.2.1:80, every (i) a different source.</summary>
+    private static Connection FloodConnection(int i) => new($"10.0.{i >> 16}.{(i >> 8) & 0xFF}", (ushort)(1024 + (i & 0xFF)), "192.0.2.1", 80);
+
+    /// <summary>The raw IPv4 SYN of <see cref="FloodConnection"/> i.</summary>
+    private static byte[] FloodSyn(int i) => FloodConnection(i).IpTcp(From.Orig, TcpFlags.Syn, (uint)i * 7919u, 0, window: 1000);
 
     private static long Flood(CaptureSession session, int count)
     {
@@ -88,12 +83,7 @@ public class HostileTrafficTests
         Assert.True(after - before < Limit * 2048L, $"{after - before} bytes for {Limit} connections");
 
         // A tracked connection carries on past the limit: its SYN-ACK still finds it.
-        var synAck = SegmentScript.Build(new Segment('S', "S.", 99, 1));
-        var firstSyn = FloodSyn(0);
-        firstSyn.AsSpan(16, 4).CopyTo(synAck.AsSpan(12));
-        firstSyn.AsSpan(12, 4).CopyTo(synAck.AsSpan(16));
-        firstSyn.AsSpan(22, 2).CopyTo(synAck.AsSpan(20));
-        firstSyn.AsSpan(20, 2).CopyTo(synAck.AsSpan(22));
+        var synAck = FloodConnection(0).IpTcp(From.Resp, TcpFlags.Syn | TcpFlags.Ack, 99, 1, window: 1000);
         session.Add(new PacketHeader(1_800_000_000_000_000_000L, synAck.Length, synAck.Length), synAck);
         Assert.Equal(0, session.CurrentAnalysis.Conversation);
         Assert.Equal(PacketRole.HandshakeSynAck, session.CurrentAnalysis.Role);

@@ -685,7 +685,20 @@ public static class PacketDecoder
     /// </summary>
     private static void ReadTcpFields(ReadOnlySpan<byte> tcp, ref DecodedPacket p)
     {
-        int n = Math.Min(tcp.Length, 20);
+        // The whole fixed header, as nearly every packet has it: one bounds check, no field-by-field tests.
+        if (tcp.Length >= 20)
+        {
+            p.CapturedTransportHeader = 20;
+            p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(tcp);
+            p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(tcp[2..]);
+            p.SequenceNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[4..]);
+            p.AcknowledgmentNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]);
+            p.Flags = (TcpFlags)(((tcp[12] & 0x01) << 8) | tcp[13]);
+            p.Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]);
+            p.UrgentPointer = BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]);
+            return;
+        }
+        int n = tcp.Length;
         p.CapturedTransportHeader = (byte)n;
         if (n >= (int)TcpField.Ports)
         {
@@ -696,13 +709,20 @@ public static class PacketDecoder
         if (n >= (int)TcpField.Ack) p.AcknowledgmentNumber = BinaryPrimitives.ReadUInt32BigEndian(tcp[8..]);
         if (n >= (int)TcpField.Flags) p.Flags = (TcpFlags)(((tcp[12] & 0x01) << 8) | tcp[13]);
         if (n >= (int)TcpField.Window) p.Window = BinaryPrimitives.ReadUInt16BigEndian(tcp[14..]);
-        if (n >= (int)TcpField.UrgentPointer) p.UrgentPointer = BinaryPrimitives.ReadUInt16BigEndian(tcp[18..]);
     }
 
     /// <summary>Every whole field of the UDP header that the capture holds, as <see cref="ReadTcpFields"/> does for TCP.</summary>
     private static void ReadUdpFields(ReadOnlySpan<byte> udp, ref DecodedPacket p)
     {
-        int n = Math.Min(udp.Length, 8);
+        if (udp.Length >= 8)
+        {
+            p.CapturedTransportHeader = 8;
+            p.SrcPort = BinaryPrimitives.ReadUInt16BigEndian(udp);
+            p.DstPort = BinaryPrimitives.ReadUInt16BigEndian(udp[2..]);
+            p.UdpLength = BinaryPrimitives.ReadUInt16BigEndian(udp[4..]);
+            return;
+        }
+        int n = udp.Length;
         p.CapturedTransportHeader = (byte)n;
         if (n >= (int)UdpField.Ports)
         {

@@ -292,4 +292,23 @@ public sealed class DetailTreeMatchesPdmlTests : IDisposable
         var fields = AssertMatchesPdml(cut.Path, LinkType.Ethernet);
         Assert.Superset(capture.StartsWith("udp", StringComparison.Ordinal) ? ["udp.srcport", "udp.length"] : new HashSet<string> { "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw" }, fields);
     }
+
+    /// <summary>A TCP SYN inside VXLAN (UDP 4789): the outer layers from the tunnel node, the inner ones as for any packet.</summary>
+    [Fact]
+    public void A_packet_inside_vxlan_shows_its_outer_and_inner_layers_as_tshark_does()
+    {
+        var tcp = new TcpPacket(40000, 80) { SequenceNumber = 1000, Synchronize = true, WindowSize = 64240 };
+        var inner = IPv4(tcp);
+        tcp.UpdateTcpChecksum();
+        inner.UpdateIPChecksum();
+        byte[] innerFrame = Ethernet(inner, EthernetType.IPv4);
+        // RFC 7348: flags with the I bit, 24 reserved bits, the 24-bit VNI, 8 reserved bits.
+        var udp = new UdpPacket(51000, 4789) { PayloadData = [0x08, 0, 0, 0, 0, 0x01, 0x2c, 0, .. innerFrame] };
+        var outer = new IPv4Packet(IPAddress.Parse("192.0.2.1"), IPAddress.Parse("192.0.2.2")) { PayloadPacket = udp, TimeToLive = 64 };
+        outer.UpdateCalculatedValues();
+        udp.UpdateUdpChecksum();
+        outer.UpdateIPChecksum();
+        var fields = AssertMatchesPdml(Write("vxlan", LinkType.Ethernet, Ethernet(outer, EthernetType.IPv4)), LinkType.Ethernet);
+        Assert.Superset(new HashSet<string> { "ip.src", "udp.dstport", "tcp.srcport", "tcp.flags", "ip.checksum.status" }, fields);
+    }
 }

@@ -61,14 +61,19 @@ public static class PacketDetails
             int start = layer.NetworkOffset;
             int end = i + 1 < p.EncapDepth ? p.Encap[i + 1].NetworkOffset : p.NetworkOffset > 0 ? p.NetworkOffset : data.Length;
             var (src, dst) = layer.OuterAddresses(data);
-            string ends = layer.OverUdp
-                ? $"{EndpointText.Of(src, layer.OuterPorts(data).Src)} > {EndpointText.Of(dst, layer.OuterPorts(data).Dst)}"
-                : $"{src} > {dst}";
+            var ports = layer.OverUdp ? layer.OuterPorts(data) : default;
+            string ends = layer.OverUdp ? $"{EndpointText.Of(src, ports.Src)} > {EndpointText.Of(dst, ports.Dst)}" : $"{src} > {dst}";
             string id = layer.HasId ? $", {TcpdumpFormat.TunnelIdName(layer.Kind)} {layer.Id}" : "";
             var node = new FieldNode($"Tunnel: {layer.Kind.Name()}, {ends}{id}", start, Math.Max(0, end - start));
-            node.Add($"Outer {(layer.Network == Network.IPv6 ? "IPv6" : "IPv4")} source: {src}", start + (layer.Network == Network.IPv6 ? 8 : 12), layer.Network == Network.IPv6 ? 16 : 4);
-            node.Add($"Outer {(layer.Network == Network.IPv6 ? "IPv6" : "IPv4")} destination: {dst}", start + (layer.Network == Network.IPv6 ? 24 : 16), layer.Network == Network.IPv6 ? 16 : 4);
-            if (layer.OverUdp) node.Add($"Outer UDP ports: {layer.OuterPorts(data).Src} > {layer.OuterPorts(data).Dst}", layer.UdpOffset, 4);
+            bool v6 = layer.Network == Network.IPv6;
+            string ip = v6 ? "ipv6" : "ip";
+            node.Field($"{ip}.src", $"Outer {(v6 ? "IPv6" : "IPv4")} source", src.ToString(), start + (v6 ? 8 : 12), v6 ? 16 : 4);
+            node.Field($"{ip}.dst", $"Outer {(v6 ? "IPv6" : "IPv4")} destination", dst.ToString(), start + (v6 ? 24 : 16), v6 ? 16 : 4);
+            if (layer.OverUdp)
+            {
+                node.Field("udp.srcport", "Outer UDP source port", Num(ports.Src), layer.UdpOffset, 2);
+                node.Field("udp.dstport", "Outer UDP destination port", Num(ports.Dst), layer.UdpOffset + 2, 2);
+            }
             if (layer.HasId) node.Add($"{TcpdumpFormat.TunnelIdName(layer.Kind)}: {layer.Id}");
             nodes.Add(node);
         }

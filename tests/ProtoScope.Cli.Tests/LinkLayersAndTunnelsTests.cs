@@ -128,9 +128,43 @@ public sealed class LinkLayersAndTunnelsTests : IDisposable
             var kinds = o.TryGetProperty("encap", out var e) ? e.EnumerateArray().Select(l => l.GetProperty("type").GetString()!).ToArray() : [];
             Assert.Equal(encap, kinds);
         }
+        if (encap.Length == 0) AssertPacketDotNetAgrees(name, linkType, frames);
         var conn = Assert.Single(CliRunner.Run("conns", path, "--format", "jsonl").JsonLines(), c => c.GetProperty("proto").GetString() == "tcp");
         Assert.Equal("three-way", conn.GetProperty("open").GetString());
         Assert.Equal(encap.Length > 0, conn.TryGetProperty("tunnel", out _));
+    }
+
+    /// <summary>
+    /// The captures in which PacketDotNet 1.4.8 reads through the link layer to the IP packet: PPP, PPPoE, and 802.11
+    /// QoS data frames (alone or under radiotap). It leaves plain 802.11 data frames (the PPI capture has only those),
+    /// PBB and VN-Tag undecoded, and does not implement DLT 50 (PPP in HDLC framing).
+    /// </summary>
+    private static readonly HashSet<string> PacketDotNetReachesIp = ["ppp", "pppoe", "wlan", "radiotap"];
+
+    /// <summary>PacketDotNet as a second oracle: where it reaches the IP packet through the link layer, it reads the addresses and ports ProtoScope reads.</summary>
+    private void AssertPacketDotNetAgrees(string name, int linkType, IEnumerable<byte[]> frames)
+    {
+        var ours = Read(Path.Combine(_dir, name + ".pcap"));
+        int reached = 0;
+        foreach (var (frame, o) in frames.Zip(ours))
+        {
+            Packet packet;
+            try
+            {
+                packet = Packet.ParsePacket((LinkLayers)linkType, frame);
+            }
+            catch (NotImplementedException)
+            {
+                continue;
+            }
+            if (packet.Extract<IPPacket>() is not { } ip || ip.Extract<TcpPacket>() is not { } tcp) continue;
+            reached++;
+            Assert.Equal(o.GetProperty("src").GetString(), ip.SourceAddress.ToString());
+            Assert.Equal(o.GetProperty("dst").GetString(), ip.DestinationAddress.ToString());
+            Assert.Equal(o.GetProperty("sport").GetInt32(), tcp.SourcePort);
+            Assert.Equal(o.GetProperty("dport").GetInt32(), tcp.DestinationPort);
+        }
+        Assert.True(PacketDotNetReachesIp.Contains(name) == (reached > 0), $"{name}: PacketDotNet reached the IP packet in {reached} frames");
     }
 
     [Fact]

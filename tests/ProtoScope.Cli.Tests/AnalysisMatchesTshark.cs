@@ -61,7 +61,8 @@ public static class AnalysisMatchesTshark
         var rows = new Dictionary<long, Row>();
         foreach (var o in CliRunner.Run("read", capture, "--format", "jsonl").JsonLines())
         {
-            if (!o.TryGetProperty("tcp", out var t) || t.GetProperty("stream").GetInt32() < 0) continue;
+            // A cut header's tcp object has no stream: like an untracked packet's (-1), it is never analysed.
+            if (!o.TryGetProperty("tcp", out var t) || !t.TryGetProperty("stream", out var stream) || stream.GetInt32() < 0) continue;
             var flags = new SortedSet<string>(StringComparer.Ordinal);
             if (t.TryGetProperty("analysis", out var list))
                 foreach (var f in list.EnumerateArray()) flags.Add(f.GetString()!);

@@ -50,7 +50,9 @@ internal sealed class FramingOptions(bool allowNone = false, bool textFramings =
         if (allowNone && string.Equals(name, None, StringComparison.OrdinalIgnoreCase)) return true;
         if (!FramingSpec.TryParse(name, out var parsed, out var message, textFramings))
         {
-            error = allowNone ? message + ", or none" : message;
+            // The default is the verb's: follow has none (turn by turn), the others frame with u32le.
+            string fallback = Spec.DefaultValueFactory is null ? "" : $" (default {FramingSpec.Default.Name})";
+            error = (allowNone ? message + ", or none" : message) + fallback;
             return false;
         }
         long max = r.GetValue(MaxMessage);

@@ -126,7 +126,7 @@ public sealed record FramingSpec
             }
         }
         spec = null;
-        error = $"unknown framing '{text}'; valid: {string.Join(", ", textFramings ? [.. Names, .. TextNames] : Names)} (default {Default.Name})";
+        error = $"unknown framing '{text}'; valid: {string.Join(", ", textFramings ? [.. Names, .. TextNames] : Names)}";
         return false;
     }
 

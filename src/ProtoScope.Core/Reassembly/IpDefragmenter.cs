@@ -113,6 +113,9 @@ public sealed class IpDefragmenter(int maxDatagrams = IpDefragmenter.DefaultMaxD
     {
         frame = [];
         if (d.Total < 0 || d.Header is null) return false;
+        // Fewer data bytes than the datagram holds cannot cover it: no sort until they could (a datagram cut into
+        // thousands of 8-byte fragments would otherwise be sorted again on every one of them).
+        if (d.Bytes - d.Header.Length < d.Total) return false;
         // Covered from 0 to the end without a hole? Pieces in offset order, the earlier-added first at equal offsets.
         var pieces = d.Pieces.Select((piece, i) => (piece.Offset, piece.Data, i)).OrderBy(x => x.Offset).ThenBy(x => x.i).ToList();
         int covered = 0;

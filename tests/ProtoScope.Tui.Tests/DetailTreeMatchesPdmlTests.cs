@@ -149,6 +149,18 @@ public sealed class DetailTreeMatchesPdmlTests : IDisposable
         return radio.Bytes;
     }
 
+    private static byte[] RadiotapBeacon()
+    {
+        var ssid = new InformationElement(InformationElement.ElementId.ServiceSetIdentity, "classroom"u8.ToArray());
+        var rates = new InformationElement(InformationElement.ElementId.SupportedRates, [0x82, 0x84, 0x8b, 0x96]);
+        var beacon = new BeaconFrame(HostA, HostA, new InformationElementList([ssid, rates])) { Timestamp = 123456789, BeaconInterval = 100 };
+        beacon.SequenceControl = new SequenceControlField { SequenceNumber = 42 };
+        var radio = new RadioPacket { PayloadPacket = beacon };
+        radio.Add(new ChannelRadioTapField(2412, RadioTapChannelFlags.Channel2Ghz | RadioTapChannelFlags.Cck));
+        radio.UpdateCalculatedValues();
+        return radio.Bytes;
+    }
+
     private string Write(string name, int linkType, params byte[][] frames)
     {
         string path = Path.Combine(_dir, name + ".pcap");
@@ -263,8 +275,8 @@ public sealed class DetailTreeMatchesPdmlTests : IDisposable
     [Fact]
     public void Radiotap_and_802_11_fields_match_tshark()
     {
-        var fields = AssertMatchesPdml(Write("radiotap", LinkType.Radiotap, RadiotapWlan(false, false), RadiotapWlan(false, true), RadiotapWlan(true, false)), LinkType.Radiotap);
-        Assert.Superset(new HashSet<string> { "radiotap.length", "radiotap.channel.freq", "radiotap.dbm_antsignal", "wlan.fc.type", "wlan.fc.tods", "wlan.fc.fromds", "wlan.da", "wlan.sa", "wlan.bssid", "wlan.seq" }, fields);
+        var fields = AssertMatchesPdml(Write("radiotap", LinkType.Radiotap, RadiotapWlan(false, false), RadiotapWlan(false, true), RadiotapWlan(true, false), RadiotapBeacon()), LinkType.Radiotap);
+        Assert.Superset(new HashSet<string> { "radiotap.length", "radiotap.channel.freq", "radiotap.dbm_antsignal", "wlan.fc.type", "wlan.fc.tods", "wlan.fc.fromds", "wlan.da", "wlan.sa", "wlan.bssid", "wlan.seq", "wlan.fixed.beacon", "wlan.ssid" }, fields);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using PacketDotNet.DhcpV4;
 using PacketDotNet.Ieee80211;
 using PacketDotNet.Lldp;
 using ProtoScope.Core.Decoding;
+using ProtoScope.Core.Formatting;
 
 namespace ProtoScope.Tui.Packets;
 
@@ -284,16 +285,16 @@ public static class LibraryLayers
                     t.Field("lldp.chassis.id.mac", "Chassis ID", Mac(chassis.MACAddress), at + 3, 6);
                     break;
                 case PortIdTlv { SubType: PortSubType.InterfaceName, SubTypeValue: byte[] name }:
-                    t.Field("lldp.port.id", "Port ID", System.Text.Encoding.ASCII.GetString(name), at + 3, size - 3);
+                    t.Field("lldp.port.id", "Port ID", TerminalText.Escape(name), at + 3, size - 3);
                     break;
                 case TimeToLiveTlv ttl:
                     t.Field("lldp.time_to_live", "Time to live", Num(ttl.Seconds), at + 2, 2, " s");
                     break;
                 case SystemNameTlv name:
-                    t.Field("lldp.tlv.system.name", "System name", name.Value, at + 2, size - 2);
+                    t.Field("lldp.tlv.system.name", "System name", TerminalText.Escape(name.Value), at + 2, size - 2);
                     break;
                 case PortDescriptionTlv description:
-                    t.Field("lldp.port.desc", "Port description", description.Value, at + 2, size - 2);
+                    t.Field("lldp.port.desc", "Port description", TerminalText.Escape(description.Value), at + 2, size - 2);
                     break;
             }
             at += size;
@@ -353,6 +354,38 @@ public static class LibraryLayers
             if (bssid >= 0) node.Field("wlan.bssid", "BSS ID", Mac(data.BssId), bssid, 6);
             node.Field("wlan.frag", "Fragment number", Num(data.SequenceControl.FragmentNumber), o + 22, 2);
             node.Field("wlan.seq", "Sequence number", Num(data.SequenceControl.SequenceNumber), o + 22, 2);
+        }
+        else if (frame is ManagementFrame management)
+        {
+            // A management frame's addresses are fixed: destination, source, BSS ID (IEEE 802.11-2020 9.3.3.2).
+            node.Field("wlan.da", "Destination address", Mac(management.DestinationAddress), o + 4, 6);
+            node.Field("wlan.sa", "Source address", Mac(management.SourceAddress), o + 10, 6);
+            node.Field("wlan.bssid", "BSS ID", Mac(management.BssId), o + 16, 6);
+            node.Field("wlan.seq", "Sequence number", Num(management.SequenceControl.SequenceNumber), o + 22, 2);
+            if (management is BeaconFrame beacon) node.Children.Add(Beacon(beacon, o + 24));
+        }
+        return node;
+    }
+
+    /// <summary>A beacon's fixed fields and its information elements (the network name first among them).</summary>
+    private static FieldNode Beacon(BeaconFrame beacon, int o)
+    {
+        int end = beacon.HeaderSegment.Offset + beacon.HeaderSegment.Length;
+        var node = new FieldNode("Wireless management: beacon", o, Math.Max(0, end - o));
+        node.Field("wlan.fixed.timestamp", "Timestamp", Num((long)beacon.Timestamp), o, 8);
+        // The interval is in time units of 1,024 µs.
+        node.Field("wlan.fixed.beacon", "Beacon interval", Num(beacon.BeaconInterval), o + 8, 2, $" TU ({beacon.BeaconInterval * 1.024:0.###} ms)");
+        node.Field("wlan.fixed.capabilities", "Capabilities", Hex4(beacon.CapabilityInformation.Field), o + 10, 2);
+        int at = o + 12;
+        foreach (var element in beacon.InformationElements)
+        {
+            int size = element.ElementLength;
+            if (element.Id == InformationElement.ElementId.ServiceSetIdentity)
+                node.Field("wlan.ssid", "SSID", string.Join(':', element.Value.Select(b => b.ToString("x2", CultureInfo.InvariantCulture))), at + 2, element.ValueLength,
+                    shown: TerminalText.Escape(element.Value));
+            else
+                node.Add($"Tag {(int)element.Id} ({element.Id}): {element.ValueLength} bytes", at, size);
+            at += size;
         }
         return node;
     }

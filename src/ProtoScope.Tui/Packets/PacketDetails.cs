@@ -37,10 +37,14 @@ public sealed class FieldNode : TreeNode
         return child;
     }
 
-    /// <summary>Adds the line "<paramref name="label"/>: <paramref name="value"/><paramref name="suffix"/>" for field <paramref name="name"/>.</summary>
-    public FieldNode Field(string name, string label, string value, int offset, int length, string suffix = "")
+    /// <summary>
+    /// Adds the line "<paramref name="label"/>: <paramref name="value"/><paramref name="suffix"/>" for field
+    /// <paramref name="name"/>; <paramref name="shown"/> replaces the value on the line where tshark's value is not
+    /// what a reader wants (bytes that spell a name).
+    /// </summary>
+    public FieldNode Field(string name, string label, string value, int offset, int length, string suffix = "", string? shown = null)
     {
-        var child = new FieldNode($"{label}: {value}{suffix}", offset, length) { Name = name, Value = value };
+        var child = new FieldNode($"{label}: {shown ?? value}{suffix}", offset, length) { Name = name, Value = value };
         Children.Add(child);
         return child;
     }

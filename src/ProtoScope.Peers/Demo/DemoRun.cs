@@ -93,6 +93,21 @@ public sealed class DemoRun(int port, TimeSpan pause, Action<string> log, Cancel
         log($"{Side(socket)} sees the peer's FIN");
     }
 
+    /// <summary>
+    /// The four-way teardown, <paramref name="first"/> closing first: its FIN, the peer reading to the end, then the
+    /// peer's FIN. With <paramref name="teardownStep"/>, the peer's application waits (<see cref="TeardownPauseAsync"/>)
+    /// so that its TCP acknowledges the first FIN in a segment of its own.
+    /// </summary>
+    public async Task CloseAsync(Socket first, Socket second, string step, string? teardownStep = null)
+    {
+        await StepAsync(step);
+        SocketText.SendFin(first);
+        await ReceiveEndAsync(second);
+        if (teardownStep is not null) await TeardownPauseAsync(teardownStep);
+        SocketText.SendFin(second);
+        await ReceiveEndAsync(first);
+    }
+
     private async Task ReceiveExactAsync(Socket socket, Memory<byte> buffer)
     {
         while (buffer.Length > 0)

@@ -61,12 +61,8 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         var request = await run.ReceiveFrameAsync(accepted);
         await run.SendFrameAsync(accepted, request);
         await run.ReceiveFrameAsync(client);
-        await run.StepAsync("client closes with FIN");
-        SocketText.SendFin(client);
-        await run.ReceiveEndAsync(accepted);
-        await run.TeardownPauseAsync("server's TCP acknowledges the FIN; the server application closes a moment later");
-        SocketText.SendFin(accepted);
-        await run.ReceiveEndAsync(client);
+        await run.CloseAsync(client, accepted, "client closes with FIN",
+            "server's TCP acknowledges the FIN; the server application closes a moment later");
         await run.StepAsync(null);
     }
 
@@ -79,12 +75,8 @@ public sealed record DemoScenario(string Name, string Description, Func<DemoRun,
         var request = await run.ReceiveFrameAsync(accepted);
         await run.SendFrameAsync(accepted, request);
         await run.ReceiveFrameAsync(client);
-        await run.StepAsync("server closes first with FIN");
-        SocketText.SendFin(accepted);
-        await run.ReceiveEndAsync(client);
-        await run.TeardownPauseAsync("client's TCP acknowledges the FIN; the client application answers with its own FIN");
-        SocketText.SendFin(client);
-        await run.ReceiveEndAsync(accepted);
+        await run.CloseAsync(accepted, client, "server closes first with FIN",
+            "client's TCP acknowledges the FIN; the client application answers with its own FIN");
         await run.StepAsync(null);
     }
 

@@ -23,12 +23,8 @@ internal static partial class TimeWaitScenario
             using var accepted = await listener.AcceptAsync(run.Cancel);
             await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("hello before the restart"));
             await run.ReceiveFrameAsync(accepted);
-            await run.StepAsync($"server closes first with FIN: its end {address} <-> {client.LocalEndPoint} will wait in TIME-WAIT");
-            SocketText.SendFin(accepted);
-            await run.ReceiveEndAsync(client);
-            await run.TeardownPauseAsync("client's TCP acknowledges the FIN; the client application answers with its own FIN");
-            SocketText.SendFin(client);
-            await run.ReceiveEndAsync(accepted);
+            await run.CloseAsync(accepted, client, $"server closes first with FIN: its end {address} <-> {client.LocalEndPoint} will wait in TIME-WAIT",
+                "client's TCP acknowledges the FIN; the client application answers with its own FIN");
             await run.StepAsync("server stops: it closes the connection and its listening socket");
         }
 
@@ -51,11 +47,7 @@ internal static partial class TimeWaitScenario
             using var accepted = await listener.AcceptAsync(run.Cancel);
             await run.SendFrameAsync(client, Encoding.UTF8.GetBytes("hello after the restart"));
             await run.ReceiveFrameAsync(accepted);
-            await run.StepAsync("client closes with FIN");
-            SocketText.SendFin(client);
-            await run.ReceiveEndAsync(accepted);
-            SocketText.SendFin(accepted);
-            await run.ReceiveEndAsync(client);
+            await run.CloseAsync(client, accepted, "client closes with FIN");
         }
         await run.StepAsync(null);
     }

@@ -47,11 +47,7 @@ internal static class ZeroWindowScenario
         await run.ReceiveFrameAsync(accepted);
         await sending;
 
-        await run.StepAsync("client closes with FIN");
-        SocketText.SendFin(client);
-        await run.ReceiveEndAsync(accepted);
-        SocketText.SendFin(accepted);
-        await run.ReceiveEndAsync(client);
+        await run.CloseAsync(client, accepted, "client closes with FIN");
         await run.StepAsync(null);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using ProtoScope.Cli.Tests.Traffic;
 using ProtoScope.Core.Decoding;
 
 namespace ProtoScope.Cli.Tests;
@@ -109,12 +108,7 @@ public class AnalysisOfCraftedTroubleTests
 
     private static void Write(string path, Seg[] script)
     {
-        var header = new byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 65535);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(20), LinkType.Ethernet);
+        var header = PcapRecords.Header(LinkType.Ethernet, snaplen: 65535);
         var records = script.Select(s =>
         {
             bool client = s.From == 'C';

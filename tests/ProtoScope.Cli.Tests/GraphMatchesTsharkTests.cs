@@ -42,11 +42,11 @@ public sealed class GraphMatchesTsharkTests(GraphMatchesTsharkTests.Recordings r
         /// <summary>A millisecond in the record's fraction field: the nanosecond pcap's magic says nanoseconds, else microseconds.</summary>
         private static uint Millisecond(byte[] header) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header) == 0xa1b23c4d ? 1_000_000u : 1000u;
 
-        private string Alter(string name, Func<byte[], List<Traffic.PcapRecord>, IEnumerable<Traffic.PcapRecord>> change)
+        private string Alter(string name, Func<byte[], List<PcapRecord>, IEnumerable<PcapRecord>> change)
         {
-            var (header, records) = Traffic.PcapRecords.Read(System.IO.Path.Combine(Repo.Captures, "handshake.pcap"));
+            var (header, records) = PcapRecords.Read(System.IO.Path.Combine(Repo.Captures, "handshake.pcap"));
             string file = System.IO.Path.Combine(_dir, name.Replace(':', '-') + ".pcap");
-            Traffic.PcapRecords.Write(file, header, change(header, records));
+            PcapRecords.Write(file, header, change(header, records));
             return file;
         }
 

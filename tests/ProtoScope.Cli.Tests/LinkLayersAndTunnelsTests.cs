@@ -1,9 +1,7 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Text.Json;
 using PacketDotNet;
-using ProtoScope.Cli.Tests.Traffic;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -98,14 +96,8 @@ public sealed class LinkLayersAndTunnelsTests : IDisposable
 
     private string Write(string name, int linkType, IEnumerable<byte[]> frames)
     {
-        var header = new byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), 262144);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(20), linkType);
         string path = Path.Combine(_dir, name + ".pcap");
-        PcapRecords.Write(path, header, frames.Select((f, i) => new PcapRecord(1_700_000_000, (uint)(i * 1000), f.Length, f)));
+        PcapRecords.Write(path, PcapRecords.Header(linkType), frames.Select((f, i) => new PcapRecord(1_700_000_000, (uint)(i * 1000), f.Length, f)));
         return path;
     }
 

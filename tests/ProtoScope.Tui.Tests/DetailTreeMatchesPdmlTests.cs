@@ -164,23 +164,7 @@ public sealed class DetailTreeMatchesPdmlTests : IDisposable
     private string Write(string name, int linkType, params byte[][] frames)
     {
         string path = Path.Combine(_dir, name + ".pcap");
-        using var f = File.Create(path);
-        Span<byte> h = stackalloc byte[24];
-        BinaryPrimitives.WriteUInt32LittleEndian(h, 0xa1b2c3d4);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[4..], 2);
-        BinaryPrimitives.WriteUInt16LittleEndian(h[6..], 4);
-        BinaryPrimitives.WriteInt32LittleEndian(h[16..], 262144);
-        BinaryPrimitives.WriteInt32LittleEndian(h[20..], linkType);
-        f.Write(h);
-        Span<byte> r = stackalloc byte[16];
-        for (int i = 0; i < frames.Length; i++)
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(r, 1_700_000_000u + (uint)i);
-            BinaryPrimitives.WriteInt32LittleEndian(r[8..], frames[i].Length);
-            BinaryPrimitives.WriteInt32LittleEndian(r[12..], frames[i].Length);
-            f.Write(r);
-            f.Write(frames[i]);
-        }
+        PcapRecords.Write(path, PcapRecords.Header(linkType), frames.Select((f, i) => new PcapRecord(1_700_000_000u + (uint)i, 0, f.Length, f)));
         return path;
     }
 

@@ -1,16 +1,29 @@
 using System.Buffers.Binary;
 
-namespace ProtoScope.Cli.Tests.Traffic;
+namespace ProtoScope.Tests;
 
 /// <summary>One record of a classic pcap file: its header fields as written, and the captured bytes.</summary>
 internal sealed record PcapRecord(uint Seconds, uint Fraction, int WireLength, byte[] Data);
 
 /// <summary>
 /// Reads and writes classic little-endian pcap files (what tcpdump writes on x86), so a test can reorder,
-/// duplicate, cut and drop packets of a real capture and write the result as a new capture.
+/// duplicate, cut and drop packets of a real capture and write the result as a new capture, or write the frames it
+/// built. One file, linked into the test projects that write captures.
 /// </summary>
 internal static class PcapRecords
 {
+    /// <summary>The file header of a microsecond pcap (version 2.4) of link type <paramref name="linkType"/>.</summary>
+    public static byte[] Header(int linkType, int snaplen = 262144)
+    {
+        var header = new byte[24];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 0xa1b2c3d4);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(4), 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(6), 4);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(16), snaplen);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(20), linkType);
+        return header;
+    }
+
     public static (byte[] Header, List<PcapRecord> Records) Read(string path)
     {
         byte[] file = File.ReadAllBytes(path);

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, nftables, ethtool, tmux, python3; clang and zlib1g-dev for the native
-# build the tests run; man-db for the package test's `man -w`, from Debian packages), then runs the whole
-# test suite and ends with one summary line: "N passed, N failed, N skipped".
+# Installs what the tests need (libpcap, tshark, tcpdump, iproute2, nftables, ethtool, tmux, python3; clang and
+# zlib1g-dev for the native build the tests run; man-db for the package test's `man -w`; strace for the files a verb
+# opens; from Debian packages), then runs the whole test suite and ends with one summary line: "N passed, N failed, N skipped".
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 need=()
-for pkg in libpcap0.8 tshark tcpdump iproute2 nftables ethtool tmux python3 clang zlib1g-dev man-db; do
+for pkg in libpcap0.8 tshark tcpdump iproute2 nftables ethtool tmux python3 clang zlib1g-dev man-db strace; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Terminal.Gui.Configuration;
 using ProtoScope.Capture;
 using ProtoScope.Tui.Lessons;
 using ProtoScope.Tui.Lifetime;
@@ -17,6 +18,8 @@ public static class ProtoScopeTui
     {
         CaptureModel? model = options.File is not null || options.Interface is not null || options.Demo is not null ? Open(options, null) : null;
         using var shutdown = new UiShutdown(options.Stopping, () => model?.Dispose());
+        Prepare();
+        _configured!.Wait();
         IApplication app = Application.Create().Init();
         shutdown.Attach(app);
         try
@@ -54,15 +57,39 @@ public static class ProtoScopeTui
         }
     }
 
+    private static readonly Lock ConfigurationLock = new();
+    private static Task? _configured;
+
     /// <summary>
-    /// Starts Terminal.Gui's one-time start-up work on a thread-pool thread and returns at once. Its module
-    /// initializer reads and binds its whole configuration (built-in defaults, user files, environment): a quarter
-    /// to a third of the UI thread's CPU before the first screen. Run here, it overlaps with whatever the caller
-    /// does before it first touches Terminal.Gui, which then waits only for what is left. Measured with
-    /// bench/first-screen.py: see docs/performance.md.
+    /// Starts Terminal.Gui's one-time start-up work on a thread-pool thread and returns at once. It reads and binds
+    /// Terminal.Gui's whole configuration (built-in defaults, user files, environment): a quarter to a third of the
+    /// UI thread's CPU before the first screen. Run here, it overlaps with whatever the caller does before it first
+    /// touches Terminal.Gui, and <see cref="Run"/> waits only for what is left. Measured with bench/first-screen.py:
+    /// see docs/performance.md.
     /// </summary>
-    public static void Prepare() =>
-        ThreadPool.UnsafeQueueUserWorkItem(_ => RuntimeHelpers.RunModuleConstructor(typeof(Application).Module.ModuleHandle), null);
+    public static void Prepare()
+    {
+        lock (ConfigurationLock) _configured ??= Task.Run(Configure);
+    }
+
+    private static void Configure()
+    {
+        // Under the JIT this is Terminal.Gui's module initializer, which does the work.
+        RuntimeHelpers.RunModuleConstructor(typeof(Application).Module.ModuleHandle);
+        // The native build stubs that initializer out (ProtoScope.Cli/TerminalGui.substitutions.xml), because
+        // Native AOT would run it before Main for every verb; the UI makes the same call here instead.
+        if (RuntimeFeature.IsDynamicCodeSupported) return;
+        try
+        {
+            TuiConfigurationBuilder.Shared.ApplyToStaticFacades();
+        }
+        catch (Exception e)
+        {
+            // What Terminal.Gui's initializer does: a configuration it cannot apply leaves its defaults in place,
+            // with the reason among the configuration errors it reports.
+            TuiJsonErrors.Add($"Applying configuration failed: {e.Message}. Running with default settings.");
+        }
+    }
 
     /// <summary>Opens the packet source the options (or the start screen's choice) name.</summary>
     public static CaptureModel Open(TuiOptions options, StartChoice? choice)

@@ -30,6 +30,37 @@ public class PublishedProgramTests
         Assert.EndsWith(", native)\n", stdout);
     }
 
+    /// <summary>
+    /// Terminal.Gui binds its whole configuration (built-in themes, ~/.tui and ./.tui files, TUI_CONFIG) in a module
+    /// initializer, which Native AOT runs before Main: every verb paid for the UI's configuration, most of a small
+    /// `conns`. The native build stubs it and the UI runs it itself; a verb must not read ./.tui/config.json.
+    /// </summary>
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("conns", "CAPTURE")]
+    public void A_verb_does_not_read_the_uis_configuration(params string[] args)
+    {
+        string dir = Directory.CreateTempSubdirectory("protoscope-verb-").FullName;
+        try
+        {
+            string config = Path.Combine(dir, ".tui", "config.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(config)!);
+            File.WriteAllText(config, """{ "Theme": "TurboPascal 5" }""");
+            string trace = Path.Combine(dir, "trace");
+            var command = PublishedProgram.With(args.Select(a => a == "CAPTURE" ? Path.Combine(Repo.Captures, "loopback-echo.pcap") : a).ToArray());
+            var (_, stderr, code) = ProgramRun.Run("strace", ["-f", "-qq", "-e", "trace=open,openat,openat2", "-o", trace, .. command], dir);
+            Assert.True(code == 0, stderr);
+            string opened = File.ReadAllText(trace);
+            // The trace is the program's own: the capture a verb reads is in it.
+            if (args[0] == "conns") Assert.Contains("loopback-echo.pcap", opened);
+            Assert.DoesNotContain(".tui", opened);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Version_goes_to_stdout_with_the_commit_and_the_build_kind()
     {

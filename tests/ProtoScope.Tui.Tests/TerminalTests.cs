@@ -51,6 +51,43 @@ public class TerminalTests
     }
 
     /// <summary>
+    /// The native build stubs Terminal.Gui's configuration initializer (every verb paid for it before Main) and the
+    /// UI applies the configuration itself: a theme chosen in ./.tui/config.json still colours the published
+    /// program's UI, and the text is the same as with the default theme.
+    /// </summary>
+    [Fact]
+    public void A_theme_in_tui_config_colours_the_published_programs_ui()
+    {
+        string dir = Directory.CreateTempSubdirectory("protoscope-theme-").FullName;
+        try
+        {
+            string capture = Path.Combine(Repo.Captures, "handshake.pcap");
+            var (plain, plainColours) = StatusLine(dir, capture);
+            Directory.CreateDirectory(Path.Combine(dir, ".tui"));
+            File.WriteAllText(Path.Combine(dir, ".tui", "config.json"), """{ "Theme": "TurboPascal 5" }""");
+            var (themed, themedColours) = StatusLine(dir, capture);
+            Assert.Equal(plain, themed);
+            Assert.NotEqual(plainColours, themedColours);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The status bar (the screen's last line) of `protoscope CAPTURE` run in DIR, as text and with its colours.</summary>
+    private static (string Text, string Colours) StatusLine(string dir, string capture)
+    {
+        using var terminal = new RealTerminal(80, 24);
+        terminal.Type($"cd {dir} && {PublishedProgram.ShellCommand} {capture}");
+        string screen = terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        string colours = terminal.ScreenWithColours.TrimEnd('\n').Split('\n')[^1];
+        terminal.Keys("q");
+        terminal.WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
+        return (screen.TrimEnd('\n').Split('\n')[^1], colours);
+    }
+
+    /// <summary>
     /// The lossy sample capture in a real terminal: its troubled rows carry the * marker and Wireshark's words, and
     /// view 6 lists the analysis events with tshark's counts.
     /// </summary>

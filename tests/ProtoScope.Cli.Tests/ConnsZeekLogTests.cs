@@ -108,9 +108,8 @@ public class ConnsZeekLogTests
         var zeek = ZeekLog.Parse(baseline);
         var ours = ZeekLog.Parse(CliRunner.Run("conns", Path.Combine(Repo.Corpus, "zeek", "captures", "pcapng-multi-interface.pcapng"), "--format", "zeek").Stdout);
 
-        // Zeek 6 added ip_proto at the end; every field we write is also in Zeek's, with the same type.
-        Assert.Equal(ours.Fields, zeek.Fields.Take(ours.Fields.Count));
-        Assert.Equal(ours.Types, zeek.Types.Take(ours.Types.Count));
+        Assert.Equal(zeek.Fields, ours.Fields);
+        Assert.Equal(zeek.Types, ours.Types);
         Assert.Equal(zeek.Rows.Count, ours.Rows.Count);
         // Not compared: ts (masked), uid (random in Zeek), service (Zeek's analyzers), local_orig and local_resp
         // (Zeek's Site::local_nets).

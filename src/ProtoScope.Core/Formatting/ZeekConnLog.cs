@@ -30,7 +30,7 @@ namespace ProtoScope.Core.Formatting;
 /// uid is not Zeek's (Zeek draws it at random each run): it is a hash of the protocol, the endpoints and the start
 /// time, so the same capture gives the same uids every time and connections from many files stay apart. #open and
 /// #close hold the first and last packet times of the connections, not the wall clock, so the output depends on the
-/// capture alone. Zeek 6 added ip_proto after tunnel_parents; the fields here are those every conn.log reader knows.
+/// capture alone.
 /// </remarks>
 public static class ZeekConnLog
 {
@@ -41,7 +41,7 @@ public static class ZeekConnLog
         ("id.resp_p", "port"), ("proto", "enum"), ("service", "string"), ("duration", "interval"), ("orig_bytes", "count"),
         ("resp_bytes", "count"), ("conn_state", "string"), ("local_orig", "bool"), ("local_resp", "bool"),
         ("missed_bytes", "count"), ("history", "string"), ("orig_pkts", "count"), ("orig_ip_bytes", "count"),
-        ("resp_pkts", "count"), ("resp_ip_bytes", "count"), ("tunnel_parents", "set[string]"),
+        ("resp_pkts", "count"), ("resp_ip_bytes", "count"), ("tunnel_parents", "set[string]"), ("ip_proto", "count"),
     ];
 
     private const string Unset = "-";
@@ -90,7 +90,8 @@ public static class ZeekConnLog
         line.Append(r.OrigIpBytes).Append('\t');
         line.Append(r.RespPkts).Append('\t');
         line.Append(r.RespIpBytes).Append('\t');
-        line.Append(r.TunnelParent ?? Unset);
+        line.Append(r.TunnelParent ?? Unset).Append('\t');
+        line.Append(r.IpProto);
         return line.ToString();
     }
 
@@ -122,6 +123,7 @@ public static class ZeekConnLog
             w.WriteStringValue(parent);
             w.WriteEndArray();
         }
+        w.WriteNumber("ip_proto", r.IpProto);
         w.WriteEndObject();
     }
 
@@ -129,14 +131,14 @@ public static class ZeekConnLog
     private readonly record struct Row(
         long TsMicros, string Uid, NetAddress Orig, ushort OrigPort, NetAddress Resp, ushort RespPort, string Proto,
         long? DurationMicros, long? OrigBytes, long? RespBytes, string ConnState, long? MissedBytes, string History,
-        long OrigPkts, long OrigIpBytes, long RespPkts, long RespIpBytes, string? TunnelParent)
+        long OrigPkts, long OrigIpBytes, long RespPkts, long RespIpBytes, string? TunnelParent, int IpProto)
     {
         public static Row Of(Conversation c)
         {
-            var (origBytes, respBytes, connState, history, missed) = c switch
+            var (origBytes, respBytes, connState, history, missed, ipProto) = c switch
             {
-                TcpConnection t => (t.OrigBytes, t.RespBytes, t.ConnState, t.History.ToString(), (long?)null),
-                UdpConversation u => (u.OrigBytes, u.RespBytes, u.ConnState, u.History.ToString(), (long?)0),
+                TcpConnection t => (t.OrigBytes, t.RespBytes, t.ConnState, t.History.ToString(), (long?)null, 6),
+                UdpConversation u => (u.OrigBytes, u.RespBytes, u.ConnState, u.History.ToString(), (long?)0, 17),
                 _ => throw new ArgumentException($"no conn.log row for {c.Proto}", nameof(c)),
             };
             // set_conn: duration and the two sizes only when the connection lasted (c$duration > 0secs).
@@ -146,7 +148,7 @@ public static class ZeekConnLog
                 // Zeek subtracts the two times, then rounds for printing: the difference of the rounded times can be a microsecond off.
                 lasted ? Micros(c.EndTime - c.StartTime) : null,
                 lasted ? origBytes : null, lasted ? respBytes : null, connState, missed, history,
-                c.Orig.Packets, c.Orig.IpBytes, c.Resp.Packets, c.Resp.IpBytes, TunnelUid(c.Tunnel));
+                c.Orig.Packets, c.Orig.IpBytes, c.Resp.Packets, c.Resp.IpBytes, TunnelUid(c.Tunnel), ipProto);
         }
     }
 

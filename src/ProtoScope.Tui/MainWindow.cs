@@ -360,7 +360,7 @@ public sealed class MainWindow : Window
         for (int r = row + step; r >= c.FirstFrame - 1 && r < count; r += step)
         {
             var chunk = table.ChunkOf(r, out int i);
-            if (chunk.Conversation[i] == c.Id && (Transport)chunk.Transport[i] == c.Transport) return r;
+            if (table.FlowOf(chunk.Flow[i]).Conversation == c.Id && (Transport)chunk.Transport[i] == c.Transport) return r;
         }
         return -1;
     }

@@ -50,15 +50,18 @@ internal interface IFilterRow
 /// </summary>
 internal readonly struct TableRow(PacketTable table, PacketChunk c, int i, int row, TcpAnalysisNumbers? numbers) : IFilterRow
 {
+    // Read once: an address or port test reads two or four of its fields.
+    private readonly Flow _flow = table.FlowOf(c.Flow[i]);
+
     public long Frame => row + 1L;
     public int CapturedLength => c.CapturedLength[i];
     public int WireLength => c.WireLength[i];
     public Network Network => (Network)c.Network[i];
     public Transport Transport => (Transport)c.Transport[i];
-    public NetAddress Src => table.Address(c.Src[i]);
-    public NetAddress Dst => table.Address(c.Dst[i]);
-    public ushort SrcPort => c.SrcPort[i];
-    public ushort DstPort => c.DstPort[i];
+    public NetAddress Src => table.Address(_flow.Src);
+    public NetAddress Dst => table.Address(_flow.Dst);
+    public ushort SrcPort => _flow.SrcPort;
+    public ushort DstPort => _flow.DstPort;
     public TcpFlags Flags => (TcpFlags)c.Flags[i];
 
     public int PartialTransportHeader
@@ -67,7 +70,7 @@ internal readonly struct TableRow(PacketTable table, PacketChunk c, int i, int r
         {
             // Only a TCP or UDP packet outside every conversation and with a decode error can have such a header. The table
             // keeps no column for this rare case: the row's bytes are decoded again instead.
-            if (c.Conversation[i] >= 0 || (c.Fault(i) & PacketFault.Decode) == 0 || (Transport)c.Transport[i] is not (Transport.Tcp or Transport.Udp))
+            if (Conversation >= 0 || (c.Fault(i) & PacketFault.Decode) == 0 || (Transport)c.Transport[i] is not (Transport.Tcp or Transport.Udp))
                 return 0;
             var p = default(DecodedPacket);
             table.Decode(row, ref p);
@@ -76,7 +79,7 @@ internal readonly struct TableRow(PacketTable table, PacketChunk c, int i, int r
     }
 
     public int PayloadLength => c.PayloadLength[i];
-    public int Conversation => c.Conversation[i];
+    public int Conversation => _flow.Conversation;
     public PacketRole Role => c.Role(i);
     public PacketFault Fault => c.Fault(i);
     public TcpAnalysisFlags AnalysisFlags => (TcpAnalysisFlags)c.Analysis[i];

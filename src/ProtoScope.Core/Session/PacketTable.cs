@@ -16,15 +16,11 @@ public sealed class PacketChunk
         CapturedLength = new int[rows];
         WireLength = new int[rows];
         ByteOffset = new long[rows];
-        Src = new int[rows];
-        Dst = new int[rows];
-        SrcPort = new ushort[rows];
-        DstPort = new ushort[rows];
+        Flow = new int[rows];
         Flags = new ushort[rows];
         RelativeSeq = new uint[rows];
         RelativeAck = new uint[rows];
         PayloadLength = new int[rows];
-        Conversation = new int[rows];
         Network = new byte[rows];
         Transport = new byte[rows];
         Marks = new byte[rows];
@@ -33,7 +29,7 @@ public sealed class PacketChunk
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 4 + 2 + 2 + 2 + 4 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 2;
+    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 2 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 2;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
@@ -41,11 +37,11 @@ public sealed class PacketChunk
     public readonly int[] WireLength;
     /// <summary>Where the captured bytes start in the table's byte arena.</summary>
     public readonly long[] ByteOffset;
-    /// <summary>Index into the table's address list; 0 when the packet has no network address.</summary>
-    public readonly int[] Src;
-    public readonly int[] Dst;
-    public readonly ushort[] SrcPort;
-    public readonly ushort[] DstPort;
+    /// <summary>
+    /// The row's <see cref="Session.Flow"/> (addresses, ports, conversation), by its number in the table's flow list:
+    /// read it with <see cref="PacketTable.FlowOf"/>.
+    /// </summary>
+    public readonly int[] Flow;
     /// <summary><see cref="TcpFlags"/> bits; 0 for anything but TCP.</summary>
     public readonly ushort[] Flags;
     public readonly uint[] RelativeSeq;
@@ -53,8 +49,6 @@ public sealed class PacketChunk
     public readonly uint[] RelativeAck;
     /// <summary>Transport payload length as the IP header states it (tcp.len, UDP length minus 8).</summary>
     public readonly int[] PayloadLength;
-    /// <summary>tcp.stream or udp.stream; -1 for none.</summary>
-    public readonly int[] Conversation;
     /// <summary><see cref="Decoding.Network"/>.</summary>
     public readonly byte[] Network;
     /// <summary><see cref="Decoding.Transport"/>.</summary>
@@ -80,6 +74,12 @@ public sealed class PacketChunk
     /// <summary><see cref="TcpAnalysisFlags"/> bits: Wireshark's tcp.analysis flags of the segment.</summary>
     public readonly ushort[] Analysis;
 }
+
+/// <summary>
+/// What the packets of one direction of one conversation share: the source and destination (indexes into the table's
+/// address list, 0 for none), the ports (0 for none) and the conversation (tcp.stream or udp.stream; -1 for none).
+/// </summary>
+public readonly record struct Flow(int Src, int Dst, ushort SrcPort, ushort DstPort, int Conversation);
 
 /// <summary>One row of a <see cref="PacketTable"/>, copied out for display (a few dozen per screen).</summary>
 public readonly record struct PacketRow(
@@ -128,6 +128,7 @@ public sealed class PacketTable
     private PacketChunk[] _chunks = new PacketChunk[16];
     private int _count;
     private readonly AddressList _addresses = new();
+    private readonly FlowList _flows = new();
     private readonly ByteArena _bytes = new();
     private TcpAnalysisNumbers? _tcpNumbers;
 
@@ -152,13 +153,13 @@ public sealed class PacketTable
     /// <summary>Timestamp of the first packet, the origin of relative time; 0 while the table is empty.</summary>
     public long FirstTimestamp { get; private set; }
 
-    /// <summary>Bytes held by the row columns (allocated chunks) and the address list: the model's overhead beyond the packet bytes.</summary>
+    /// <summary>Bytes held by the row columns (allocated chunks), the address list and the flow list: the model's overhead beyond the packet bytes.</summary>
     public long MetadataBytes
     {
         get
         {
             int chunks = (Count + ChunkMask) >> ChunkBits;
-            return (long)chunks * ChunkRows * PacketChunk.BytesPerRow + _addresses.BytesHeld;
+            return (long)chunks * ChunkRows * PacketChunk.BytesPerRow + _addresses.BytesHeld + _flows.BytesHeld;
         }
     }
 
@@ -183,15 +184,11 @@ public sealed class PacketTable
         chunk.CapturedLength[i] = data.Length;
         chunk.WireLength[i] = header.WireLength;
         chunk.ByteOffset[i] = _bytes.Append(data);
-        chunk.Src[i] = _addresses.IndexOf(p.Src);
-        chunk.Dst[i] = _addresses.IndexOf(p.Dst);
-        chunk.SrcPort[i] = p.HasPortNumbers ? p.SrcPort : (ushort)0;
-        chunk.DstPort[i] = p.HasPortNumbers ? p.DstPort : (ushort)0;
+        chunk.Flow[i] = _flows.IndexOf(p, a, _addresses);
         chunk.Flags[i] = p.IsTcp ? (ushort)p.Flags : (ushort)0;
         chunk.RelativeSeq[i] = a.RelativeSeq;
         chunk.RelativeAck[i] = a.HasRelativeAck ? a.RelativeAck : 0;
         chunk.PayloadLength[i] = p.PayloadLength;
-        chunk.Conversation[i] = a.Conversation;
         chunk.Network[i] = (byte)p.Network;
         chunk.Transport[i] = (byte)p.Transport;
         chunk.Marks[i] = PacketChunk.Mark(a.Role, a.Direction, p.HasError ? PacketFault.Decode : PacketFault.None);
@@ -231,17 +228,21 @@ public sealed class PacketTable
     /// <summary>The chunk with number <paramref name="chunk"/> (rows chunk·<see cref="ChunkRows"/> onwards).</summary>
     public PacketChunk Chunk(int chunk) => Volatile.Read(ref _chunks)[chunk];
 
-    /// <summary>The address with index <paramref name="index"/> of a row's <see cref="PacketChunk.Src"/> or <see cref="PacketChunk.Dst"/>.</summary>
+    /// <summary>The address with index <paramref name="index"/> of a <see cref="Session.Flow"/>'s source or destination.</summary>
     public NetAddress Address(int index) => _addresses[index];
+
+    /// <summary>The flow with number <paramref name="index"/>, a row's <see cref="PacketChunk.Flow"/>.</summary>
+    public Flow FlowOf(int index) => _flows[index];
 
     public PacketRow this[int row]
     {
         get
         {
             var c = ChunkOf(row, out int i);
+            var f = _flows[c.Flow[i]];
             return new PacketRow(row, c.Timestamp[i], c.CapturedLength[i], c.WireLength[i],
-                _addresses[c.Src[i]], _addresses[c.Dst[i]], c.SrcPort[i], c.DstPort[i], (TcpFlags)c.Flags[i],
-                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], c.Conversation[i], c.Direction(i),
+                _addresses[f.Src], _addresses[f.Dst], f.SrcPort, f.DstPort, (TcpFlags)c.Flags[i],
+                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], f.Conversation, c.Direction(i),
                 (Network)c.Network[i], (Transport)c.Transport[i], c.Role(i), c.Fault(i), (TcpAnalysisFlags)c.Analysis[i]);
         }
     }
@@ -298,6 +299,69 @@ public sealed class PacketTable
             }
             _chunks[c][n & (Size - 1)] = address;
             _index.Add(address, n);
+            _count = n + 1;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// The distinct flows of the rows, numbered from 0: a row stores the number, 4 bytes instead of 16 for its
+    /// addresses, ports and conversation. The packets of one direction of a conversation share a flow, found by the
+    /// conversation's number; the packets outside every conversation are deduplicated by their endpoints.
+    /// </summary>
+    private sealed class FlowList
+    {
+        private const int Bits = 12;
+        private const int Size = 1 << Bits;
+        private const int FlowBytes = 16;
+        private Flow[][] _chunks = [new Flow[Size]];
+        private int _count;
+        // Flow number + 1 of conversation·2 + direction, a list per transport (tcp.stream and udp.stream count
+        // apart); 0 until that direction's first packet.
+        private int[] _tcp = [], _udp = [];
+        private readonly Dictionary<Flow, int> _others = new();
+
+        public long BytesHeld => (long)_chunks.Length * Size * FlowBytes + (_tcp.Length + _udp.Length) * 4L + _others.Count * 40L;
+
+        public Flow this[int index] => Volatile.Read(ref _chunks)[index >> Bits][index & (Size - 1)];
+
+        public int IndexOf(in DecodedPacket p, in PacketAnalysis a, AddressList addresses)
+        {
+            var flow = new Flow(addresses.IndexOf(p.Src), addresses.IndexOf(p.Dst),
+                p.HasPortNumbers ? p.SrcPort : (ushort)0, p.HasPortNumbers ? p.DstPort : (ushort)0, a.Conversation);
+            if (a.Conversation >= 0 && p.Transport is Transport.Tcp or Transport.Udp)
+            {
+                ref int[] byConversation = ref p.Transport == Transport.Tcp ? ref _tcp : ref _udp;
+                int slot = a.Conversation * 2 + (int)a.Direction;
+                if (slot >= byConversation.Length) Array.Resize(ref byConversation, Math.Max(64, Math.Max(slot + 1, byConversation.Length * 2)));
+                int known = byConversation[slot] - 1;
+                if (known < 0)
+                {
+                    known = Add(flow);
+                    byConversation[slot] = known + 1;
+                    return known;
+                }
+                // A conversation keeps its endpoints; this is only a guard, and the dictionary below catches the rest.
+                if (this[known] == flow) return known;
+            }
+            if (_others.TryGetValue(flow, out int n)) return n;
+            n = Add(flow);
+            _others.Add(flow, n);
+            return n;
+        }
+
+        private int Add(Flow flow)
+        {
+            int n = _count;
+            int c = n >> Bits;
+            if (c == _chunks.Length)
+            {
+                var grown = new Flow[c + 1][];
+                Array.Copy(_chunks, grown, c);
+                grown[c] = new Flow[Size];
+                Volatile.Write(ref _chunks, grown);
+            }
+            _chunks[c][n & (Size - 1)] = flow;
             _count = n + 1;
             return n;
         }

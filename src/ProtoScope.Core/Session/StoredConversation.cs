@@ -56,7 +56,7 @@ public sealed class StoredConversation
         for (int row = (int)Math.Max(0, Conversation.FirstFrame - 1); row < _rowCount; row++)
         {
             var chunk = _table.ChunkOf(row, out int i);
-            if (chunk.Conversation[i] == Conversation.Id && (Transport)chunk.Transport[i] == Conversation.Transport) yield return row;
+            if (_table.FlowOf(chunk.Flow[i]).Conversation == Conversation.Id && (Transport)chunk.Transport[i] == Conversation.Transport) yield return row;
         }
     }
 

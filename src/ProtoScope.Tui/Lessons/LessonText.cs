@@ -141,13 +141,13 @@ public static class LessonText
     public static (TcpState Sender, TcpState Receiver) StatesBefore(PacketTable table, Conversation c, int row)
     {
         var chunk = table.ChunkOf(row, out int i);
-        int src = chunk.Src[i];
-        ushort srcPort = chunk.SrcPort[i];
+        var flow = table.FlowOf(chunk.Flow[i]);
         for (int previous = row - 1; previous >= c.FirstFrame - 1; previous--)
         {
             var p = table.ChunkOf(previous, out int j);
-            if (p.Conversation[j] != c.Id || (Transport)p.Transport[j] != Transport.Tcp) continue;
-            bool same = p.Src[j] == src && p.SrcPort[j] == srcPort;
+            var before = table.FlowOf(p.Flow[j]);
+            if (before.Conversation != c.Id || (Transport)p.Transport[j] != Transport.Tcp) continue;
+            bool same = before.Src == flow.Src && before.SrcPort == flow.SrcPort;
             var (sent, received) = (table.SenderState(previous), table.ReceiverState(previous));
             return same ? (sent, received) : (received, sent);
         }

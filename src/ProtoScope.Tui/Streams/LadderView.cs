@@ -128,9 +128,10 @@ public sealed class LadderView : ConversationView
         for (int row = _scanned; row < count; row++)
         {
             var chunk = table.ChunkOf(row, out int i);
-            if (chunk.Conversation[i] != c.Id || (Transport)chunk.Transport[i] != Transport.Tcp) continue;
+            var flow = table.FlowOf(chunk.Flow[i]);
+            if (flow.Conversation != c.Id || (Transport)chunk.Transport[i] != Transport.Tcp) continue;
             var flags = (TcpFlags)chunk.Flags[i];
-            _steps.Add(new LadderStep(row + 1L, table.Address(chunk.Src[i]), chunk.SrcPort[i], flags, chunk.RelativeSeq[i],
+            _steps.Add(new LadderStep(row + 1L, table.Address(flow.Src), flow.SrcPort, flags, chunk.RelativeSeq[i],
                 chunk.RelativeAck[i], (flags & TcpFlags.Ack) != 0, chunk.PayloadLength[i], chunk.Role(i),
                 table.SenderState(row), table.ReceiverState(row)));
         }

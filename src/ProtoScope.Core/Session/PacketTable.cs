@@ -15,7 +15,7 @@ public sealed class PacketChunk
         Timestamp = new long[rows];
         CapturedLength = new int[rows];
         WireLength = new int[rows];
-        ByteOffset = new long[rows];
+        Checkpoint = new long[rows >> PacketTable.CheckpointBits];
         Flow = new int[rows];
         Flags = new ushort[rows];
         RelativeSeq = new uint[rows];
@@ -29,14 +29,18 @@ public sealed class PacketChunk
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 8 + 4 + 2 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 2;
+    public const int BytesPerRow = 8 + 4 + 4 + 4 + 2 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 2;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
     public readonly int[] CapturedLength;
     public readonly int[] WireLength;
-    /// <summary>Where the captured bytes start in the table's byte arena.</summary>
-    public readonly long[] ByteOffset;
+    /// <summary>
+    /// Where the captured bytes of every 2^<see cref="PacketTable.CheckpointBits"/>-th row start in the table's byte
+    /// arena. A row keeps no position of its own: the packets follow one another in the arena, so its position is
+    /// its group's checkpoint plus the captured lengths before it (<see cref="PacketTable.Bytes"/>).
+    /// </summary>
+    public readonly long[] Checkpoint;
     /// <summary>
     /// The row's <see cref="Session.Flow"/> (addresses, ports, conversation), by its number in the table's flow list:
     /// read it with <see cref="PacketTable.FlowOf"/>.
@@ -124,6 +128,9 @@ public sealed class PacketTable
     public const int ChunkBits = 16;
     public const int ChunkRows = 1 << ChunkBits;
     private const int ChunkMask = ChunkRows - 1;
+    /// <summary>Rows per arena checkpoint: a row's bytes are found by adding at most this many lengths less one.</summary>
+    public const int CheckpointBits = 6;
+    private const int CheckpointMask = (1 << CheckpointBits) - 1;
 
     private PacketChunk[] _chunks = new PacketChunk[16];
     private int _count;
@@ -159,7 +166,8 @@ public sealed class PacketTable
         get
         {
             int chunks = (Count + ChunkMask) >> ChunkBits;
-            return (long)chunks * ChunkRows * PacketChunk.BytesPerRow + _addresses.BytesHeld + _flows.BytesHeld;
+            return (long)chunks * ChunkRows * PacketChunk.BytesPerRow + (long)chunks * (ChunkRows >> CheckpointBits) * sizeof(long)
+                + _addresses.BytesHeld + _flows.BytesHeld;
         }
     }
 
@@ -183,7 +191,8 @@ public sealed class PacketTable
         chunk.Timestamp[i] = header.Timestamp;
         chunk.CapturedLength[i] = data.Length;
         chunk.WireLength[i] = header.WireLength;
-        chunk.ByteOffset[i] = _bytes.Append(data);
+        long position = _bytes.Append(data);
+        if ((i & CheckpointMask) == 0) chunk.Checkpoint[i >> CheckpointBits] = position;
         chunk.Flow[i] = _flows.IndexOf(p, a, _addresses);
         chunk.Flags[i] = p.IsTcp ? (ushort)p.Flags : (ushort)0;
         chunk.RelativeSeq[i] = a.RelativeSeq;
@@ -258,14 +267,24 @@ public sealed class PacketTable
     public ReadOnlySpan<byte> Bytes(int row)
     {
         var c = ChunkOf(row, out int i);
-        return _bytes.Slice(c.ByteOffset[i], c.CapturedLength[i]);
+        return _bytes.Slice(Position(c, i), c.CapturedLength[i]);
     }
 
     /// <summary>Decodes a row again from its stored bytes, for the views that show every header field.</summary>
     public void Decode(int row, ref DecodedPacket packet)
     {
         var c = ChunkOf(row, out int i);
-        PacketDecoder.Decode(_bytes.Slice(c.ByteOffset[i], c.CapturedLength[i]), LinkType, c.WireLength[i], ref packet);
+        PacketDecoder.Decode(_bytes.Slice(Position(c, i), c.CapturedLength[i]), LinkType, c.WireLength[i], ref packet);
+    }
+
+    /// <summary>Where row <paramref name="i"/> of chunk <paramref name="c"/> starts in the arena: its group's checkpoint and the lengths before it, placed as <see cref="ByteArena.Append"/> placed them.</summary>
+    private static long Position(PacketChunk c, int i)
+    {
+        long position = c.Checkpoint[i >> CheckpointBits];
+        var lengths = c.CapturedLength;
+        for (int j = i & ~CheckpointMask; j < i; j++)
+            position = ByteArena.Place(ByteArena.After(position, lengths[j]), lengths[j + 1]);
+        return position;
     }
 
     /// <summary>
@@ -369,34 +388,55 @@ public sealed class PacketTable
 
     /// <summary>
     /// The captured bytes of every packet, back to back in 4 MiB blocks. A packet never straddles two blocks, so
-    /// each is one span; a position is block·2²² + offset.
+    /// each is one span; a position is block·2²² + offset. Where a packet goes follows from where the one before it
+    /// ended and its own length (<see cref="Place"/>, <see cref="After"/>), so the rows need not store positions.
     /// </summary>
     private sealed class ByteArena
     {
         private const int BlockBits = 22;
         private const int BlockSize = 1 << BlockBits;
-        private byte[][] _blocks = [];
-        private int _used = BlockSize;
+        private const int BlockMask = BlockSize - 1;
+        // By block number. A packet larger than a block (only a few link types allow one) gets a block of its own
+        // that takes every number its length covers; the numbers after the first stay null.
+        private byte[]?[] _blocks = [];
+        private long _end;
+        private long _held;
 
-        public long BytesHeld => (long)_blocks.Length * BlockSize;
+        public long BytesHeld => Volatile.Read(ref _held);
+
+        /// <summary>Where a packet of <paramref name="length"/> bytes goes when the one before ended at <paramref name="end"/>: there, or at the next block's start when it would straddle two.</summary>
+        public static long Place(long end, int length)
+        {
+            long offset = end & BlockMask;
+            return offset == 0 || offset + length <= BlockSize ? end : ((end >> BlockBits) + 1) << BlockBits;
+        }
+
+        /// <summary>Where the packet placed at <paramref name="position"/> ends; past a block of its own, at the next block's start.</summary>
+        public static long After(long position, int length) =>
+            length <= BlockSize ? position + length : (position + length + BlockMask) & ~(long)BlockMask;
 
         public long Append(ReadOnlySpan<byte> data)
         {
-            if (_used + data.Length > BlockSize)
+            long position = Place(_end, data.Length);
+            int block = (int)(position >> BlockBits);
+            if (block >= _blocks.Length)
             {
-                var grown = new byte[_blocks.Length + 1][];
+                int needed = (int)((After(position, data.Length) + BlockMask) >> BlockBits);
+                var grown = new byte[]?[Math.Max(needed, _blocks.Length * 2)];
                 Array.Copy(_blocks, grown, _blocks.Length);
-                grown[^1] = new byte[Math.Max(BlockSize, data.Length)];
                 Volatile.Write(ref _blocks, grown);
-                _used = 0;
             }
-            long position = ((long)(_blocks.Length - 1) << BlockBits) | (uint)_used;
-            data.CopyTo(_blocks[^1].AsSpan(_used));
-            _used += data.Length;
+            if (_blocks[block] is null)
+            {
+                _blocks[block] = new byte[Math.Max(BlockSize, data.Length)];
+                Volatile.Write(ref _held, _held + _blocks[block]!.Length);
+            }
+            data.CopyTo(_blocks[block].AsSpan((int)(position & BlockMask)));
+            _end = After(position, data.Length);
             return position;
         }
 
         public ReadOnlySpan<byte> Slice(long position, int length) =>
-            Volatile.Read(ref _blocks)[(int)(position >> BlockBits)].AsSpan((int)(position & (BlockSize - 1)), length);
+            Volatile.Read(ref _blocks)[(int)(position >> BlockBits)].AsSpan((int)(position & BlockMask), length);
     }
 }

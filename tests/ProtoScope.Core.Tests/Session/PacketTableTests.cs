@@ -95,6 +95,36 @@ public class PacketTableTests
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    /// <summary>
+    /// A row keeps no arena position: it is worked out from its group's checkpoint and the lengths before it. Packets
+    /// of every awkward size (empty, filling a block to the byte, straddling a block's end, larger than a block)
+    /// must come back whole, in every place of a checkpoint group.
+    /// </summary>
+    [Fact]
+    public void Bytes_of_every_size_come_back_from_where_the_lengths_put_them()
+    {
+        const int block = 1 << 22;
+        int[] small = [0, 1, 60, 1514, 65_535, 262_144];
+        int[] large = [block - 1, block, block + 1, 3 * block + 7];
+        var random = new Random(7);
+        var lengths = Enumerable.Range(0, 300).Select(i => i % 37 == 5 ? large[i / 37 % large.Length] : small[random.Next(small.Length)]).ToArray();
+        var table = new PacketTable(LinkType.Raw);
+        var empty = default(DecodedPacket);
+        var analysis = new PacketAnalysis { Conversation = -1 };
+        for (int row = 0; row < lengths.Length; row++)
+            table.Append(new PacketHeader(row, lengths[row], lengths[row]), Pattern(row, lengths[row]), empty, analysis);
+        for (int row = 0; row < lengths.Length; row++)
+            Assert.True(table.Bytes(row).SequenceEqual(Pattern(row, lengths[row])), $"row {row} ({lengths[row]} bytes)");
+        Assert.True(table.PacketBytesHeld >= lengths.Sum(n => (long)n));
+    }
+
+    private static byte[] Pattern(int row, int length)
+    {
+        var bytes = new byte[length];
+        for (int i = 0; i < length; i++) bytes[i] = (byte)(row * 31 + i);
+        return bytes;
+    }
+
     [Fact]
     public async Task A_reader_sees_only_complete_rows_while_the_writer_appends()
     {

@@ -55,7 +55,7 @@ internal readonly struct TableRow(PacketTable table, PacketChunk c, int i, int r
 
     public long Frame => row + 1L;
     public int CapturedLength => c.CapturedLength[i];
-    public int WireLength => c.WireLength[i];
+    public int WireLength => c.WireLength(i);
     public Network Network => (Network)c.Network[i];
     public Transport Transport => (Transport)c.Transport[i];
     public NetAddress Src => table.Address(_flow.Src);
@@ -78,7 +78,7 @@ internal readonly struct TableRow(PacketTable table, PacketChunk c, int i, int r
         }
     }
 
-    public int PayloadLength => c.PayloadLength[i];
+    public int PayloadLength => c.PayloadLength(i);
     public int Conversation => _flow.Conversation;
     public PacketRole Role => c.Role(i);
     public PacketFault Fault => c.Fault(i);

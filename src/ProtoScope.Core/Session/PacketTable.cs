@@ -14,13 +14,13 @@ public sealed class PacketChunk
     {
         Timestamp = new long[rows];
         CapturedLength = new int[rows];
-        WireLength = new int[rows];
+        _uncaptured = new ushort[rows];
         Checkpoint = new long[rows >> PacketTable.CheckpointBits];
         Flow = new int[rows];
         Flags = new ushort[rows];
         RelativeSeq = new uint[rows];
         RelativeAck = new uint[rows];
-        PayloadLength = new int[rows];
+        _payloadLength = new ushort[rows];
         Network = new byte[rows];
         Transport = new byte[rows];
         Marks = new byte[rows];
@@ -29,12 +29,19 @@ public sealed class PacketChunk
     }
 
     /// <summary>Bytes of metadata held per row by these arrays: the figure issue 8 caps at 64.</summary>
-    public const int BytesPerRow = 8 + 4 + 4 + 4 + 2 + 4 + 4 + 4 + 1 + 1 + 1 + 1 + 2;
+    public const int BytesPerRow = 8 + 4 + 2 + 4 + 2 + 4 + 4 + 2 + 1 + 1 + 1 + 1 + 2;
 
     /// <summary>Nanoseconds since the Unix epoch.</summary>
     public readonly long[] Timestamp;
     public readonly int[] CapturedLength;
-    public readonly int[] WireLength;
+    private readonly ushort[] _uncaptured;
+
+    /// <summary>The length on the wire: the captured length and the bytes the capture left out.</summary>
+    public int WireLength(int i)
+    {
+        int uncaptured = _uncaptured[i];
+        return CapturedLength[i] + (uncaptured == Wide ? WideValue(i, wire: true) : uncaptured);
+    }
     /// <summary>
     /// Where the captured bytes of every 2^<see cref="PacketTable.CheckpointBits"/>-th row start in the table's byte
     /// arena. A row keeps no position of its own: the packets follow one another in the arena, so its position is
@@ -51,8 +58,38 @@ public sealed class PacketChunk
     public readonly uint[] RelativeSeq;
     /// <summary>Meaningful only when the ACK flag is set.</summary>
     public readonly uint[] RelativeAck;
+    private readonly ushort[] _payloadLength;
+
     /// <summary>Transport payload length as the IP header states it (tcp.len, UDP length minus 8).</summary>
-    public readonly int[] PayloadLength;
+    public int PayloadLength(int i)
+    {
+        int length = _payloadLength[i];
+        return length == Wide ? WideValue(i, wire: false) : length;
+    }
+
+    // The two lengths take two bytes a row; the rare value that does not fit (a packet cut by more than 64 KiB, a
+    // jumbogram, a length field that lies) is kept here, by row and by which length, and the column holds Wide.
+    private const ushort Wide = ushort.MaxValue;
+    private readonly Dictionary<(int Row, bool Wire), int> _wide = new();
+
+    private int WideValue(int i, bool wire)
+    {
+        lock (_wide) return _wide[(i, wire)];
+    }
+
+    internal void SetLengths(int i, int wireLength, int payloadLength)
+    {
+        int uncaptured = wireLength - CapturedLength[i];
+        _uncaptured[i] = uncaptured is >= 0 and < Wide ? (ushort)uncaptured : SetWide(i, wire: true, uncaptured);
+        _payloadLength[i] = payloadLength is >= 0 and < Wide ? (ushort)payloadLength : SetWide(i, wire: false, payloadLength);
+    }
+
+    private ushort SetWide(int i, bool wire, int value)
+    {
+        lock (_wide) _wide[(i, wire)] = value;
+        return Wide;
+    }
+
     /// <summary><see cref="Decoding.Network"/>.</summary>
     public readonly byte[] Network;
     /// <summary><see cref="Decoding.Transport"/>.</summary>
@@ -190,14 +227,13 @@ public sealed class PacketTable
 
         chunk.Timestamp[i] = header.Timestamp;
         chunk.CapturedLength[i] = data.Length;
-        chunk.WireLength[i] = header.WireLength;
         long position = _bytes.Append(data);
         if ((i & CheckpointMask) == 0) chunk.Checkpoint[i >> CheckpointBits] = position;
         chunk.Flow[i] = _flows.IndexOf(p, a, _addresses);
         chunk.Flags[i] = p.IsTcp ? (ushort)p.Flags : (ushort)0;
         chunk.RelativeSeq[i] = a.RelativeSeq;
         chunk.RelativeAck[i] = a.HasRelativeAck ? a.RelativeAck : 0;
-        chunk.PayloadLength[i] = p.PayloadLength;
+        chunk.SetLengths(i, header.WireLength, p.PayloadLength);
         chunk.Network[i] = (byte)p.Network;
         chunk.Transport[i] = (byte)p.Transport;
         chunk.Marks[i] = PacketChunk.Mark(a.Role, a.Direction, p.HasError ? PacketFault.Decode : PacketFault.None);
@@ -249,9 +285,9 @@ public sealed class PacketTable
         {
             var c = ChunkOf(row, out int i);
             var f = _flows[c.Flow[i]];
-            return new PacketRow(row, c.Timestamp[i], c.CapturedLength[i], c.WireLength[i],
+            return new PacketRow(row, c.Timestamp[i], c.CapturedLength[i], c.WireLength(i),
                 _addresses[f.Src], _addresses[f.Dst], f.SrcPort, f.DstPort, (TcpFlags)c.Flags[i],
-                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength[i], f.Conversation, c.Direction(i),
+                c.RelativeSeq[i], c.RelativeAck[i], c.PayloadLength(i), f.Conversation, c.Direction(i),
                 (Network)c.Network[i], (Transport)c.Transport[i], c.Role(i), c.Fault(i), (TcpAnalysisFlags)c.Analysis[i]);
         }
     }
@@ -260,7 +296,7 @@ public sealed class PacketTable
     public PacketHeader Header(int row)
     {
         var c = ChunkOf(row, out int i);
-        return new PacketHeader(c.Timestamp[i], c.CapturedLength[i], c.WireLength[i]);
+        return new PacketHeader(c.Timestamp[i], c.CapturedLength[i], c.WireLength(i));
     }
 
     /// <summary>The captured bytes of a row; they stay valid as long as the table (the arena only grows).</summary>
@@ -274,7 +310,7 @@ public sealed class PacketTable
     public void Decode(int row, ref DecodedPacket packet)
     {
         var c = ChunkOf(row, out int i);
-        PacketDecoder.Decode(_bytes.Slice(Position(c, i), c.CapturedLength[i]), LinkType, c.WireLength[i], ref packet);
+        PacketDecoder.Decode(_bytes.Slice(Position(c, i), c.CapturedLength[i]), LinkType, c.WireLength(i), ref packet);
     }
 
     /// <summary>Where row <paramref name="i"/> of chunk <paramref name="c"/> starts in the arena: its group's checkpoint and the lengths before it, placed as <see cref="ByteArena.Append"/> placed them.</summary>

@@ -237,7 +237,7 @@ public sealed class IoGraphView : IScopeView
                     break;
                 }
                 for (int line = 0; line < filters.Length; line++)
-                    if (filters[line] is not { } f || f.Matches(table, row)) graph.Count(line, index, chunk.WireLength[i]);
+                    if (filters[line] is not { } f || f.Matches(table, row)) graph.Count(line, index, chunk.WireLength(i));
                 counted.Rows = row + 1;
             }
             return Stale() ? null : graph.ToPlot(title, bytes);

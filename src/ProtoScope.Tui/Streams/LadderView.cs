@@ -132,7 +132,7 @@ public sealed class LadderView : ConversationView
             if (flow.Conversation != c.Id || (Transport)chunk.Transport[i] != Transport.Tcp) continue;
             var flags = (TcpFlags)chunk.Flags[i];
             _steps.Add(new LadderStep(row + 1L, table.Address(flow.Src), flow.SrcPort, flags, chunk.RelativeSeq[i],
-                chunk.RelativeAck[i], (flags & TcpFlags.Ack) != 0, chunk.PayloadLength[i], chunk.Role(i),
+                chunk.RelativeAck[i], (flags & TcpFlags.Ack) != 0, chunk.PayloadLength(i), chunk.Role(i),
                 table.SenderState(row), table.ReceiverState(row)));
         }
         _scanned = count;

@@ -118,6 +118,27 @@ public class PacketTableTests
         Assert.True(table.PacketBytesHeld >= lengths.Sum(n => (long)n));
     }
 
+    /// <summary>Each length takes two bytes a row; one that does not fit (a packet cut by more than 64 KiB, a payload length that lies) still comes back whole.</summary>
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1460, 1460)]
+    [InlineData(65_534, 65_534)]
+    [InlineData(65_535, 65_535)]
+    [InlineData(262_000, 400_000)]
+    [InlineData(12, -20)]
+    public void Lengths_beyond_two_bytes_come_back_whole(int uncaptured, int payloadLength)
+    {
+        var table = new PacketTable(LinkType.Raw);
+        var frame = Pattern(0, 96);
+        var packet = new DecodedPacket { PayloadLength = payloadLength };
+        var analysis = new PacketAnalysis { Conversation = -1 };
+        table.Append(new PacketHeader(0, frame.Length, frame.Length + 3), frame, default, analysis);
+        table.Append(new PacketHeader(1, frame.Length, frame.Length + uncaptured), frame, packet, analysis);
+        Assert.Equal((frame.Length + uncaptured, payloadLength), (table[1].WireLength, table[1].PayloadLength));
+        Assert.Equal((frame.Length + 3, 0), (table[0].WireLength, table[0].PayloadLength));
+        Assert.Equal(frame.Length + uncaptured, table.Header(1).WireLength);
+    }
+
     private static byte[] Pattern(int row, int length)
     {
         var bytes = new byte[length];

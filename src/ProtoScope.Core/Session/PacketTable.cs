@@ -324,37 +324,58 @@ public sealed class PacketTable
     }
 
     /// <summary>
-    /// Distinct addresses, numbered in order of first appearance from 1 (0 is "no address"). Rows store the number,
+    /// A list that only grows, in chunks of 4,096 items that never move: the writer adds, and a reader reads any index
+    /// it learnt from a published row, without locks.
+    /// </summary>
+    private sealed class GrowingList<T>(int itemBytes)
+    {
+        private const int Bits = 12;
+        private const int Size = 1 << Bits;
+        private T[][] _chunks = [new T[Size]];
+        private int _count;
+
+        public long BytesHeld => (long)Volatile.Read(ref _chunks).Length * Size * itemBytes;
+
+        public T this[int index] => Volatile.Read(ref _chunks)[index >> Bits][index & (Size - 1)];
+
+        public int Add(T item)
+        {
+            int n = _count;
+            int c = n >> Bits;
+            if (c == _chunks.Length)
+            {
+                var grown = new T[c + 1][];
+                Array.Copy(_chunks, grown, c);
+                grown[c] = new T[Size];
+                Volatile.Write(ref _chunks, grown);
+            }
+            _chunks[c][n & (Size - 1)] = item;
+            _count = n + 1;
+            return n;
+        }
+    }
+
+    /// <summary>
+    /// Distinct addresses, numbered in order of first appearance from 1 (0 is "no address"). Flows store the number,
     /// 4 bytes instead of a 24-byte <see cref="NetAddress"/>; a capture has few addresses and many packets.
     /// </summary>
     private sealed class AddressList
     {
-        private const int Bits = 12;
-        private const int Size = 1 << Bits;
         private readonly Dictionary<NetAddress, int> _index = new();
-        private NetAddress[][] _chunks = [new NetAddress[Size]];
-        private int _count = 1;
+        private readonly GrowingList<NetAddress> _list = new(itemBytes: 24);
 
-        public long BytesHeld => (long)_chunks.Length * Size * 24 + _index.Count * 40L;
+        public AddressList() => _list.Add(default);
 
-        public NetAddress this[int index] => Volatile.Read(ref _chunks)[index >> Bits][index & (Size - 1)];
+        public long BytesHeld => _list.BytesHeld + _index.Count * 40L;
+
+        public NetAddress this[int index] => _list[index];
 
         public int IndexOf(NetAddress address)
         {
             if (address.IsNone) return 0;
             if (_index.TryGetValue(address, out int n)) return n;
-            n = _count;
-            int c = n >> Bits;
-            if (c == _chunks.Length)
-            {
-                var grown = new NetAddress[c + 1][];
-                Array.Copy(_chunks, grown, c);
-                grown[c] = new NetAddress[Size];
-                Volatile.Write(ref _chunks, grown);
-            }
-            _chunks[c][n & (Size - 1)] = address;
+            n = _list.Add(address);
             _index.Add(address, n);
-            _count = n + 1;
             return n;
         }
     }
@@ -366,19 +387,15 @@ public sealed class PacketTable
     /// </summary>
     private sealed class FlowList
     {
-        private const int Bits = 12;
-        private const int Size = 1 << Bits;
-        private const int FlowBytes = 16;
-        private Flow[][] _chunks = [new Flow[Size]];
-        private int _count;
+        private readonly GrowingList<Flow> _list = new(itemBytes: 16);
         // Flow number + 1 of conversation·2 + direction, a list per transport (tcp.stream and udp.stream count
         // apart); 0 until that direction's first packet.
         private int[] _tcp = [], _udp = [];
         private readonly Dictionary<Flow, int> _others = new();
 
-        public long BytesHeld => (long)_chunks.Length * Size * FlowBytes + (_tcp.Length + _udp.Length) * 4L + _others.Count * 40L;
+        public long BytesHeld => _list.BytesHeld + (_tcp.Length + _udp.Length) * 4L + _others.Count * 40L;
 
-        public Flow this[int index] => Volatile.Read(ref _chunks)[index >> Bits][index & (Size - 1)];
+        public Flow this[int index] => _list[index];
 
         public int IndexOf(in DecodedPacket p, in PacketAnalysis a, AddressList addresses)
         {
@@ -392,32 +409,16 @@ public sealed class PacketTable
                 int known = byConversation[slot] - 1;
                 if (known < 0)
                 {
-                    known = Add(flow);
+                    known = _list.Add(flow);
                     byConversation[slot] = known + 1;
                     return known;
                 }
                 // A conversation keeps its endpoints; this is only a guard, and the dictionary below catches the rest.
-                if (this[known] == flow) return known;
+                if (_list[known] == flow) return known;
             }
             if (_others.TryGetValue(flow, out int n)) return n;
-            n = Add(flow);
+            n = _list.Add(flow);
             _others.Add(flow, n);
-            return n;
-        }
-
-        private int Add(Flow flow)
-        {
-            int n = _count;
-            int c = n >> Bits;
-            if (c == _chunks.Length)
-            {
-                var grown = new Flow[c + 1][];
-                Array.Copy(_chunks, grown, c);
-                grown[c] = new Flow[Size];
-                Volatile.Write(ref _chunks, grown);
-            }
-            _chunks[c][n & (Size - 1)] = flow;
-            _count = n + 1;
             return n;
         }
     }

@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
-using Terminal.Gui.Configuration;
 using ProtoScope.Capture;
 using ProtoScope.Tui.Lessons;
 using ProtoScope.Tui.Lifetime;
+using Terminal.Gui.Configuration;
 
 namespace ProtoScope.Tui;
 
@@ -18,8 +18,7 @@ public static class ProtoScopeTui
     {
         CaptureModel? model = options.File is not null || options.Interface is not null || options.Demo is not null ? Open(options, null) : null;
         using var shutdown = new UiShutdown(options.Stopping, () => model?.Dispose());
-        Prepare();
-        _configured!.Wait();
+        Configured().Wait();
         IApplication app = Application.Create().Init();
         shutdown.Attach(app);
         try
@@ -67,9 +66,11 @@ public static class ProtoScopeTui
     /// touches Terminal.Gui, and <see cref="Run"/> waits only for what is left. Measured with bench/first-screen.py:
     /// see docs/performance.md.
     /// </summary>
-    public static void Prepare()
+    public static void Prepare() => Configured();
+
+    private static Task Configured()
     {
-        lock (ConfigurationLock) _configured ??= Task.Run(Configure);
+        lock (ConfigurationLock) return _configured ??= Task.Run(Configure);
     }
 
     private static void Configure()

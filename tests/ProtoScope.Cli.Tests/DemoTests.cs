@@ -258,6 +258,20 @@ public sealed class DemoTests : IDisposable
         Assert.DoesNotContain($"psmss{Environment.ProcessId}", namespaces);
     }
 
+    /// <summary>A demo that builds its own link, run by a user who may not: one line that says why, exit 2, no namespace left.</summary>
+    [Theory]
+    [InlineData("loss")]
+    [InlineData("mss")]
+    public void A_demo_on_its_own_link_without_root_says_so_in_one_line(string scenario)
+    {
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "dropping to an unprivileged user (setpriv) needs root");
+        var (stdout, stderr, code) = ProtoScope.Tests.ProgramRun.Run("setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", .. PublishedProgram.With("demo", scenario, "--no-ui")]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Matches($"^protoscope: demo {scenario} needs root: it creates a network namespace and a veth pair[^\n]*\n$", stderr);
+    }
+
     [Fact]
     public void All_leaves_out_the_scenarios_that_need_their_own_link()
     {

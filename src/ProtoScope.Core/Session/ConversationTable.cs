@@ -8,8 +8,8 @@ namespace ProtoScope.Core.Session;
 /// separately for TCP and UDP, as tshark's tcp.stream and udp.stream do.
 /// </summary>
 /// <remarks>
-/// Memory grows with every conversation kept (about 380 bytes per TCP connection: one object of 360 bytes, and an
-/// index slot and a list entry; measured by HostileTrafficTests and bench inproc-conns; see docs/limits-and-safety.md), and a
+/// Memory grows with every conversation kept (about 700 bytes per TCP connection: one object of about 660 bytes
+/// with both endpoints' state, Wireshark's analysis and Zeek's bookkeeping, and an index slot and a list entry; measured by HostileTrafficTests and bench inproc-conns; see docs/limits-and-safety.md), and a
 /// capture of a SYN flood or a port scan holds one per packet. So the table keeps at most
 /// <see cref="MaxConversations"/> (TCP and UDP together); a packet that would open one more is still decoded and
 /// shown, without a stream number or TCP role, and counted in <see cref="UntrackedPackets"/>. Conversations already

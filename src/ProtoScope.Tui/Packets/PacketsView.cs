@@ -114,14 +114,18 @@ public sealed class PacketsView : IScopeView
             if (width - Used() >= InfoWanted) break;
             widths[column] = narrow;
         }
+        bool changed = false;
         for (int c = 0; c < PacketListSource.InfoColumn; c++)
         {
             var style = List.Style.GetOrCreateColumnStyle(c);
             if (style.MaxWidth == widths[c] && style.Visible == widths[c] > 0) continue;
             style.Visible = widths[c] > 0;
             if (widths[c] > 0) style.MinWidth = style.MaxWidth = widths[c];
-            List.SetNeedsDraw();
+            changed = true;
         }
+        // Update, not only a redraw: the table keeps the columns it last laid out until told (its render cache), and
+        // this runs during the first layout, so without it the first screen kept every column and lost Info.
+        if (changed) List.Update();
     }
 
     /// <summary>The columns shown now, by their names.</summary>

@@ -47,7 +47,7 @@ internal static class ManPage
             Item(m, $"\\fB{code}\\fR", meaning, []);
 
         m.Append(".SH ENVIRONMENT\n");
-        Item(m, "\\fBNO_COLOR\\fR", "When set, the terminal UI draws without colour.", []);
+        Item(m, "\\fBNO_COLOR\\fR", "When set, \\fBladder\\fR prints without colour (with \\fB\\-\\-color auto\\fR), and the terminal UI keeps to the 16 basic colours, with no 24\\-bit colour.", []);
         m.Append(".SH SEE ALSO\n\\fBtcpdump\\fR(8), \\fBtshark\\fR(1), \\fBpcap\\-filter\\fR(7), \\fBzeek\\fR(8), \\fBzeek\\-cut\\fR(1)\n");
         return m.ToString();
     }

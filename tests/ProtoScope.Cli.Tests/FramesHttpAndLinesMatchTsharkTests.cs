@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Xml.Linq;
+using ProtoScope.Core.Decoding;
 
 namespace ProtoScope.Cli.Tests;
 
@@ -55,6 +56,55 @@ public class FramesHttpAndLinesMatchTsharkTests
         Assert.True(response.GetProperty("incomplete").GetBoolean());
         Assert.Equal(contentLength, response.GetProperty("content_length").GetInt64());
         Assert.Equal(head.Length - blank, response.GetProperty("length").GetInt64());
+    }
+
+    /// <summary>
+    /// A WebSocket upgrade on port 80, built packet by packet: tshark dissects the GET and the 101 as HTTP and what
+    /// follows as WebSocket. ProtoScope frames the same two HTTP messages, then says of each direction that it switched
+    /// protocols, with no framing error.
+    /// </summary>
+    [Fact]
+    public void After_a_websocket_upgrade_the_http_messages_are_tsharks_and_the_rest_is_not_framed()
+    {
+        string dir = Directory.CreateTempSubdirectory("protoscope-ws-").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "websocket.pcap");
+            var c = new Connection("10.0.0.1", 40000, "10.0.0.2", 80);
+            byte[] request = "GET /chat HTTP/1.1\r\nHost: 10.0.0.2\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"u8.ToArray();
+            byte[] response = [.. "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"u8, 0x81, 0x05, .. "hello"u8];
+            byte[] clientFrame = [0x81, 0x85, 1, 2, 3, 4, (byte)('h' ^ 1), (byte)('e' ^ 2), (byte)('l' ^ 3), (byte)('l' ^ 4), (byte)('o' ^ 1)];
+            uint cs = 1001, ss = 5001;
+            var frames = new List<byte[]>
+            {
+                c.EthernetTcp(From.Orig, TcpFlags.Syn, 1000, 0),
+                c.EthernetTcp(From.Resp, TcpFlags.Syn | TcpFlags.Ack, 5000, cs),
+                c.EthernetTcp(From.Orig, TcpFlags.Ack, cs, ss),
+                c.EthernetTcp(From.Orig, TcpFlags.Psh | TcpFlags.Ack, cs, ss, request),
+                c.EthernetTcp(From.Resp, TcpFlags.Psh | TcpFlags.Ack, ss, cs += (uint)request.Length, response),
+                c.EthernetTcp(From.Orig, TcpFlags.Psh | TcpFlags.Ack, cs, ss += (uint)response.Length, clientFrame),
+                c.EthernetTcp(From.Orig, TcpFlags.Fin | TcpFlags.Ack, cs += (uint)clientFrame.Length, ss),
+                c.EthernetTcp(From.Resp, TcpFlags.Fin | TcpFlags.Ack, ss, cs + 1),
+                c.EthernetTcp(From.Orig, TcpFlags.Ack, cs + 1, ss + 1),
+            };
+            PcapRecords.Write(path, PcapRecords.Header(LinkType.Ethernet),
+                frames.Select((f, i) => new PcapRecord(1_700_000_000, (uint)i * 1000, f.Length, f)));
+
+            Assert.Equal(2, Tshark.Frames(path, "websocket").Count);
+            var theirs = TsharkHttp(path, []);
+            Assert.Equal(["GET", "101"], theirs.Select(m => m.StartLine));
+            Assert.Equal(theirs, OurHttp(path));
+
+            var lines = CliRunner.Run("frames", path, "--framing", "http", "--format", "jsonl").JsonLines().ToList();
+            var stops = lines.Where(j => j.GetProperty("kind").GetString() == "not_framed").ToList();
+            Assert.Equal(["resp", "orig"], stops.Select(j => j.GetProperty("dir").GetString()));
+            Assert.All(stops, j => Assert.Contains("101 Switching Protocols", j.GetProperty("reason").GetString()));
+            Assert.DoesNotContain(lines, j => j.TryGetProperty("error", out _));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     /// <summary>`frames --framing http`'s complete messages, in the terms of <see cref="TsharkHttp"/>.</summary>

@@ -34,8 +34,9 @@ namespace ProtoScope.Core.Framing;
 /// the end of the stream, or by lost bytes, is handed on flagged <see cref="FramedMessage.Incomplete"/>; lost bytes
 /// inside a Content-Length body are stepped over, elsewhere they stop framing (the next boundary is unknown).</para>
 /// <para>Lenient where servers are (RFC 9112 §2.2): a bare LF ends a line as CRLF does, empty lines before a start
-/// line are skipped, an obsolete folded header line continues the field before it. Not handled: a 101 (Switching
-/// Protocols) response's connection afterwards is read as HTTP and fails on the first bytes of the new protocol.</para>
+/// line are skipped, an obsolete folded header line continues the field before it.</para>
+/// <para>After a 101 (Switching Protocols) response, what either direction sends next is the protocol the two sides
+/// switched to (WebSocket, h2c): each direction stops there as "not framed", saying so, rather than failing on it.</para>
 /// </remarks>
 internal sealed class HttpFramer : TextFramer
 {
@@ -79,6 +80,11 @@ internal sealed class HttpFramer : TextFramer
         int n = bytes.Length, pos = 0;
         while (pos < n && !Stopped)
         {
+            if (_requests.Switched && !InMessage)
+            {
+                HandOver("the connection switched protocols (101 Switching Protocols): what follows is not HTTP", offset + pos, frame);
+                return;
+            }
             if (InMessage) Touch(frame);
             switch (_state)
             {
@@ -296,6 +302,7 @@ internal sealed class HttpFramer : TextFramer
         {
             HttpRequestKind request = _requests.Next(_direction);
             bool interim = _status is >= 100 and < 200;
+            if (_status == 101) _requests.SwitchProtocols();
             if (!interim) _requests.Answered(_direction);
             body = interim || _status is 204 or 304 || request == HttpRequestKind.Head ? HttpBody.None
                 : request == HttpRequestKind.Connect && _status is >= 200 and < 300 ? HttpBody.UntilClose

@@ -50,6 +50,14 @@ internal sealed class HttpRequests
     public HttpRequestKind Next(Direction responseDirection) =>
         _pending[1 - (int)responseDirection].TryPeek(out HttpRequestKind kind) ? kind : HttpRequestKind.Other;
 
+    /// <summary>
+    /// A 101 (Switching Protocols) was read: both directions carry the protocol the request's Upgrade asked for from
+    /// the byte after it (RFC 9110 §15.2.2), not HTTP.
+    /// </summary>
+    public bool Switched { get; private set; }
+
+    public void SwitchProtocols() => Switched = true;
+
     /// <summary>A final (not 1xx) response was read in <paramref name="responseDirection"/>: its request is answered.</summary>
     public void Answered(Direction responseDirection) => _pending[1 - (int)responseDirection].TryDequeue(out _);
 }

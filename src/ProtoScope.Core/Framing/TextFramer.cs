@@ -146,6 +146,16 @@ internal abstract class TextFramer : IStreamConsumer
         _owner.Sink.OnFailure(new FramingFailure(_conversation, Transport.Tcp, _direction, at, frame, reason, notFramed));
     }
 
+    /// <summary>
+    /// Stops framing on this direction because the bytes from <paramref name="offset"/> on are another protocol that
+    /// both sides agreed on: reported as "not framed" with the reason, not as an error.
+    /// </summary>
+    protected void HandOver(string reason, long offset, long frame)
+    {
+        Stop();
+        _owner.Sink.OnFailure(new FramingFailure(_conversation, Transport.Tcp, _direction, offset, frame, reason, NotFramed: true));
+    }
+
     /// <summary>Nothing more is framed on this direction; the kept payload's buffer goes back to the owner.</summary>
     protected void Stop()
     {

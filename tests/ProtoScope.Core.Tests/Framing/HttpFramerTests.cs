@@ -106,6 +106,33 @@ public class HttpFramerTests
         Assert.True(Assert.Single(cut.Messages, r => r.Message.Direction == Direction.Resp).Message.Incomplete);
     }
 
+    /// <summary>
+    /// A WebSocket upgrade: after the 101, both directions carry WebSocket frames, which are not HTTP. Each direction
+    /// stops where its new-protocol bytes start, as "not framed" with the reason, instead of failing on them; the
+    /// server's first frame may share the 101's segment.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void After_a_101_both_directions_stop_where_the_new_protocol_starts(bool frameInTheSameSegment)
+    {
+        const string upgrade = "GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        const string switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+        byte[] serverFrame = [0x81, 0x05, .. "hello"u8];
+        byte[] clientFrame = [0x81, 0x85, 1, 2, 3, 4, .. "hello"u8];
+        var exchange = new Exchange(FramingSpec.Http).Orig(upgrade);
+        if (frameInTheSameSegment) exchange.Resp([.. Encoding.ASCII.GetBytes(switching), .. serverFrame]);
+        else exchange.Resp(switching).Resp(serverFrame);
+        var record = exchange.Orig(clientFrame).Close();
+
+        Assert.Equal([(Direction.Orig, "GET"), (Direction.Resp, "101")],
+            record.Messages.Select(r => (r.Message.Direction, r.Message.Http!.Method ?? r.Message.Http.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(record.Failures, f => Assert.True(f.NotFramed, f.Reason));
+        Assert.Equal([(Direction.Resp, (long)switching.Length), (Direction.Orig, (long)upgrade.Length)],
+            record.Failures.Select(f => (f.Direction, f.Offset)));
+        Assert.All(record.Failures, f => Assert.Contains("101 Switching Protocols", f.Reason));
+    }
+
     [Fact]
     public void A_body_cut_by_the_end_of_the_capture_is_handed_on_flagged_incomplete()
     {

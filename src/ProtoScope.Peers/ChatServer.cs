@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 
 namespace ProtoScope.Peers;
 
@@ -16,6 +17,15 @@ public sealed record ChatServerOptions
 
     /// <summary>Connections beyond this many are accepted and closed at once, with a logged reason.</summary>
     public int MaxClients { get; init; } = 64;
+
+    /// <summary>
+    /// Bytes of lines that may wait for one client beyond what its socket buffers hold. Past it, a broadcast waits for
+    /// that client to read (the sender is slowed down, not the line lost), for at most <see cref="StalledAfter"/>.
+    /// </summary>
+    public int MaxQueued { get; init; } = 256 * 1024;
+
+    /// <summary>How long a client may leave <see cref="MaxQueued"/> bytes unread before it is dropped as not reading.</summary>
+    public TimeSpan StalledAfter { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 public sealed record ChatSummary(long Clients, long Lines, long Dropped)
@@ -29,9 +39,11 @@ public sealed record ChatSummary(long Clients, long Lines, long Dropped)
 /// <see cref="ChatServerOptions.MaxLine"/> is dropped with the reason logged; the others keep talking.
 /// </summary>
 /// <remarks>
-/// One receive loop per client on .NET's socket async I/O (epoll underneath on Linux, as the course's C server uses
-/// directly). Memory per client is bounded by one line. A broadcast awaits each send in turn, so a client that stops
-/// reading stalls the room once its socket buffers are full: a classroom server, not a production one.
+/// One receive loop and one send loop per client on .NET's socket async I/O (epoll underneath on Linux, as the
+/// course's C server uses directly). A broadcast queues the line for each other client, as a non-blocking server keeps
+/// an output buffer per client. When a client's queue is full, the broadcast waits for it, which slows the sender
+/// down through TCP; a client that reads nothing for <see cref="ChatServerOptions.StalledAfter"/> is dropped with the
+/// reason logged, so it holds up the room once, briefly. Memory per client is bounded by one line in and that queue out.
 /// </remarks>
 public sealed class ChatServer : IDisposable
 {
@@ -39,7 +51,7 @@ public sealed class ChatServer : IDisposable
     private readonly PeerLog _log;
     private readonly PeerListener _listener;
     private readonly Lock _gate = new();
-    private readonly Dictionary<Socket, SemaphoreSlim> _clients = [];
+    private readonly List<Member> _clients = [];
     private long _accepted, _lines, _dropped;
 
     private ChatServer(ChatServerOptions options, PeerLog log, PeerListener listener)
@@ -84,14 +96,43 @@ public sealed class ChatServer : IDisposable
 
     public void Dispose() => _listener.Dispose();
 
+    /// <summary>One client in the room: its socket, the lines waiting for it and why it was dropped, if it was.</summary>
+    private sealed class Member(Socket socket, CancellationToken stop) : IDisposable
+    {
+        public Socket Socket { get; } = socket;
+        public Channel<byte[]> Outbox { get; } = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+        /// <summary>Bytes in <see cref="Outbox"/>.</summary>
+        public long Queued;
+        /// <summary>Cancelled when the server stops or drops this client.</summary>
+        public CancellationTokenSource Leave { get; } = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        public string? DropReason;
+
+        public void Drop(string reason)
+        {
+            if (Interlocked.CompareExchange(ref DropReason, reason, null) is not null) return;
+            try
+            {
+                Leave.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A broadcast that took the room before this client left: it is gone already.
+            }
+        }
+
+        public void Dispose() => Leave.Dispose();
+    }
+
     private async Task ServeAsync(Socket client, CancellationToken stop)
     {
         EndPoint? peer = client.RemoteEndPoint;
+        using var member = new Member(client, stop);
         lock (_gate)
-            _clients.Add(client, new SemaphoreSlim(1, 1));
+            _clients.Add(member);
         Interlocked.Increment(ref _accepted);
         _log.Write(peer, "joined");
         client.NoDelay = true;
+        Task sending = SendLoopAsync(member);
         // One line and its LF at most; a full buffer without an LF is a line too long.
         var buffer = new byte[_options.MaxLine + 1];
         int used = 0;
@@ -100,7 +141,7 @@ public sealed class ChatServer : IDisposable
         {
             while (true)
             {
-                int n = await client.ReceiveAsync(buffer.AsMemory(used), stop);
+                int n = await client.ReceiveAsync(buffer.AsMemory(used), member.Leave.Token);
                 if (n == 0)
                     break;
                 int start = 0;
@@ -111,65 +152,124 @@ public sealed class ChatServer : IDisposable
                     int length = lf - start;
                     if (length > 0 && buffer[lf - 1] == '\r')
                         length--;
-                    await BroadcastAsync(client, peer, Encoding.UTF8.GetString(buffer, start, length));
+                    await BroadcastAsync(member, peer, Encoding.UTF8.GetString(buffer, start, length), member.Leave.Token);
                     start = lf + 1;
                 }
                 used = end - start;
                 Array.Copy(buffer, start, buffer, 0, used);
                 if (used == buffer.Length)
                 {
-                    Interlocked.Increment(ref _dropped);
-                    ending = $"dropped: line longer than {_options.MaxLine} bytes";
+                    member.Drop($"line longer than {_options.MaxLine} bytes");
                     break;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            ending = "server stopping";
+            ending = member.DropReason is null ? "server stopping" : "";
         }
         catch (Exception e) when (SocketText.ErrorOf(e) is SocketError code)
         {
             ending = SocketText.Describe(code);
         }
-        SemaphoreSlim sending;
-        lock (_gate)
+        if (member.DropReason is { } reason)
         {
-            sending = _clients[client];
-            _clients.Remove(client);
+            Interlocked.Increment(ref _dropped);
+            ending = $"dropped: {reason}";
         }
+        lock (_gate)
+            _clients.Remove(member);
         _log.Write(peer, ending);
-        // Taken so that no broadcast is writing to the socket as it closes; a broadcast that took a copy of the room
-        // before and waits for it finds the socket disposed. Not disposed itself: a waiter on it would never wake.
-        await sending.WaitAsync(CancellationToken.None);
+        // What was queued for a client that left goes out before the FIN; a dropped one gets nothing more.
+        member.Outbox.Writer.TryComplete();
+        await sending;
         SocketText.SendFin(client);
         client.Dispose();
-        sending.Release();
     }
 
-    private async Task BroadcastAsync(Socket from, EndPoint? peer, string text)
+    /// <summary>
+    /// Sends what is queued for <paramref name="member"/>, in order, until it leaves or the queue is done: all that is
+    /// waiting in one write, up to 64 KiB, as a server writes out a client's output buffer, so that sending keeps up
+    /// with lines that arrive one by one.
+    /// </summary>
+    private static async Task SendLoopAsync(Member member)
+    {
+        var reader = member.Outbox.Reader;
+        var batch = new byte[64 * 1024];
+        try
+        {
+            while (await reader.WaitToReadAsync(member.Leave.Token))
+            {
+                while (reader.TryPeek(out byte[]? first))
+                {
+                    int used = 0;
+                    ReadOnlyMemory<byte> write;
+                    if (first.Length > batch.Length)
+                    {
+                        reader.TryRead(out _);
+                        write = first;
+                        used = first.Length;
+                    }
+                    else
+                    {
+                        while (reader.TryPeek(out byte[]? line) && used + line.Length <= batch.Length && reader.TryRead(out _))
+                        {
+                            line.CopyTo(batch, used);
+                            used += line.Length;
+                        }
+                        write = batch.AsMemory(0, used);
+                    }
+                    await member.Socket.SendAsync(write, SocketFlags.None, member.Leave.Token);
+                    Interlocked.Add(ref member.Queued, -used);
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException || SocketText.ErrorOf(e) is not null)
+        {
+            // Stopped, dropped, or the socket failed: the receive loop sees the same and says why.
+        }
+    }
+
+    private async Task BroadcastAsync(Member from, EndPoint? peer, string text, CancellationToken stop)
     {
         Interlocked.Increment(ref _lines);
         _log.Write(peer, $"says: {text}");
         byte[] line = Encoding.UTF8.GetBytes($"{peer}: {text}\n");
-        List<(Socket, SemaphoreSlim)> others;
+        List<Member> others;
         lock (_gate)
-            others = [.. _clients.Where(c => c.Key != from).Select(c => (c.Key, c.Value))];
-        foreach (var (to, sending) in others)
+            others = [.. _clients.Where(c => c != from)];
+        foreach (var to in others)
         {
-            await sending.WaitAsync(CancellationToken.None);
-            try
+            if (Interlocked.Read(ref to.Queued) > _options.MaxQueued)
+                await WaitForReaderAsync(to, stop);
+            if (to.DropReason is not null)
+                continue;
+            Interlocked.Add(ref to.Queued, line.Length);
+            to.Outbox.Writer.TryWrite(line);
+        }
+    }
+
+    /// <summary>Waits until <paramref name="to"/> has read its queue down to the bound; drops it when it reads nothing for that long.</summary>
+    private async Task WaitForReaderAsync(Member to, CancellationToken stop)
+    {
+        long waiting = Interlocked.Read(ref to.Queued);
+        long deadline = Environment.TickCount64 + (long)_options.StalledAfter.TotalMilliseconds;
+        while (to.DropReason is null && Interlocked.Read(ref to.Queued) > _options.MaxQueued)
+        {
+            long now = Environment.TickCount64;
+            long queued = Interlocked.Read(ref to.Queued);
+            if (queued < waiting)
             {
-                await to.SendAsync(line, SocketFlags.None);
+                // It is reading: give it the whole time again.
+                waiting = queued;
+                deadline = now + (long)_options.StalledAfter.TotalMilliseconds;
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            else if (now >= deadline)
             {
-                // That client's own receive loop sees the failure and takes it out of the room.
+                to.Drop($"not reading ({queued} bytes waiting for it for {_options.StalledAfter.TotalSeconds:0.#} s)");
+                return;
             }
-            finally
-            {
-                sending.Release();
-            }
+            await Task.Delay(10, stop);
         }
     }
 }

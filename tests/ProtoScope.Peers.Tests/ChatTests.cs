@@ -8,8 +8,8 @@ public class ChatTests
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
     /// <summary>A chat server on an ephemeral port with its log, and clients that are members of the room once joined.</summary>
-    private sealed class Room(int maxLine = 1024) : RunningServer<ChatServer, ChatSummary>(
-        log => ChatServer.Start(new ChatServerOptions { Port = 0, MaxLine = maxLine }, log),
+    private sealed class Room(int maxLine = 1024, int maxQueued = 256 * 1024, double stalledAfter = 5) : RunningServer<ChatServer, ChatSummary>(
+        log => ChatServer.Start(new ChatServerOptions { Port = 0, MaxLine = maxLine, MaxQueued = maxQueued, StalledAfter = TimeSpan.FromSeconds(stalledAfter) }, log),
         (server, stop) => server.RunAsync(stop))
     {
         /// <summary>Connects <paramref name="count"/> clients and waits until the server has them all in the room.</summary>
@@ -71,6 +71,40 @@ public class ChatTests
         var summary = await room.StopAsync();
         Assert.Equal(1, summary.Dropped);
         Assert.Null(await clients[1].ReadLineAsync(Cancel));
+        foreach (var c in clients) c.Dispose();
+    }
+
+    /// <summary>
+    /// A client that stops reading: once its socket buffers are full, lines queue for it; past the queue's bound the
+    /// room waits for it, and after half a second of reading nothing it is dropped with the reason. The client still
+    /// reading gets every line, in order, however fast the sender floods the room.
+    /// </summary>
+    [Fact]
+    public async Task A_client_that_stops_reading_is_dropped_and_holds_up_nobody()
+    {
+        await using var room = new Room(maxQueued: 64 * 1024, stalledAfter: 0.5);
+        var clients = await room.JoinAsync(3);
+        var (talker, reader, stalled) = (clients[0], clients[1], clients[2]);
+        string text = new('x', 1000);
+        // More than loopback's socket buffers can hold for the stalled client (a few MB at most) plus its queue.
+        const int Lines = 12_000;
+        var received = Task.Run(async () =>
+        {
+            for (int i = 0; i < Lines; i++)
+                Assert.Equal($"{talker.LocalEndPoint}: {i} {text}", await reader.ReadLineAsync(Cancel));
+        }, Cancel);
+        for (int i = 0; i < Lines; i++)
+            await talker.SendLineAsync($"{i} {text}", Cancel);
+        await received.WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+        string dropped = await room.WaitForLineAsync(" bytes waiting for it for 0.5 s)");
+        Assert.Contains($"{stalled.LocalEndPoint}", dropped);
+        Assert.Contains(" dropped: not reading (", dropped);
+
+        // The room goes on.
+        await reader.SendLineAsync("still here", Cancel);
+        Assert.Equal($"{reader.LocalEndPoint}: still here", await talker.ReadLineAsync(Cancel));
+        var summary = await room.StopAsync();
+        Assert.Equal(1, summary.Dropped);
         foreach (var c in clients) c.Dispose();
     }
 }

@@ -309,8 +309,7 @@ public class GraphViewsTests
     public void The_tcptrace_graph_shows_in_tmux_and_d_swaps_its_direction()
     {
         using var terminal = new RealTerminal();
-        terminal.Type($"{PublishedProgram.ShellCommand} {Lossy}");
-        terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        terminal.OpenCapture(Lossy);
         terminal.Keys("g");
         string graph = terminal.WaitForScreen(s => s.Contains("Sequence numbers (tcptrace): connection 0, orig data") && s.Contains("cursor "), TimeSpan.FromSeconds(20));
         Assert.Contains(graph, IsBraille);

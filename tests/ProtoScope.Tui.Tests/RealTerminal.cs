@@ -52,6 +52,26 @@ public sealed class RealTerminal : IDisposable
         return screen;
     }
 
+    /// <summary>
+    /// Runs the published program on <paramref name="capture"/> (after `cd` to <paramref name="directory"/> when given)
+    /// and waits until its status line counts every packet tshark counts. Not the ": loaded" message: at 80 columns a
+    /// long path cuts it short.
+    /// </summary>
+    public string OpenCapture(string capture, string? directory = null)
+    {
+        int packets = Tshark.Fields(capture, null, "frame.number").Count;
+        Type($"{(directory is null ? "" : $"cd {directory} && ")}{PublishedProgram.ShellCommand} {capture}");
+        string count = $"{packets.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} packets |";
+        return WaitForScreen(s => s.Contains("Legend:") && s.Contains(count), TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Presses q and waits until the program's screen is gone.</summary>
+    public void Quit()
+    {
+        Keys("q");
+        WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
+    }
+
     /// <summary>The pid of the shell's child whose command line holds <paramref name="marker"/>.</summary>
     public int FindChild(string marker, TimeSpan timeout)
     {

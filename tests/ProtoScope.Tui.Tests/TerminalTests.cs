@@ -11,11 +11,9 @@ public class TerminalTests
     [Fact]
     public void Protoscope_shows_the_capture_in_tmux_and_q_restores_the_terminal()
     {
-        string program = PublishedProgram.ShellCommand;
         using var terminal = new RealTerminal();
         terminal.Type("echo shell-before");
-        terminal.Type($"{program} {Repo.CorpusFile(Capture)}");
-        string screen = terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        string screen = terminal.OpenCapture(Repo.CorpusFile(Capture));
         Assert.True(terminal.AlternateScreen);
 
         var expected = Tshark.Fields(Repo.CorpusFile(Capture), null, "frame.number", "ip.src", "ip.dst");
@@ -40,14 +38,12 @@ public class TerminalTests
     {
         string capture = Path.Combine(Repo.Captures, "udp.pcap");
         using var terminal = new RealTerminal();
-        terminal.Type($"{PublishedProgram.ShellCommand} {capture}");
-        terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        terminal.OpenCapture(capture);
         terminal.Keys("Down");
         var sum = Tshark.Fields(capture, "frame.number == 2", "udp.checksum").Single()[0];
         string screen = terminal.WaitForScreen(s => s.Contains("Ethernet II, Src:"), TimeSpan.FromSeconds(20));
         Assert.Contains($"Checksum: {sum} [", screen);
-        terminal.Keys("q");
-        terminal.WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
+        terminal.Quit();
     }
 
     /// <summary>
@@ -59,14 +55,12 @@ public class TerminalTests
     public void At_80_by_24_the_first_screen_shows_the_info_column()
     {
         using var terminal = new RealTerminal(80, 24);
-        terminal.Type($"{PublishedProgram.ShellCommand} {Path.Combine(Repo.Captures, "handshake.pcap")}");
-        string screen = WaitForHandshake(terminal);
+        string screen = terminal.OpenCapture(Path.Combine(Repo.Captures, "handshake.pcap"));
         string header = screen.Split('\n').First(l => l.Contains("No."));
         Assert.Contains("Info", header);
         Assert.DoesNotContain("Time", header);
         Assert.Contains(screen.Split('\n'), l => l.Contains("handshake 1/3 (SYN)"));
-        terminal.Keys("q");
-        terminal.WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
+        terminal.Quit();
     }
 
     /// <summary>
@@ -94,22 +88,13 @@ public class TerminalTests
         }
     }
 
-    /// <summary>
-    /// The handshake sample on screen with all its 11 packets read. Not ": loaded": at 80 columns the message that says
-    /// so is cut short when the capture's path is long.
-    /// </summary>
-    private static string WaitForHandshake(RealTerminal terminal) =>
-        terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains("11 packets |"), TimeSpan.FromSeconds(60));
-
     /// <summary>The status bar (the screen's last line) of `protoscope CAPTURE` run in DIR, as text and with its colours.</summary>
     private static (string Text, string Colours) StatusLine(string dir, string capture)
     {
         using var terminal = new RealTerminal(80, 24);
-        terminal.Type($"cd {dir} && {PublishedProgram.ShellCommand} {capture}");
-        string screen = WaitForHandshake(terminal);
+        string screen = terminal.OpenCapture(capture, dir);
         string colours = terminal.ScreenWithColours.TrimEnd('\n').Split('\n')[^1];
-        terminal.Keys("q");
-        terminal.WaitForScreen(s => !s.Contains("Legend:"), TimeSpan.FromSeconds(20));
+        terminal.Quit();
         return (screen.TrimEnd('\n').Split('\n')[^1], colours);
     }
 
@@ -122,8 +107,7 @@ public class TerminalTests
     {
         string capture = Path.Combine(Repo.Captures, "lossy-transfer.pcap");
         using var terminal = new RealTerminal();
-        terminal.Type($"{PublishedProgram.ShellCommand} {capture}");
-        terminal.WaitForScreen(s => s.Contains("Legend:") && s.Contains(": loaded"), TimeSpan.FromSeconds(60));
+        terminal.OpenCapture(capture);
         long dup = Tshark.Frames(capture, "tcp.analysis.duplicate_ack").First();
         terminal.Keys("/");
         terminal.Type($"frame.number >= {dup}");

@@ -358,10 +358,7 @@ public sealed class MainWindow : Window
         var table = _model.Table;
         int count = table.Count;
         for (int r = row + step; r >= c.FirstFrame - 1 && r < count; r += step)
-        {
-            var chunk = table.ChunkOf(r, out int i);
-            if (table.FlowOf(chunk.Flow[i]).Conversation == c.Id && (Transport)chunk.Transport[i] == c.Transport) return r;
-        }
+            if (table.BelongsTo(r, c)) return r;
         return -1;
     }
 

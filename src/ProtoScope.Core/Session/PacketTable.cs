@@ -279,6 +279,13 @@ public sealed class PacketTable
     /// <summary>The flow with number <paramref name="index"/>, a row's <see cref="PacketChunk.Flow"/>.</summary>
     public Flow FlowOf(int index) => _flows[index];
 
+    /// <summary>Whether <paramref name="row"/> is a packet of conversation <paramref name="c"/> (its stream number and transport).</summary>
+    public bool BelongsTo(int row, Conversation c)
+    {
+        var chunk = ChunkOf(row, out int i);
+        return (Transport)chunk.Transport[i] == c.Transport && _flows[chunk.Flow[i]].Conversation == c.Id;
+    }
+
     public PacketRow this[int row]
     {
         get

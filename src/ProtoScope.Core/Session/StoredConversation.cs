@@ -54,10 +54,7 @@ public sealed class StoredConversation
     private IEnumerable<int> EachRow()
     {
         for (int row = (int)Math.Max(0, Conversation.FirstFrame - 1); row < _rowCount; row++)
-        {
-            var chunk = _table.ChunkOf(row, out int i);
-            if (_table.FlowOf(chunk.Flow[i]).Conversation == Conversation.Id && (Transport)chunk.Transport[i] == Conversation.Transport) yield return row;
-        }
+            if (_table.BelongsTo(row, Conversation)) yield return row;
     }
 
     /// <summary>Hands the conversation's messages and framing failures to <paramref name="sink"/>, in capture order.</summary>

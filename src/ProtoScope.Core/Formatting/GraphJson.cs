@@ -15,7 +15,7 @@ public sealed class TcpGraphJson(JsonLines json, TcpGraphKind kind, Direction gr
         var w = json.Writer;
         w.WriteStartObject();
         w.WriteNumber("frame", p.Frame);
-        PacketJson.WriteTime(w, "time", p.TimeNs);
+        JsonSeconds.Write(w, "time", p.TimeNs);
         w.WriteString("dir", (p.Reverse ? Opposite(graphed) : graphed).Name());
         switch (kind)
         {
@@ -54,7 +54,7 @@ public sealed class TcpGraphJson(JsonLines json, TcpGraphKind kind, Direction gr
                 w.WriteNumber("goodput_bps", Math.Round(p.Bps, 3));
                 break;
             case TcpGraphKind.Rtt:
-                w.WriteNumber("rtt", p.AckRtt / 1_000_000_000m);
+                JsonSeconds.Write(w, "rtt", p.AckRtt);
                 w.WriteNumber("acks_frame", p.AcksFrame);
                 break;
             default:

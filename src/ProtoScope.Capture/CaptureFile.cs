@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using ProtoScope.Core.Session;
 using SharpPcap;
@@ -110,24 +111,26 @@ public sealed class CaptureFile : IPacketSource
     /// struct pcap_pkthdr on 64-bit Linux: struct timeval (two longs), then caplen and len. tv_usec holds
     /// <paramref name="unit"/>ths of a second (nanoseconds when that precision was requested).
     /// </summary>
-    internal static PacketHeader ReadRecordHeader(IntPtr hdr, int unit)
+    internal static unsafe PacketHeader ReadRecordHeader(IntPtr hdr, int unit)
     {
+        // Plain loads: Marshal.ReadInt64 and ReadInt32 are calls, four per packet.
+        byte* h = (byte*)hdr;
         long sec, frac;
         int offset;
         if (IntPtr.Size == 8 && !OperatingSystem.IsWindows())
         {
-            sec = Marshal.ReadInt64(hdr);
-            frac = Marshal.ReadInt64(hdr, 8);
+            sec = Unsafe.ReadUnaligned<long>(h);
+            frac = Unsafe.ReadUnaligned<long>(h + 8);
             offset = 16;
         }
         else
         {
-            sec = Marshal.ReadInt32(hdr);
-            frac = Marshal.ReadInt32(hdr, 4);
+            sec = Unsafe.ReadUnaligned<int>(h);
+            frac = Unsafe.ReadUnaligned<int>(h + 4);
             offset = 8;
         }
-        int caplen = Marshal.ReadInt32(hdr, offset);
-        int len = Marshal.ReadInt32(hdr, offset + 4);
+        int caplen = Unsafe.ReadUnaligned<int>(h + offset);
+        int len = Unsafe.ReadUnaligned<int>(h + offset + 4);
         // The file field is an unsigned 32-bit value that libpcap passes through a signed int.
         if (frac < 0) frac &= 0xFFFF_FFFF;
         long nanosPerUnit = 1_000_000_000 / unit;

@@ -59,10 +59,12 @@ internal static class ConnsCommand
             using var text = ctx.OpenText();
             text.Write(ConnectionTableFormat.Header);
             text.Write('\n');
+            var line = new System.Text.StringBuilder(256);
             foreach (var c in all)
             {
-                text.Write(ConnectionTableFormat.Line(c));
-                text.Write('\n');
+                line.Clear();
+                ConnectionTableFormat.Append(line, c);
+                text.Write(line.Append('\n'));
             }
         }
         // On stderr, so stdout stays the table or JSON Lines: the connections beyond the limit are not in it.

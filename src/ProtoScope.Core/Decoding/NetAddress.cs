@@ -4,7 +4,7 @@ using System.Net;
 namespace ProtoScope.Core.Decoding;
 
 /// <summary>An IPv4 or IPv6 address held by value, so flow keys and packet records never allocate.</summary>
-public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddress>
+public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddress>, ISpanFormattable
 {
     private readonly ulong _hi;
     private readonly ulong _lo;
@@ -81,6 +81,12 @@ public readonly struct NetAddress : IEquatable<NetAddress>, IComparable<NetAddre
         written = 0;
         return true;
     }
+
+    // ISpanFormattable, so that an interpolated string formats the address in place.
+    bool ISpanFormattable.TryFormat(Span<char> destination, out int written, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+        TryFormat(destination, out written);
+
+    string IFormattable.ToString(string? format, IFormatProvider? formatProvider) => ToString();
 
     /// <summary>Appends the address in its usual text form; IPv4 without allocating.</summary>
     public void AppendTo(System.Text.StringBuilder sb)

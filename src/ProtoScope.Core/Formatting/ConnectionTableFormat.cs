@@ -9,38 +9,100 @@ namespace ProtoScope.Core.Formatting;
 /// <summary>The `conns` text table: one line per connection, the columns a teacher reads out (how it opened and closed, Zeek's state and history).</summary>
 public static class ConnectionTableFormat
 {
+    /// <summary>Each column's width and side: positive pads on the left (numbers), negative on the right. The last column is not padded.</summary>
+    private static readonly int[] Widths = [5, -5, -47, -17, -13, -6, -12, 10, 14, 11, -7, 7, 18, 0];
+
     public static string Header { get; } = Columns("id", "proto", "originator -> responder", "open", "close", "state", "history", "pkts o/r", "bytes o/r", "duration",
         "health", "irtt ms", "rtt ms min/avg/max", "events");
 
     public static string Line(Conversation c)
     {
-        string ends = EndpointText.Of(c.OrigAddress, c.OrigPort) + " -> " + EndpointText.Of(c.RespAddress, c.RespPort);
-        string open = "", close = "", state, history, health = "", irtt = "", rtt = "", events = "";
+        var sb = new StringBuilder(160);
+        Append(sb, c);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Appends <paramref name="c"/>'s line, without a newline: every column formatted on the stack and padded in
+    /// place, so that a table of 100,000 connections does not make twenty strings a line.
+    /// </summary>
+    public static void Append(StringBuilder sb, Conversation c)
+    {
+        int start = sb.Length;
+        Span<char> text = stackalloc char[96];
+        var invariant = CultureInfo.InvariantCulture;
+        Cell(sb, 0, Formatted(text, invariant, $"{c.Id}"));
+        Cell(sb, 1, c.Proto);
+        Cell(sb, 2, Formatted(text, invariant, $"{new Endpoint(c.OrigAddress, c.OrigPort)} -> {new Endpoint(c.RespAddress, c.RespPort)}"));
+        string state, history, health = "";
         long ob, rb;
-        if (c is TcpConnection t)
+        TcpConnection? t = c as TcpConnection;
+        if (t is not null)
         {
-            open = t.Open.Name();
-            close = t.Close.Name();
+            Cell(sb, 3, t.Open.Name());
+            Cell(sb, 4, t.Close.Name());
             state = t.ConnState;
             history = t.History.ToString();
             (ob, rb) = (t.OrigBytes, t.RespBytes);
-            ref readonly var e = ref t.Expert;
-            health = e.Health;
-            if (t.InitialRtt != 0) irtt = Milliseconds(t.InitialRtt);
-            if (e.RttSamples > 0) rtt = $"{Milliseconds(e.RttMin)}/{Milliseconds(e.RttMean)}/{Milliseconds(e.RttMax)}";
-            events = Events(in e);
+            health = t.Expert.Health;
         }
         else
         {
+            Cell(sb, 3, "");
+            Cell(sb, 4, "");
             var u = (UdpConversation)c;
             state = u.ConnState;
             history = u.History.ToString();
             (ob, rb) = (u.OrigBytes, u.RespBytes);
         }
+        Cell(sb, 5, state);
+        Cell(sb, 6, history);
+        Cell(sb, 7, Formatted(text, invariant, $"{c.Orig.Packets}/{c.Resp.Packets}"));
+        Cell(sb, 8, Formatted(text, invariant, $"{ob}/{rb}"));
+        Cell(sb, 9, Formatted(text, invariant, $"{(c.EndTime - c.StartTime) / 1e9:F6}"));
+        Cell(sb, 10, health);
+        if (t is not null && t.InitialRtt != 0) Cell(sb, 11, Formatted(text, invariant, $"{t.InitialRtt / 1e6:0.###}"));
+        else Cell(sb, 11, "");
+        if (t is not null && t.Expert.RttSamples > 0)
+        {
+            ref readonly var e = ref t.Expert;
+            Cell(sb, 12, Formatted(text, invariant, $"{e.RttMin / 1e6:0.###}/{e.RttMean / 1e6:0.###}/{e.RttMax / 1e6:0.###}"));
+        }
+        else Cell(sb, 12, "");
+        string events = t is null ? "" : Events(in t.Expert);
         if (c.Tunnel is { } tunnel) events = events.Length == 0 ? TunnelText(tunnel) : TunnelText(tunnel) + " " + events;
-        return Columns(c.Id.ToString(CultureInfo.InvariantCulture), c.Proto, ends, open, close, state, history,
-            $"{c.Orig.Packets}/{c.Resp.Packets}", $"{ob}/{rb}",
-            ((c.EndTime - c.StartTime) / 1e9).ToString("F6", CultureInfo.InvariantCulture), health, irtt, rtt, events);
+        sb.Append(events);
+        int end = sb.Length;
+        while (end > start && char.IsWhiteSpace(sb[end - 1])) end--;
+        sb.Length = end;
+    }
+
+    /// <summary>An address and port as <see cref="EndpointText"/> writes them, formatted where it is interpolated.</summary>
+    private readonly record struct Endpoint(NetAddress Address, ushort Port) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int written, ReadOnlySpan<char> format, IFormatProvider? provider) =>
+            Address.Version == 6
+                ? destination.TryWrite(provider, $"[{Address}]:{Port}", out written)
+                : destination.TryWrite(provider, $"{Address}:{Port}", out written);
+
+        public string ToString(string? format, IFormatProvider? formatProvider) => EndpointText.Of(Address, Port);
+    }
+
+    private static ReadOnlySpan<char> Formatted(Span<char> into, IFormatProvider provider,
+        [System.Runtime.CompilerServices.InterpolatedStringHandlerArgument("into", "provider")] MemoryExtensions.TryWriteInterpolatedStringHandler text)
+    {
+        if (!into.TryWrite(provider, ref text, out int written)) throw new InvalidOperationException("a column outgrew its buffer");
+        return into[..written];
+    }
+
+    /// <summary>Appends one column padded to its width, and the space after it (not after the last).</summary>
+    private static void Cell(StringBuilder sb, int column, ReadOnlySpan<char> text)
+    {
+        int width = Widths[column], pad = Math.Max(0, Math.Abs(width) - text.Length);
+        if (width > 0) sb.Append(' ', pad);
+        sb.Append(text);
+        if (width < 0) sb.Append(' ', pad);
+        if (column < Widths.Length - 1) sb.Append(' ');
     }
 
     /// <summary>The tunnel a conversation is in, where the events go: "in vxlan 10.1.200.131:50000 > 10.1.1.172:4789 vni 1".</summary>
@@ -53,8 +115,6 @@ public static class ConnectionTableFormat
         return sb.ToString();
     }
 
-    private static string Milliseconds(long ns) => (ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture);
-
     /// <summary>Each analysis event the connection had, with its count, by tshark's names: "retransmission=8 duplicate_ack=12".</summary>
     private static string Events(in TcpExpertSummary e)
     {
@@ -66,15 +126,10 @@ public static class ConnectionTableFormat
         return sb.ToString();
     }
 
-    private static string Columns(string id, string proto, string ends, string open, string close, string state, string history,
-        string pkts, string bytes, string duration, string health, string irtt, string rtt, string events)
+    private static string Columns(params string[] cells)
     {
         var sb = new StringBuilder(160);
-        sb.Append(id.PadLeft(5)).Append(' ').Append(proto.PadRight(5)).Append(' ').Append(ends.PadRight(47)).Append(' ');
-        sb.Append(open.PadRight(17)).Append(' ').Append(close.PadRight(13)).Append(' ').Append(state.PadRight(6)).Append(' ');
-        sb.Append(history.PadRight(12)).Append(' ').Append(pkts.PadLeft(10)).Append(' ').Append(bytes.PadLeft(14)).Append(' ');
-        sb.Append(duration.PadLeft(11)).Append(' ').Append(health.PadRight(7)).Append(' ').Append(irtt.PadLeft(7)).Append(' ');
-        sb.Append(rtt.PadLeft(18)).Append(' ').Append(events);
+        for (int i = 0; i < cells.Length; i++) Cell(sb, i, cells[i]);
         return sb.ToString().TrimEnd();
     }
 }

@@ -53,20 +53,20 @@ public static class MessageFormat
     {
         if (h.IsRequest)
         {
-            w.WriteString("method", h.Method);
-            w.WriteString("uri", h.Uri);
+            w.WriteString(JsonField.Method, h.Method);
+            w.WriteString(JsonField.Uri, h.Uri);
         }
         else
         {
-            if (h.StatusCode != 0) w.WriteNumber("status", h.StatusCode);
-            if (h.Reason is not null) w.WriteString("reason", h.Reason);
+            if (h.StatusCode != 0) w.WriteNumber(JsonField.Status, h.StatusCode);
+            if (h.Reason is not null) w.WriteString(JsonField.Reason, h.Reason);
         }
-        w.WriteString("version", h.Version);
-        w.WriteNumber("headers", h.HeaderCount);
-        if (h.ContentLength is { } length) w.WriteNumber("content_length", length);
-        w.WriteBoolean("chunked", h.Chunked);
-        w.WriteString("body", BodyName(h.Body));
-        w.WriteNumber("head_length", h.HeadLength);
+        w.WriteString(JsonField.Version, h.Version);
+        w.WriteNumber(JsonField.Headers, h.HeaderCount);
+        if (h.ContentLength is { } length) w.WriteNumber(JsonField.ContentLength, length);
+        w.WriteBoolean(JsonField.Chunked, h.Chunked);
+        w.WriteString(JsonField.Body, BodyName(h.Body));
+        w.WriteNumber(JsonField.HeadLength, h.HeadLength);
     }
 
     /// <summary>"none", "content-length", "chunked", "until-close".</summary>
@@ -125,21 +125,21 @@ public sealed class MessageJson(JsonLines json, bool payload) : IMessageSink
     {
         Utf8JsonWriter w = json.Writer;
         w.WriteStartObject();
-        w.WriteNumber("conn", m.Conversation);
-        w.WriteString("proto", m.Transport.Name());
-        w.WriteString("kind", MessageFormat.KindName(m.Kind));
-        w.WriteString("dir", m.Direction.Name());
-        w.WriteNumber("index", m.Index);
-        if (MessageFormat.HasOffset(m.Kind)) w.WriteNumber("offset", m.Offset);
-        w.WriteNumber("length", m.Length);
-        w.WriteNumber("first_frame", m.FirstFrame);
-        w.WriteNumber("last_frame", m.LastFrame);
-        w.WriteNumber("segments", m.Segments);
-        w.WriteBoolean("sticky", m.Sticky);
-        if (MessageFormat.MayBeIncomplete(m.Kind)) w.WriteBoolean("incomplete", m.Incomplete);
+        w.WriteNumber(JsonField.Conn, m.Conversation);
+        w.WriteString(JsonField.Proto, m.Transport.Name());
+        w.WriteString(JsonField.Kind, MessageFormat.KindName(m.Kind));
+        w.WriteString(JsonField.Dir, m.Direction.Name());
+        w.WriteNumber(JsonField.Index, m.Index);
+        if (MessageFormat.HasOffset(m.Kind)) w.WriteNumber(JsonField.Offset, m.Offset);
+        w.WriteNumber(JsonField.Length, m.Length);
+        w.WriteNumber(JsonField.FirstFrame, m.FirstFrame);
+        w.WriteNumber(JsonField.LastFrame, m.LastFrame);
+        w.WriteNumber(JsonField.Segments, m.Segments);
+        w.WriteBoolean(JsonField.Sticky, m.Sticky);
+        if (MessageFormat.MayBeIncomplete(m.Kind)) w.WriteBoolean(JsonField.Incomplete, m.Incomplete);
         if (m.Http is { } http) MessageFormat.WriteHttp(w, http);
-        if (payload) w.WriteBase64String("payload_b64", bytes);
-        if (error is not null) w.WriteString("error", error);
+        if (payload) w.WriteBase64String(JsonField.PayloadB64, bytes);
+        if (error is not null) w.WriteString(JsonField.Error, error);
         w.WriteEndObject();
         json.EndLine();
     }
@@ -148,12 +148,12 @@ public sealed class MessageJson(JsonLines json, bool payload) : IMessageSink
     {
         Utf8JsonWriter w = json.Writer;
         w.WriteStartObject();
-        w.WriteNumber("conn", f.Conversation);
-        w.WriteString("proto", f.Transport.Name());
-        if (f.NotFramed) w.WriteString("kind", "not_framed");
-        w.WriteString("dir", f.Direction.Name());
+        w.WriteNumber(JsonField.Conn, f.Conversation);
+        w.WriteString(JsonField.Proto, f.Transport.Name());
+        if (f.NotFramed) w.WriteString(JsonField.Kind, "not_framed");
+        w.WriteString(JsonField.Dir, f.Direction.Name());
         w.WriteString(f.NotFramed ? "reason" : "error", f.Reason);
-        w.WriteNumber("offset", f.Offset);
+        w.WriteNumber(JsonField.Offset, f.Offset);
         w.WriteEndObject();
         json.EndLine();
     }

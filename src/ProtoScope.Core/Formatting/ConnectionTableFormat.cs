@@ -33,7 +33,7 @@ public static class ConnectionTableFormat
         var invariant = CultureInfo.InvariantCulture;
         Cell(sb, 0, Formatted(text, invariant, $"{c.Id}"));
         Cell(sb, 1, c.Proto);
-        Cell(sb, 2, Formatted(text, invariant, $"{new Endpoint(c.OrigAddress, c.OrigPort)} -> {new Endpoint(c.RespAddress, c.RespPort)}"));
+        Cell(sb, 2, Formatted(text, invariant, $"{new EndpointText(c.OrigAddress, c.OrigPort)} -> {new EndpointText(c.RespAddress, c.RespPort)}"));
         string state, history, health = "";
         long ob, rb;
         TcpConnection? t = c as TcpConnection;
@@ -75,17 +75,6 @@ public static class ConnectionTableFormat
         int end = sb.Length;
         while (end > start && char.IsWhiteSpace(sb[end - 1])) end--;
         sb.Length = end;
-    }
-
-    /// <summary>An address and port as <see cref="EndpointText"/> writes them, formatted where it is interpolated.</summary>
-    private readonly record struct Endpoint(NetAddress Address, ushort Port) : ISpanFormattable
-    {
-        public bool TryFormat(Span<char> destination, out int written, ReadOnlySpan<char> format, IFormatProvider? provider) =>
-            Address.Version == 6
-                ? destination.TryWrite(provider, $"[{Address}]:{Port}", out written)
-                : destination.TryWrite(provider, $"{Address}:{Port}", out written);
-
-        public string ToString(string? format, IFormatProvider? formatProvider) => EndpointText.Of(Address, Port);
     }
 
     private static ReadOnlySpan<char> Formatted(Span<char> into, IFormatProvider provider,

@@ -20,19 +20,29 @@ public sealed class TcpdumpFormat
     public StringBuilder Format(in PacketHeader header, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)
     {
         var sb = _sb.Clear();
-        sb.Append(a.Frame.ToString(CultureInfo.InvariantCulture).PadLeft(5)).Append("  ");
+        sb.Append(CultureInfo.InvariantCulture, $"{a.Frame,5}  ");
         AppendTime(sb, header.Timestamp);
         sb.Append(' ');
         AppendBody(sb, p, a, data);
         return sb;
     }
 
-    public static void AppendTime(StringBuilder sb, long timestampNs)
+    /// <summary>The date and time to the second of the last packet, "2026-11-28 10:00:00.": most packets share their second with the one before.</summary>
+    private readonly char[] _second = new char[24];
+    private int _secondLength;
+    private long _secondShown = long.MinValue;
+
+    private void AppendTime(StringBuilder sb, long timestampNs)
     {
         long seconds = Math.DivRem(timestampNs, 1_000_000_000L, out long ns);
         if (ns < 0) { seconds--; ns += 1_000_000_000L; }
-        var t = DateTime.UnixEpoch.AddSeconds(seconds);
-        sb.Append(t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append('.').Append((ns / 1000).ToString("D6", CultureInfo.InvariantCulture));
+        if (seconds != _secondShown)
+        {
+            var t = DateTime.UnixEpoch.AddSeconds(seconds);
+            _second.AsSpan().TryWrite(CultureInfo.InvariantCulture, $"{t:yyyy-MM-dd HH:mm:ss}.", out _secondLength);
+            _secondShown = seconds;
+        }
+        sb.Append(_second, 0, _secondLength).Append(CultureInfo.InvariantCulture, $"{ns / 1000:D6}");
     }
 
     private static void AppendBody(StringBuilder sb, in DecodedPacket p, in PacketAnalysis a, ReadOnlySpan<byte> data)

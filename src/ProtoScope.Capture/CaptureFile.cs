@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ProtoScope.Core.Session;
 using SharpPcap;
 using SharpPcap.LibPcap;

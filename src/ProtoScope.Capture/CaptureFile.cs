@@ -9,9 +9,16 @@ namespace ProtoScope.Capture;
 /// Reads a pcap or pcapng file through libpcap (both byte orders, micro- and nanosecond pcap). Reads
 /// libpcap's record header directly, so reading allocates nothing per packet.
 /// </summary>
+/// <remarks>
+/// libpcap reads on a thread of its own, a few thousand packets ahead of the caller, into batches that go round
+/// (<see cref="ReadAhead"/>): on a machine with a second core, reading the file and analysing it overlap. The
+/// caller sees what a plain pcap_next_ex loop would give, in the same order, with a damaged record reported
+/// after every complete packet before it.
+/// </remarks>
 public sealed class CaptureFile : IPacketSource
 {
     private readonly CaptureFileReaderDevice _device;
+    private readonly ReadAhead _ahead;
 
     public string Name { get; }
     public int LinkType { get; }
@@ -26,6 +33,7 @@ public sealed class CaptureFile : IPacketSource
         _device = device;
         LinkType = (int)device.LinkType;
         TimestampUnit = timestampUnit;
+        _ahead = new ReadAhead(this);
     }
 
     /// <summary>Opens <paramref name="path"/>, or throws <see cref="CaptureError"/> with a message for the user.</summary>
@@ -84,10 +92,19 @@ public sealed class CaptureFile : IPacketSource
         return m.Trim();
     }
 
-    public unsafe ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data)
+    public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data)
+    {
+        var status = _ahead.Read(out header, out data, out var error);
+        if (status == ReadStatus.Error) Error = error;
+        return status;
+    }
+
+    /// <summary>One pcap_next_ex, on the read-ahead thread; <paramref name="error"/> is set when it fails.</summary>
+    private unsafe ReadStatus ReadRecord(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error)
     {
         IntPtr hdr = IntPtr.Zero, bytes = IntPtr.Zero;
         int res = _device.GetNextPacketPointers(ref hdr, ref bytes);
+        error = null;
         switch (res)
         {
             case 1:
@@ -101,7 +118,7 @@ public sealed class CaptureFile : IPacketSource
             default:
                 header = default;
                 data = default;
-                Error = $"{Name}: {_device.LastError.Trim()}";
+                error = $"{Name}: {_device.LastError.Trim()}";
                 return ReadStatus.Error;
         }
     }
@@ -136,5 +153,136 @@ public sealed class CaptureFile : IPacketSource
         return new PacketHeader(sec * 1_000_000_000 + frac * nanosPerUnit, caplen, len, frac >= unit ? frac : 0);
     }
 
-    public void Dispose() => _device.Dispose();
+    public void Dispose()
+    {
+        // The reading thread stops before the handle it reads through is closed.
+        _ahead.Dispose();
+        _device.Dispose();
+    }
+
+    /// <summary>
+    /// Batches of packets read ahead: the reading thread fills a free batch and queues it; <see cref="Read"/> hands
+    /// out the queued batches' packets in order, and gives a batch back once the caller has moved past it (a
+    /// packet's bytes stay valid until the next call, as libpcap's do). The thread starts at the first read, so
+    /// opening a file only to check it costs no thread, and it ends at the end of the file, at an error, or when
+    /// the file is closed.
+    /// </summary>
+    private sealed class ReadAhead(CaptureFile file) : IDisposable
+    {
+        // Four batches of up to 2,048 packets or 256 KiB: enough that the two threads rarely wait for each other,
+        // little enough to stay in the caches and not matter beside the analysis.
+        private const int Batches = 4, BatchPackets = 2_048, BatchBytes = 256 * 1024;
+
+        private sealed class Batch
+        {
+            public byte[] Bytes = new byte[BatchBytes + 64 * 1024];
+            public readonly PacketHeader[] Headers = new PacketHeader[BatchPackets];
+            public readonly int[] Offsets = new int[BatchPackets];
+            public int Count;
+            /// <summary>Packet while more batches follow; End or Error after this batch's packets.</summary>
+            public ReadStatus Last;
+            public string? Error;
+        }
+
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Batch> _free = new(), _full = new();
+        private readonly SemaphoreSlim _freeCount = new(Batches), _fullCount = new(0);
+        private Thread? _thread;
+        private volatile bool _closing;
+        private Batch? _current;
+        private int _next;
+        private ReadStatus _end = ReadStatus.Packet;
+        private string? _endError;
+
+        public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error)
+        {
+            while (true)
+            {
+                if (_end != ReadStatus.Packet)
+                {
+                    header = default;
+                    data = default;
+                    error = _endError;
+                    return _end;
+                }
+                var b = _current;
+                if (b is not null)
+                {
+                    if (_next < b.Count)
+                    {
+                        int i = _next++;
+                        header = b.Headers[i];
+                        data = b.Bytes.AsSpan(b.Offsets[i], header.CapturedLength);
+                        error = null;
+                        return ReadStatus.Packet;
+                    }
+                    if (b.Last != ReadStatus.Packet)
+                    {
+                        // The reading thread has ended: the batches can go, so a file read to its end holds no buffer.
+                        (_end, _endError) = (b.Last, b.Error);
+                        _current = null;
+                        _free.Clear();
+                        continue;
+                    }
+                    _free.Enqueue(b);
+                    _freeCount.Release();
+                }
+                if (_thread is null)
+                {
+                    for (int i = 0; i < Batches; i++) _free.Enqueue(new Batch());
+                    _thread = new Thread(Fill) { IsBackground = true, Name = "protoscope read-ahead" };
+                    _thread.Start();
+                }
+                _fullCount.Wait();
+                _full.TryDequeue(out _current);
+                _next = 0;
+            }
+        }
+
+        private void Fill()
+        {
+            while (true)
+            {
+                _freeCount.Wait();
+                if (_closing || !_free.TryDequeue(out var b)) return;
+                b.Count = 0;
+                b.Last = ReadStatus.Packet;
+                int used = 0;
+                try
+                {
+                    while (b.Count < BatchPackets && used < BatchBytes)
+                    {
+                        var status = file.ReadRecord(out var header, out var data, out var error);
+                        if (status != ReadStatus.Packet)
+                        {
+                            b.Last = status;
+                            b.Error = error;
+                            break;
+                        }
+                        if (used + data.Length > b.Bytes.Length) Array.Resize(ref b.Bytes, used + data.Length);
+                        data.CopyTo(b.Bytes.AsSpan(used));
+                        b.Headers[b.Count] = header;
+                        b.Offsets[b.Count++] = used;
+                        used += data.Length;
+                    }
+                }
+                catch (Exception e)
+                {
+                    // Nothing may escape a thread: what libpcap's wrapper throws ends the file as a read error would.
+                    b.Last = ReadStatus.Error;
+                    b.Error = $"{file.Name}: {e.Message}";
+                }
+                _full.Enqueue(b);
+                _fullCount.Release();
+                if (b.Last != ReadStatus.Packet) return;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_thread is null) return;
+            _closing = true;
+            _freeCount.Release();
+            _thread.Join();
+        }
+    }
 }

@@ -31,45 +31,61 @@ internal static class ConnsCommand
         // A damaged file still lists the connections of the packets before the damage, then says what is wrong.
         string? error = SessionReader.ReadAll(source, session, filter is null ? null : FilterPass.CollectMatching(filter, matching!));
 
-        var all = InOrderOfFirstPacket(session.Conversations).Where(c => matching is null || matching.Contains((c.Transport, c.Id)));
+        var all = InOrderOfFirstPacket(session.Conversations).Where(c => matching is null || matching.Contains((c.Transport, c.Id))).ToList();
         if (format is "jsonl" or "zeek-json")
         {
-            using var json = new JsonLines(ctx.Stdout);
-            foreach (var c in all)
+            ParallelLines.Write(ctx.Stdout, all, (chunk, list, first, count) =>
             {
-                if (format == "jsonl") ConnectionJson.Write(json.Writer, c);
-                else ZeekConnLog.WriteJson(json.Writer, c);
-                json.EndLine();
-            }
+                using var json = new JsonLines(chunk);
+                for (int i = first; i < first + count; i++)
+                {
+                    if (format == "jsonl") ConnectionJson.Write(json.Writer, list[i]);
+                    else ZeekConnLog.WriteJson(json.Writer, list[i]);
+                    json.EndLine();
+                }
+            });
         }
         else if (format == "zeek")
         {
-            using var text = ctx.OpenText();
-            var list = all.ToList();
-            text.Write(ZeekConnLog.Header(list.Count == 0 ? 0 : list[0].StartTime));
-            foreach (var c in list)
+            using (var text = ctx.OpenText()) text.Write(ZeekConnLog.Header(all.Count == 0 ? 0 : all[0].StartTime));
+            ParallelLines.Write(ctx.Stdout, all, (chunk, list, first, count) =>
             {
-                text.Write(ZeekConnLog.Line(c));
-                text.Write('\n');
-            }
-            text.Write(ZeekConnLog.Footer(list.Count == 0 ? 0 : list.Max(c => c.EndTime)));
+                var text = new System.Text.StringBuilder(count * 256);
+                for (int i = first; i < first + count; i++) text.Append(ZeekConnLog.Line(list[i])).Append('\n');
+                Utf8(chunk, text);
+            });
+            using (var text = ctx.OpenText()) text.Write(ZeekConnLog.Footer(all.Count == 0 ? 0 : all.Max(c => c.EndTime)));
         }
         else
         {
-            using var text = ctx.OpenText();
-            text.Write(ConnectionTableFormat.Header);
-            text.Write('\n');
-            var line = new System.Text.StringBuilder(256);
-            foreach (var c in all)
+            using (var text = ctx.OpenText())
             {
-                line.Clear();
-                ConnectionTableFormat.Append(line, c);
-                text.Write(line.Append('\n'));
+                text.Write(ConnectionTableFormat.Header);
+                text.Write('\n');
             }
+            ParallelLines.Write(ctx.Stdout, all, (chunk, list, first, count) =>
+            {
+                var text = new System.Text.StringBuilder(count * 128);
+                for (int i = first; i < first + count; i++)
+                {
+                    ConnectionTableFormat.Append(text, list[i]);
+                    text.Append('\n');
+                }
+                Utf8(chunk, text);
+            });
         }
+        ctx.Stdout.Flush();
         // On stderr, so stdout stays the table or JSON Lines: the connections beyond the limit are not in it.
         ctx.Warn(CommonOptions.LimitWarning(session));
         return error is null ? ExitCodes.Ok : ctx.Fail(error);
+    }
+
+    private static void Utf8(System.Buffers.ArrayBufferWriter<byte> chunk, System.Text.StringBuilder text)
+    {
+        // One encoder over the builder's pieces, so that a character split between two pieces is still encoded whole.
+        var encoder = System.Text.Encoding.UTF8.GetEncoder();
+        foreach (var part in text.GetChunks()) System.Text.EncodingExtensions.Convert(encoder, part.Span, chunk, flush: false, out _, out _);
+        System.Text.EncodingExtensions.Convert(encoder, [], chunk, flush: true, out _, out _);
     }
 
     /// <summary>

@@ -11,12 +11,15 @@ namespace ProtoScope.Core.Formatting;
 public sealed class JsonLines : IDisposable
 {
     private const int FlushThreshold = 1 << 16;
-    private readonly Stream _stream;
-    private readonly ArrayBufferWriter<byte> _buffer = new(FlushThreshold * 2);
+    private readonly Stream? _stream;
+    private readonly ArrayBufferWriter<byte> _buffer;
 
-    public JsonLines(Stream stream)
+    public JsonLines(Stream stream) : this(new ArrayBufferWriter<byte>(FlushThreshold * 2)) => _stream = stream;
+
+    /// <summary>Lines that stay in <paramref name="buffer"/>, for a caller that writes them out itself.</summary>
+    public JsonLines(ArrayBufferWriter<byte> buffer)
     {
-        _stream = stream;
+        _buffer = buffer;
         Writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
     }
 
@@ -28,18 +31,19 @@ public sealed class JsonLines : IDisposable
         Writer.Reset(_buffer);
         _buffer.GetSpan(1)[0] = (byte)'\n';
         _buffer.Advance(1);
-        if (_buffer.WrittenCount >= FlushThreshold) Drain();
+        if (_stream is not null && _buffer.WrittenCount >= FlushThreshold) Drain();
     }
 
     public void Flush()
     {
+        if (_stream is null) return;
         Drain();
         _stream.Flush();
     }
 
     private void Drain()
     {
-        _stream.Write(_buffer.WrittenSpan);
+        _stream!.Write(_buffer.WrittenSpan);
         _buffer.ResetWrittenCount();
     }
 

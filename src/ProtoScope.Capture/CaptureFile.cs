@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -13,7 +14,8 @@ namespace ProtoScope.Capture;
 /// libpcap reads on a thread of its own, a few thousand packets ahead of the caller, into batches that go round
 /// (<see cref="ReadAhead"/>): on a machine with a second core, reading the file and analysing it overlap. The
 /// caller sees what a plain pcap_next_ex loop would give, in the same order, with a damaged record reported
-/// after every complete packet before it.
+/// after every complete packet before it. Once the caller asks for packets decoded (<see cref="ReadDecoded"/>),
+/// that thread decodes them too.
 /// </remarks>
 public sealed class CaptureFile : IPacketSource
 {
@@ -99,6 +101,13 @@ public sealed class CaptureFile : IPacketSource
         return status;
     }
 
+    public ReadStatus ReadDecoded(out PacketHeader header, out ReadOnlySpan<byte> data, ref DecodedPacket decoded)
+    {
+        var status = _ahead.Read(out header, out data, out var error, ref decoded);
+        if (status == ReadStatus.Error) Error = error;
+        return status;
+    }
+
     /// <summary>One pcap_next_ex, on the read-ahead thread; <paramref name="error"/> is set when it fails.</summary>
     private unsafe ReadStatus ReadRecord(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error)
     {
@@ -178,6 +187,9 @@ public sealed class CaptureFile : IPacketSource
             public byte[] Bytes = new byte[BatchBytes + 64 * 1024];
             public readonly PacketHeader[] Headers = new PacketHeader[BatchPackets];
             public readonly int[] Offsets = new int[BatchPackets];
+            /// <summary>The packets decoded, when the caller asked for that before the batch was filled.</summary>
+            public DecodedPacket[]? Decoded;
+            public bool HasDecoded;
             public int Count;
             /// <summary>Packet while more batches follow; End or Error after this batch's packets.</summary>
             public ReadStatus Last;
@@ -192,8 +204,20 @@ public sealed class CaptureFile : IPacketSource
         private int _next;
         private ReadStatus _end = ReadStatus.Packet;
         private string? _endError;
+        private volatile bool _decodeAhead;
+        // Passed for the decoded packet when the caller wants none: never written.
+        private DecodedPacket _none;
 
-        public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error)
+        public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error) =>
+            Read(out header, out data, out error, ref _none, decode: false);
+
+        public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error, ref DecodedPacket decoded)
+        {
+            _decodeAhead = true;
+            return Read(out header, out data, out error, ref decoded, decode: true);
+        }
+
+        private ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error, ref DecodedPacket decoded, bool decode)
         {
             while (true)
             {
@@ -213,6 +237,9 @@ public sealed class CaptureFile : IPacketSource
                         header = b.Headers[i];
                         data = b.Bytes.AsSpan(b.Offsets[i], header.CapturedLength);
                         error = null;
+                        // A batch filled before the caller first asked for decoded packets is decoded here.
+                        if (decode && b.HasDecoded) decoded = b.Decoded![i];
+                        else if (decode) PacketDecoder.Decode(data, file.LinkType, header.WireLength, ref decoded);
                         return ReadStatus.Packet;
                     }
                     if (b.Last != ReadStatus.Packet)
@@ -246,6 +273,8 @@ public sealed class CaptureFile : IPacketSource
                 if (_closing || !_free.TryDequeue(out var b)) return;
                 b.Count = 0;
                 b.Last = ReadStatus.Packet;
+                b.HasDecoded = _decodeAhead;
+                if (b.HasDecoded) b.Decoded ??= new DecodedPacket[BatchPackets];
                 int used = 0;
                 try
                 {
@@ -261,7 +290,9 @@ public sealed class CaptureFile : IPacketSource
                         if (used + data.Length > b.Bytes.Length) Array.Resize(ref b.Bytes, used + data.Length);
                         data.CopyTo(b.Bytes.AsSpan(used));
                         b.Headers[b.Count] = header;
-                        b.Offsets[b.Count++] = used;
+                        b.Offsets[b.Count] = used;
+                        if (b.HasDecoded) PacketDecoder.Decode(b.Bytes.AsSpan(used, data.Length), file.LinkType, header.WireLength, ref b.Decoded![b.Count]);
+                        b.Count++;
                         used += data.Length;
                     }
                 }

@@ -1,3 +1,4 @@
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 
 namespace ProtoScope.Capture;
@@ -37,4 +38,16 @@ public interface IPacketSource : IDisposable
     string? Error { get; }
 
     ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data);
+
+    /// <summary>
+    /// <see cref="Read"/>, and the packet decoded into <paramref name="decoded"/> as <see cref="PacketDecoder.Decode"/>
+    /// decodes it with this source's link type, for <see cref="CaptureSession.AddDecoded"/> (pass
+    /// <see cref="CaptureSession.Next"/>). A source that reads ahead on another thread decodes there.
+    /// </summary>
+    ReadStatus ReadDecoded(out PacketHeader header, out ReadOnlySpan<byte> data, ref DecodedPacket decoded)
+    {
+        var status = Read(out header, out data);
+        if (status == ReadStatus.Packet) PacketDecoder.Decode(data, LinkType, header.WireLength, ref decoded);
+        return status;
+    }
 }

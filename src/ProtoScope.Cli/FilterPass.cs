@@ -42,9 +42,9 @@ internal static class FilterPass
     {
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit, maxConversations: maxConversations);
-        while (source.Read(out var header, out var data) == ReadStatus.Packet)
+        while (source.ReadDecoded(out var header, out var data, ref session.Next) == ReadStatus.Packet)
         {
-            session.Add(header, data);
+            session.AddDecoded(header, data);
             ref readonly var a = ref session.CurrentAnalysis;
             if (session.Current.Transport == Transport.Tcp && a.Conversation >= 0 && filter.Matches(session.Current, a))
                 return (a.Conversation, a.Frame);

@@ -19,14 +19,14 @@ internal static class OnePass
         if (noted is not null) reassembler.Noted += noted;
         ReadStatus status;
         string? error = null;
-        while ((status = source.Read(out var header, out var data)) != ReadStatus.End)
+        while ((status = source.ReadDecoded(out var header, out var data, ref session.Next)) != ReadStatus.End)
         {
             if (status == ReadStatus.Error)
             {
                 error = $"{source.Error}; the {session.PacketCount} packets before it are shown";
                 break;
             }
-            session.Add(header, data);
+            session.AddDecoded(header, data);
         }
         reassembler.Finish(session.PacketCount);
         ctx.Warn(CommonOptions.LimitWarning(session));

@@ -31,7 +31,7 @@ internal static class ReadCommand
         using var json = format == "jsonl" ? new JsonLines(ctx.Stdout) : null;
         var tcpdump = new TcpdumpFormat();
         ReadStatus status;
-        while ((limit is null || session.PacketCount < limit) && (status = source.Read(out var header, out var data)) != ReadStatus.End)
+        while ((limit is null || session.PacketCount < limit) && (status = source.ReadDecoded(out var header, out var data, ref session.Next)) != ReadStatus.End)
         {
             if (status == ReadStatus.Error)
             {
@@ -40,7 +40,7 @@ internal static class ReadCommand
                 ctx.Warn(CommonOptions.LimitWarning(session));
                 return ctx.Fail($"{source.Error}; the {session.PacketCount} packets before it are shown");
             }
-            session.Add(header, data);
+            session.AddDecoded(header, data);
             if (filter is not null && !filter.Matches(session.Current, session.CurrentAnalysis)) continue;
             if (text is not null)
             {

@@ -13,11 +13,11 @@ internal static class SessionReader
     public static string? ReadAll(IPacketSource source, CaptureSession session, Action<CaptureSession>? afterEach)
     {
         ReadStatus status;
-        while ((status = source.Read(out var header, out var data)) != ReadStatus.End)
+        while ((status = source.ReadDecoded(out var header, out var data, ref session.Next)) != ReadStatus.End)
         {
             if (status == ReadStatus.Error)
                 return $"{source.Error}; stopped after {session.PacketCount} packets";
-            session.Add(header, data);
+            session.AddDecoded(header, data);
             afterEach?.Invoke(session);
         }
         return null;

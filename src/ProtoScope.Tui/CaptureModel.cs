@@ -198,7 +198,7 @@ public sealed class CaptureModel : IDisposable
                     replay.Resume();
                     if (_stop) break;
                 }
-                var status = _source.Read(out var header, out var data);
+                var status = _source.ReadDecoded(out var header, out var data, ref Session.Next);
                 if (status == ReadStatus.Timeout) continue;
                 if (status == ReadStatus.End) break;
                 if (status == ReadStatus.Error)
@@ -210,7 +210,7 @@ public sealed class CaptureModel : IDisposable
                 if (Kind == CaptureKind.Replay)
                     WaitForOriginalTime(ref replay, header.Timestamp);
                 if (_stop) break;
-                Session.Add(header, data);
+                Session.AddDecoded(header, data);
                 Writer?.Write(header, data);
                 Interlocked.Add(ref _bytesRead, data.Length);
                 // Steps asked for in a row each let a packet through: pause again only after the last one.

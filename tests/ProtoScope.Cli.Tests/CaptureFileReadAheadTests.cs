@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using ProtoScope.Capture;
+using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Session;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -118,4 +120,35 @@ public sealed class CaptureFileReadAheadTests : IDisposable
             await closing.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         }
     }
+
+    /// <summary>
+    /// Asked for decoded packets, the reading thread decodes them too: each must be what the decoder makes of that
+    /// packet's bytes, whether its batch was filled before the first such request (decoded on the spot) or after
+    /// (decoded ahead).
+    /// </summary>
+    [Fact]
+    public void Packets_read_decoded_are_what_the_decoder_makes_of_their_bytes()
+    {
+        // Ours, and Zeek's test captures for other link types and for pcapng.
+        var captures = Directory.GetFiles(Path.Combine(Repo.Root, "captures"), "*.pcap")
+            .Concat(Directory.GetFiles(Path.Combine(Repo.Corpus, "zeek", "captures"), "*.pcap*", SearchOption.AllDirectories)).ToList();
+        Assert.True(captures.Count > 30, $"{captures.Count} captures");
+        foreach (var path in captures.Append(WriteCapture(truncatedTail: true)))
+        {
+            using var file = CaptureFile.Open(path);
+            int n = 0, plain = path.EndsWith("cut.pcap") ? 3_000 : 0;
+            var decoded = new DecodedPacket();
+            var expected = new DecodedPacket();
+            for (; n < plain; n++) Assert.Equal(ReadStatus.Packet, file.Read(out _, out _));
+            while (file.ReadDecoded(out var header, out var data, ref decoded) == ReadStatus.Packet)
+            {
+                n++;
+                PacketDecoder.Decode(data, file.LinkType, header.WireLength, ref expected);
+                Assert.True(Bytes(ref decoded).SequenceEqual(Bytes(ref expected)), $"{path}: packet {n} decoded differently");
+            }
+            Assert.True(n > plain, path);
+        }
+    }
+
+    private static ReadOnlySpan<byte> Bytes(ref DecodedPacket p) => MemoryMarshal.AsBytes(new Span<DecodedPacket>(ref p));
 }

@@ -62,16 +62,34 @@ public sealed class CaptureSession
     public void Add(in PacketHeader header, ReadOnlySpan<byte> data) => Add(header, data, PacketCount + 1);
 
     /// <summary>
+    /// Where a source that decodes ahead writes the next packet before <see cref="AddDecoded"/> analyses it: the
+    /// session's own packet, so that it is not copied once more. Overwrites <see cref="Current"/>.
+    /// </summary>
+    public ref DecodedPacket Next => ref _current;
+
+    /// <summary>
+    /// Analyses the packet in <see cref="Next"/>, which must be what <see cref="PacketDecoder.Decode"/> gives for
+    /// <paramref name="data"/> with this session's link type. <paramref name="data"/> is not kept.
+    /// </summary>
+    public void AddDecoded(in PacketHeader header, ReadOnlySpan<byte> data) => Analyse(header, data, PacketCount + 1);
+
+    /// <summary>
     /// Adds a packet that already has a frame number in a larger capture, so that everything downstream
     /// (connection tracking, reassembly, framing) reports that number: <see cref="StoredConversation"/> replays
     /// one conversation's stored packets alone. Numbers must ascend.
     /// </summary>
     internal void Add(in PacketHeader header, ReadOnlySpan<byte> data, long frame)
     {
+        PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
+        Analyse(header, data, frame);
+    }
+
+    /// <summary>Everything after decoding, for <see cref="Current"/> as just decoded from <paramref name="data"/>.</summary>
+    private void Analyse(in PacketHeader header, ReadOnlySpan<byte> data, long frame)
+    {
         var original = data;
         if (++PacketCount == 1) FirstTimestamp = header.Timestamp;
         LastTimestamp = header.Timestamp;
-        PacketDecoder.Decode(data, LinkType, header.WireLength, ref _current);
         _reassembled = null;
         // A fragment takes no part in a conversation unless it completes its datagram: then the datagram does, decoded
         // whole from the bytes the defragmenter rebuilt, with this fragment's own IP fields kept.

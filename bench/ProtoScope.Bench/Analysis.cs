@@ -28,9 +28,9 @@ internal static class Analysis
         long every = split is null ? long.MaxValue : Math.Max(1, splitPackets / split.Length), next = every;
         int share = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((status = source.Read(out var header, out var data)) == ReadStatus.Packet)
+        while ((status = source.ReadDecoded(out var header, out var data, ref session.Next)) == ReadStatus.Packet)
         {
-            session.Add(header, data);
+            session.AddDecoded(header, data);
             if (session.PacketCount == next && share < split!.Length)
             {
                 split[share++] = clock.ElapsedTicks;

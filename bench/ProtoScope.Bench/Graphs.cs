@@ -17,7 +17,7 @@ internal static class Graphs
         using var source = CaptureFile.Open(path);
         var table = new PacketTable(source.LinkType);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit, table);
-        while (source.Read(out var header, out var data) == ReadStatus.Packet) session.Add(header, data);
+        while (source.ReadDecoded(out var header, out var data, ref session.Next) == ReadStatus.Packet) session.AddDecoded(header, data);
         var conn = session.Conversations.Tcp.MaxBy(c => c.Orig.Packets + c.Resp.Packets);
         if (conn is null)
         {

@@ -39,8 +39,8 @@ internal static class InProcessConns
         using var source = CaptureFile.Open(path);
         var session = new CaptureSession(source.LinkType, source.TimestampUnit);
         ReadStatus status;
-        while ((status = source.Read(out var header, out var data)) == ReadStatus.Packet)
-            session.Add(header, data);
+        while ((status = source.ReadDecoded(out var header, out var data, ref session.Next)) == ReadStatus.Packet)
+            session.AddDecoded(header, data);
         if (status == ReadStatus.Error) throw new InvalidOperationException(source.Error);
         return session;
     }

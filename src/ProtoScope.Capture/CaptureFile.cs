@@ -20,7 +20,8 @@ namespace ProtoScope.Capture;
 public sealed class CaptureFile : IPacketSource
 {
     private readonly CaptureFileReaderDevice _device;
-    private readonly ReadAhead _ahead;
+    /// <summary>Null when the file is read on the caller's thread.</summary>
+    private readonly ReadAhead? _ahead;
 
     public string Name { get; }
     public int LinkType { get; }
@@ -29,17 +30,21 @@ public sealed class CaptureFile : IPacketSource
     /// <summary>Sub-second units of the record headers as libpcap hands them to us: 1e6 or 1e9.</summary>
     public int TimestampUnit { get; }
 
-    private CaptureFile(string path, CaptureFileReaderDevice device, int timestampUnit)
+    private CaptureFile(string path, CaptureFileReaderDevice device, int timestampUnit, bool readAhead)
     {
         Name = path;
         _device = device;
         LinkType = (int)device.LinkType;
         TimestampUnit = timestampUnit;
-        _ahead = new ReadAhead(this);
+        if (readAhead) _ahead = new ReadAhead(this);
     }
 
     /// <summary>Opens <paramref name="path"/>, or throws <see cref="CaptureError"/> with a message for the user.</summary>
-    public static CaptureFile Open(string path)
+    /// <param name="readAhead">
+    /// False reads on the caller's thread: for the UI, whose first screen would otherwise share the cores with
+    /// one more busy thread.
+    /// </param>
+    public static CaptureFile Open(string path, bool readAhead = true)
     {
         if (Directory.Exists(path))
             throw new CaptureError($"{path}: is a directory, not a capture file");
@@ -75,7 +80,7 @@ public sealed class CaptureFile : IPacketSource
             device.Dispose();
             throw new CaptureError($"{path}: not a capture file libpcap can read ({Describe(e.Message)}); expected pcap or pcapng", e);
         }
-        return new CaptureFile(path, device, resolution == TimestampResolution.Microsecond ? 1_000_000 : 1_000_000_000);
+        return new CaptureFile(path, device, resolution == TimestampResolution.Microsecond ? 1_000_000 : 1_000_000_000, readAhead);
     }
 
     private static bool IsMicrosecondPcap(string path)
@@ -96,19 +101,24 @@ public sealed class CaptureFile : IPacketSource
 
     public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data)
     {
-        var status = _ahead.Read(out header, out data, out var error);
+        string? error;
+        var status = _ahead is null ? ReadRecord(out header, out data, out error) : _ahead.Read(out header, out data, out error);
         if (status == ReadStatus.Error) Error = error;
         return status;
     }
 
     public ReadStatus ReadDecoded(out PacketHeader header, out ReadOnlySpan<byte> data, ref DecodedPacket decoded)
     {
-        var status = _ahead.Read(out header, out data, out var error, ref decoded);
+        ReadStatus status;
+        string? error;
+        if (_ahead is not null) status = _ahead.Read(out header, out data, out error, ref decoded);
+        else if ((status = ReadRecord(out header, out data, out error)) == ReadStatus.Packet)
+            PacketDecoder.Decode(data, LinkType, header.WireLength, ref decoded);
         if (status == ReadStatus.Error) Error = error;
         return status;
     }
 
-    /// <summary>One pcap_next_ex, on the read-ahead thread; <paramref name="error"/> is set when it fails.</summary>
+    /// <summary>One pcap_next_ex, on the reading thread (or the caller's); <paramref name="error"/> is set when it fails.</summary>
     private unsafe ReadStatus ReadRecord(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error)
     {
         IntPtr hdr = IntPtr.Zero, bytes = IntPtr.Zero;
@@ -165,7 +175,7 @@ public sealed class CaptureFile : IPacketSource
     public void Dispose()
     {
         // The reading thread stops before the handle it reads through is closed.
-        _ahead.Dispose();
+        _ahead?.Dispose();
         _device.Dispose();
     }
 

@@ -55,13 +55,14 @@ def main():
                   f"{tshark_cut(d, m['tshark'])}{m['tshark'] / m['conns']:>10.1f}x {m['tcpdump'] / m['conns']:>12.1f}x {m['tcpdump'] / m['read']:>11.2f}x")
     print()
     print("In process (Stopwatch medians, ms, start-up excluded) and memory:")
-    print(f"{'shape':<6} {'bare':>7} {'reader':>7} {'full':>7} {'full/bare':>9} {'cpu bare':>8} {'cpu full':>8} {'cpu f/b':>7} {'cpu bare-pkt':>12} {'cpu f/b-pkt':>11}  {'model B/pkt':>11} {'model B/conn':>12}  peak RSS MiB: " + " ".join(f"{n:>8}" for n in ["bare", "conns", "frames", "read", "tcpdump", "tshark"]))
+    print(f"{'shape':<6} {'bare':>7} {'reader':>7} {'full':>7} {'full/bare':>9} {'bare-pkt':>8} {'f/b-pkt':>7} {'cpu bare':>8} {'cpu full':>8} {'cpu f/b':>7} {'cpu bare-pkt':>12} {'cpu f/b-pkt':>11}  {'model B/pkt':>11} {'model B/conn':>12}  peak RSS MiB: " + " ".join(f"{n:>8}" for n in ["bare", "conns", "frames", "read", "tcpdump", "tshark"]))
     for s in shapes:
         d = results / s
         ip = tsv(d / "inproc.tsv")
         rss = tsv(d / "rss.tsv")
         mib = lambda k: f"{int(rss[k]) / 1024:>8.0f}" if rss.get(k, "").isdigit() else f"{'?':>8}"
         print(f"{s:<6} {float(ip['bare_ms']):>7.0f} {float(ip['reader_ms']):>7.0f} {float(ip['full_ms']):>7.0f} {float(ip['ratio']):>8.2f}x "
+              f"{float(ip['bare_packet_ms']):>8.0f} {float(ip['full_ms']) / float(ip['bare_packet_ms']):>6.2f}x "
               f"{float(ip['bare_cpu_ms']):>8.0f} {float(ip['full_cpu_ms']):>8.0f} {float(ip['cpu_ratio']):>6.2f}x "
               f"{float(ip['bare_packet_cpu_ms']):>12.0f} {float(ip['cpu_ratio_packet']):>10.2f}x  "
               f"{float(ip['model_bytes_per_packet']):>11.1f} {float(ip['model_bytes_per_conversation']):>12.0f}               "

@@ -16,6 +16,16 @@ public struct ConnectionHistory
 {
     /// <summary>The letters Zeek's TCP and UDP analysers record; a letter's code is its index + 1 (0 is no letter).</summary>
     private const string Alphabet = "^SHADFRTWCIQGshadfrtwciqg";
+
+    /// <summary>Each ASCII letter's code, 0 for none: a letter is added for most packets, and a search of the alphabet showed in profiles.</summary>
+    private static readonly byte[] Codes = CodesOf(Alphabet);
+
+    private static byte[] CodesOf(string alphabet)
+    {
+        var codes = new byte[128];
+        for (int i = 0; i < alphabet.Length; i++) codes[alphabet[i]] = (byte)(i + 1);
+        return codes;
+    }
     private const int InlineLetters = 12;
     private const int BitsPerLetter = 5;
 
@@ -54,7 +64,7 @@ public struct ConnectionHistory
     {
         if (_spilled is null)
         {
-            int code = Alphabet.IndexOf(letter) + 1;
+            int code = letter < Codes.Length ? Codes[letter] : 0;
             if (code > 0 && _length < InlineLetters)
             {
                 _inline |= (ulong)code << (_length * BitsPerLetter);

@@ -211,7 +211,7 @@ public class MainWindowTests
     [Fact]
     public void A_missing_file_is_a_one_line_error_not_a_crash()
     {
-        var e = Assert.Throws<CaptureError>(() => ProtoScopeTui.Open(new TuiOptions { File = "/nonexistent/x.pcap", OpenFile = CaptureFile.Open }, null));
+        var e = Assert.Throws<CaptureError>(() => ProtoScopeTui.Open(new TuiOptions { File = "/nonexistent/x.pcap", OpenFile = path => CaptureFile.Open(path, readAhead: false) }, null));
         Assert.Equal("/nonexistent/x.pcap: no such file", e.Message);
     }
 }

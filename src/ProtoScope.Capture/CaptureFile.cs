@@ -30,22 +30,39 @@ public sealed class CaptureFile : IPacketSource
     /// <summary>Sub-second units of the record headers as libpcap hands them to us: 1e6 or 1e9.</summary>
     public int TimestampUnit { get; }
 
-    private CaptureFile(string path, CaptureFileReaderDevice device, int timestampUnit, bool readAhead)
+    private CaptureFile(string name, CaptureFileReaderDevice device, int timestampUnit, bool readAhead)
     {
-        Name = path;
+        Name = name;
         _device = device;
         LinkType = (int)device.LinkType;
         TimestampUnit = timestampUnit;
         if (readAhead) _ahead = new ReadAhead(this);
     }
 
-    /// <summary>Opens <paramref name="path"/>, or throws <see cref="CaptureError"/> with a message for the user.</summary>
+    /// <summary>The path that reads a capture from standard input, as tcpdump's and tshark's <c>-r -</c> do.</summary>
+    public const string StandardInput = "-";
+
+    private static int s_standardInputOpened;
+
+    /// <summary>
+    /// Opens <paramref name="path"/> (<see cref="StandardInput"/> for standard input), or throws
+    /// <see cref="CaptureError"/> with a message for the user.
+    /// </summary>
     /// <param name="readAhead">
     /// False reads on the caller's thread: for the UI, whose first screen would otherwise share the cores with
-    /// one more busy thread.
+    /// one more busy thread. Standard input is always read on the caller's thread, so that packets from a pipe
+    /// fed live come out as they arrive, not a batch at a time.
     /// </param>
     public static CaptureFile Open(string path, bool readAhead = true)
     {
+        if (path == StandardInput)
+        {
+            // A verb that reads its capture twice (-Y picks the connection, a second pass follows it) would find
+            // standard input at its end the second time: say so instead of libpcap's "truncated dump file".
+            if (Interlocked.Exchange(ref s_standardInputOpened, 1) != 0)
+                throw new CaptureError("standard input can be read only once, and this reads the capture twice: give it as a file");
+            return Open(path, "standard input", TimestampResolution.Nanosecond, readAhead: false);
+        }
         if (Directory.Exists(path))
             throw new CaptureError($"{path}: is a directory, not a capture file");
         if (!File.Exists(path))
@@ -54,6 +71,9 @@ public sealed class CaptureFile : IPacketSource
         try
         {
             using var probe = File.OpenRead(path);
+            // The probes below would take bytes out of a pipe before libpcap sees them.
+            if (!probe.CanSeek)
+                throw new CaptureError($"{path}: not a regular file; to read a capture from a pipe, give '{StandardInput}' and pipe it in");
             size = probe.Length;
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
@@ -66,6 +86,11 @@ public sealed class CaptureFile : IPacketSource
         // A microsecond pcap is read in microseconds: asked for nanoseconds, libpcap multiplies the field by
         // 1000 in 32 bits, which turns an out-of-range value into garbage instead of something we can report.
         var resolution = IsMicrosecondPcap(path) ? TimestampResolution.Microsecond : TimestampResolution.Nanosecond;
+        return Open(path, path, resolution, readAhead);
+    }
+
+    private static CaptureFile Open(string path, string name, TimestampResolution resolution, bool readAhead)
+    {
         var device = Libpcap.Call(() => new CaptureFileReaderDevice(path));
         try
         {
@@ -78,9 +103,9 @@ public sealed class CaptureFile : IPacketSource
         catch (PcapException e)
         {
             device.Dispose();
-            throw new CaptureError($"{path}: not a capture file libpcap can read ({Describe(e.Message)}); expected pcap or pcapng", e);
+            throw new CaptureError($"{name}: not a capture file libpcap can read ({Describe(e.Message)}); expected pcap or pcapng", e);
         }
-        return new CaptureFile(path, device, resolution == TimestampResolution.Microsecond ? 1_000_000 : 1_000_000_000, readAhead);
+        return new CaptureFile(name, device, resolution == TimestampResolution.Microsecond ? 1_000_000 : 1_000_000_000, readAhead);
     }
 
     private static bool IsMicrosecondPcap(string path)

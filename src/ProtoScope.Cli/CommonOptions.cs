@@ -7,7 +7,7 @@ namespace ProtoScope.Cli;
 internal static class CommonOptions
 {
     /// <summary>The capture file every reading verb takes first.</summary>
-    public static Argument<string> CaptureFile() => new("file") { Description = "A pcap or pcapng capture file." };
+    public static Argument<string> CaptureFile() => new("file") { Description = "A pcap or pcapng capture file; - reads it from standard input." };
 
     public static Option<string> Format()
     {

@@ -41,7 +41,9 @@ internal static class FollowCommand
 
     private static int Run(CliContext ctx, string path, int? chosen, DisplayFilter? filter, bool hex, int maxConns, FramingSpec? spec)
     {
-        if ((chosen is null) == (filter is null))
+        if (chosen is null && filter is null)
+            return ctx.Fail("give the connection to follow: --conn N, or -Y FILTER for the connection of its first matching packet");
+        if (chosen is not null && filter is not null)
             return ctx.Fail("give the connection to follow either as --conn N or as -Y FILTER (the connection of its first matching packet), not both");
         if (chosen < 0) return ctx.Fail($"--conn {chosen} is negative; give a TCP stream number as `protoscope read` shows it");
         int conn;

@@ -78,6 +78,18 @@ public class DisplayFilterTests
         Assert.Equal(2, CliRunner.Run("follow", capture, "-Y", "udp").ExitCode);
     }
 
+    [Fact]
+    public void Follow_says_which_connection_to_give_when_given_none_or_both()
+    {
+        string capture = Repo.Captures + "/lossy-transfer.pcap";
+        var none = CliRunner.Run("follow", capture);
+        Assert.Equal(2, none.ExitCode);
+        Assert.Equal("protoscope: give the connection to follow: --conn N, or -Y FILTER for the connection of its first matching packet\n", none.Stderr);
+        var both = CliRunner.Run("follow", capture, "-Y", "tcp", "--conn", "0");
+        Assert.Equal(2, both.ExitCode);
+        Assert.EndsWith("not both\n", both.Stderr);
+    }
+
     [Theory]
     [InlineData("read", "tcp.analysis.ack_rtt > fast", "bad display filter 'tcp.analysis.ack_rtt > fast': 'fast' is not a time in seconds (such as 0.2) at column 24")]
     [InlineData("conns", "tcp.analysis.retransmission == 1", "bad display filter 'tcp.analysis.retransmission == 1': 'tcp.analysis.retransmission' is a label with no value: test it alone, without a comparison at column 29")]

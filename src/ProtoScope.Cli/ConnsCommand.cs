@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.CommandLine;
+using System.Text;
 using ProtoScope.Capture;
 using ProtoScope.Core.Decoding;
 using ProtoScope.Core.Filtering;
@@ -50,7 +52,7 @@ internal static class ConnsCommand
             using (var text = ctx.OpenText()) text.Write(ZeekConnLog.Header(all.Count == 0 ? 0 : all[0].StartTime));
             ParallelLines.Write(ctx.Stdout, all, (chunk, list, first, count) =>
             {
-                var text = new System.Text.StringBuilder(count * 256);
+                var text = new StringBuilder(count * 256);
                 for (int i = first; i < first + count; i++) text.Append(ZeekConnLog.Line(list[i])).Append('\n');
                 Utf8(chunk, text);
             });
@@ -65,7 +67,7 @@ internal static class ConnsCommand
             }
             ParallelLines.Write(ctx.Stdout, all, (chunk, list, first, count) =>
             {
-                var text = new System.Text.StringBuilder(count * 128);
+                var text = new StringBuilder(count * 128);
                 for (int i = first; i < first + count; i++)
                 {
                     ConnectionTableFormat.Append(text, list[i]);
@@ -80,12 +82,12 @@ internal static class ConnsCommand
         return error is null ? ExitCodes.Ok : ctx.Fail(error);
     }
 
-    private static void Utf8(System.Buffers.ArrayBufferWriter<byte> chunk, System.Text.StringBuilder text)
+    private static void Utf8(ArrayBufferWriter<byte> chunk, StringBuilder text)
     {
         // One encoder over the builder's pieces, so that a character split between two pieces is still encoded whole.
-        var encoder = System.Text.Encoding.UTF8.GetEncoder();
-        foreach (var part in text.GetChunks()) System.Text.EncodingExtensions.Convert(encoder, part.Span, chunk, flush: false, out _, out _);
-        System.Text.EncodingExtensions.Convert(encoder, [], chunk, flush: true, out _, out _);
+        var encoder = Encoding.UTF8.GetEncoder();
+        foreach (var part in text.GetChunks()) EncodingExtensions.Convert(encoder, part.Span, chunk, flush: false, out _, out _);
+        EncodingExtensions.Convert(encoder, [], chunk, flush: true, out _, out _);
     }
 
     /// <summary>

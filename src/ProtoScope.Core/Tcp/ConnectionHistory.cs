@@ -26,6 +26,7 @@ public struct ConnectionHistory
         for (int i = 0; i < alphabet.Length; i++) codes[alphabet[i]] = (byte)(i + 1);
         return codes;
     }
+
     private const int InlineLetters = 12;
     private const int BitsPerLetter = 5;
 

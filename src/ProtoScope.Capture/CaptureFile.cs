@@ -248,7 +248,8 @@ public sealed class CaptureFile : IPacketSource
 
         public ReadStatus Read(out PacketHeader header, out ReadOnlySpan<byte> data, out string? error, ref DecodedPacket decoded)
         {
-            _decodeAhead = true;
+            // Set once, not per packet: the reading thread reads this field once a batch.
+            if (!_decodeAhead) _decodeAhead = true;
             return Read(out header, out data, out error, ref decoded, decode: true);
         }
 
